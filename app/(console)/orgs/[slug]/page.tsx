@@ -1,0 +1,11 @@
+import { requireConsoleUser } from "@/lib/server/auth/current-principal";
+import { OrgDetail } from "@/components/orgs/org-detail";
+
+export const metadata = { title: "Organization" };
+
+export default async function OrgPage({ params }: { params: Promise<{ slug: string }> }) {
+  const { slug } = await params;
+  const user = await requireConsoleUser(`/orgs/${slug}`);
+  const membership = user.memberships.find((m) => m.slug === slug);
+  return <OrgDetail slug={slug} isMember={Boolean(membership)} isAdmin={membership?.role === "owner" || membership?.role === "admin"} isOperator={user.isOperator} />;
+}

@@ -1,0 +1,12 @@
+import { apiRoute, parseJsonBody } from "@/lib/server/http/route";
+import { listOrgs } from "@/lib/server/orgs/list-orgs";
+import { registerOrg, registerOrgInput } from "@/lib/server/orgs/register-org";
+
+export const dynamic = "force-dynamic";
+
+export const GET = apiRoute(async ({ principal }) => listOrgs(principal));
+
+export const POST = apiRoute(async ({ req }) => {
+  const input = await parseJsonBody(req, registerOrgInput);
+  return Response.json(await registerOrg(input), { status: 201, headers: { "cache-control": "no-store" } });
+});

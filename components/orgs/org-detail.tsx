@@ -1,0 +1,49 @@
+"use client";
+
+import { useOrg } from "@/lib/client/hooks";
+import { CertificateTable } from "../certificates/certificate-table";
+import { RequestQueue } from "../requests/request-queue";
+import { Alert } from "../ui/alert";
+import { Badge, statusTone } from "../ui/badge";
+import { Card } from "../ui/card";
+import { PluginCertRequestForm } from "./plugin-cert-request-form";
+
+export function OrgDetail({ slug, isMember, isAdmin, isOperator }: { slug: string; isMember: boolean; isAdmin: boolean; isOperator: boolean }) {
+  const { data: org, isLoading, error } = useOrg(slug);
+  if (isLoading) return <p className="text-sm text-slate-500">Loading…</p>;
+  if (error || !org) return <Alert>{error?.message ?? "Organization not found"}</Alert>;
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-center gap-3">
+        <h1 className="text-2xl font-bold">{org.name}</h1>
+        <Badge tone={statusTone(org.status)}>{org.status}</Badge>
+      </div>
+      {org.status === "pending" ? <Alert tone="info">Your registration is waiting for a store operator. You can request plugin certificates once it is approved.</Alert> : null}
+      {org.status === "rejected" ? <Alert>Registration rejected: {org.rejectionReason}</Alert> : null}
+      <Card title="Organization CA">
+        <dl className="grid gap-3 text-sm sm:grid-cols-3">
+          <div><dt className="text-xs text-slate-500">Plugin id prefix</dt><dd className="font-mono">{org.pluginIdPrefix}</dd></div>
+          <div><dt className="text-xs text-slate-500">CA</dt><dd>{org.ca ? <Badge tone={statusTone(org.ca.status)}>{org.ca.status} · key {org.ca.keyMode}</Badge> : "not issued yet"}</dd></div>
+          <div><dt className="text-xs text-slate-500">Valid until</dt><dd>{org.ca?.notAfter ? new Date(org.ca.notAfter).toLocaleDateString() : "—"}</dd></div>
+          {org.ca ? (
+            <div className="sm:col-span-3 flex gap-4">
+              <a className="text-sm font-medium text-brand-600 hover:underline" href={`/ca/${org.ca.id}.pem`}>Download CA certificate (PEM)</a>
+              <a className="text-sm font-medium text-brand-600 hover:underline" href={`/ca/${org.ca.id}.crt`}>DER</a>
+            </div>
+          ) : null}
+        </dl>
+      </Card>
+      {isMember && org.status === "approved" ? <PluginCertRequestForm slug={slug} prefix={org.pluginIdPrefix} /> : null}
+      {isAdmin || isOperator ? (
+        <section className="space-y-3">
+          <h2 className="text-lg font-semibold">Requests</h2>
+          <RequestQueue org={slug} />
+        </section>
+      ) : null}
+      <section className="space-y-3">
+        <h2 className="text-lg font-semibold">Certificates</h2>
+        <CertificateTable filter={{ org: slug }} />
+      </section>
+    </div>
+  );
+}

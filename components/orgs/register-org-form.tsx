@@ -1,0 +1,119 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState, type FormEvent } from "react";
+import { apiFetch, ApiError } from "@/lib/client/api";
+import { authClient } from "@/lib/client/auth-client";
+import { Alert } from "../ui/alert";
+import { Button } from "../ui/button";
+import { Card } from "../ui/card";
+import { Field, TextInput } from "../ui/field";
+
+function slugify(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40);
+}
+
+export function RegisterOrgForm() {
+  const router = useRouter();
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const [slug, setSlug] = useState("");
+  const [slugTouched, setSlugTouched] = useState(false);
+  const [keyMode, setKeyMode] = useState<"hosted" | "external">("hosted");
+
+  async function onSubmit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget);
+    const email = String(form.get("email"));
+    const password = String(form.get("password"));
+    setBusy(true);
+    setError(undefined);
+    try {
+      await apiFetch("/api/v1/orgs", {
+        json: {
+          name: String(form.get("name")),
+          slug,
+          pluginIdPrefix: String(form.get("pluginIdPrefix")),
+          admin: { email, password },
+          ...(keyMode === "external" ? { csrPem: String(form.get("csrPem")) } : {}),
+        },
+      });
+      const signIn = await authClient.signIn.email({ email, password });
+      if (signIn.error) throw new Error("Registered, but signing in failed: sign in on the next page.");
+      router.push(`/orgs/${slug}`);
+      router.refresh();
+    } catch (err) {
+      setError(err instanceof ApiError || err instanceof Error ? err.message : "Registration failed");
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Card>
+      <form onSubmit={onSubmit} className="space-y-5" aria-label="Register an organization">
+        {error ? <Alert>{error}</Alert> : null}
+        <div className="grid gap-5 sm:grid-cols-2">
+          <Field label="Organization name" htmlFor="name" hint="Becomes O= in every certificate you hold.">
+            <TextInput
+              id="name"
+              name="name"
+              required
+              minLength={2}
+              maxLength={64}
+              onChange={(e) => {
+                if (!slugTouched) setSlug(slugify(e.target.value));
+              }}
+            />
+          </Field>
+          <Field label="Short name (slug)" htmlFor="slug" hint="Lowercase letters, digits and dashes.">
+            <TextInput
+              id="slug"
+              name="slug"
+              required
+              pattern="[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
+              value={slug}
+              onChange={(e) => {
+                setSlugTouched(true);
+                setSlug(e.target.value);
+              }}
+            />
+          </Field>
+        </div>
+        <Field label="Plugin id prefix" htmlFor="pluginIdPrefix" hint="Reverse-DNS, ending in a dot. Your plugins' ids must start with it, e.g. com.acme.greenscreen.">
+          <TextInput id="pluginIdPrefix" name="pluginIdPrefix" required placeholder="com.acme." />
+        </Field>
+        <div className="grid gap-5 sm:grid-cols-2">
+          <Field label="Admin email" htmlFor="email">
+            <TextInput id="email" name="email" type="email" required autoComplete="email" />
+          </Field>
+          <Field label="Admin password" htmlFor="password" hint="At least 10 characters.">
+            <TextInput id="password" name="password" type="password" required minLength={10} autoComplete="new-password" />
+          </Field>
+        </div>
+        <fieldset className="space-y-2">
+          <legend className="text-sm font-medium">Organization CA key</legend>
+          <label className="flex items-start gap-2 text-sm">
+            <input type="radio" name="keyMode" checked={keyMode === "hosted"} onChange={() => setKeyMode("hosted")} className="mt-1" />
+            <span>
+              <strong>Hosted by Signet</strong> — Signet generates and guards the key and issues your plugin certificates.
+            </span>
+          </label>
+          <label className="flex items-start gap-2 text-sm">
+            <input type="radio" name="keyMode" checked={keyMode === "external"} onChange={() => setKeyMode("external")} className="mt-1" />
+            <span>
+              <strong>Our own key</strong> — upload a CSR; you keep the key and issue plugin certificates yourself (<code>npx signet csr --org NAME</code>).
+            </span>
+          </label>
+        </fieldset>
+        {keyMode === "external" ? (
+          <Field label="Certificate signing request (PEM)" htmlFor="csrPem">
+            <textarea id="csrPem" name="csrPem" required rows={6} className="block w-full rounded-md border-0 bg-white px-3 py-2 font-mono text-xs ring-1 ring-slate-300 ring-inset dark:bg-slate-900 dark:ring-slate-700" placeholder="-----BEGIN CERTIFICATE REQUEST-----" />
+          </Field>
+        ) : null}
+        <Button type="submit" disabled={busy} className="w-full">
+          {busy ? "Registering…" : "Register organization"}
+        </Button>
+      </form>
+    </Card>
+  );
+}

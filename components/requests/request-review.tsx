@@ -1,0 +1,84 @@
+"use client";
+
+import { useState } from "react";
+import { useDecideRequest, useRequest } from "@/lib/client/hooks";
+import { Alert } from "../ui/alert";
+import { Badge, statusTone } from "../ui/badge";
+import { Button } from "../ui/button";
+import { Card } from "../ui/card";
+import { Field, TextInput } from "../ui/field";
+
+export function RequestReview({ id, onDecided }: { id: string; onDecided: () => void }) {
+  const { data: r, isLoading, error } = useRequest(id);
+  const decide = useDecideRequest();
+  const [rejecting, setRejecting] = useState(false);
+  const [reason, setReason] = useState("");
+  const [done, setDone] = useState<string>();
+
+  if (isLoading) return <Card><p className="text-sm text-slate-500">Loading…</p></Card>;
+  if (error || !r) return <Card><Alert>{error?.message ?? "Not found"}</Alert></Card>;
+
+  const act = (decision: "approve" | "reject") =>
+    decide.mutate(
+      { id, decision, reason },
+      { onSuccess: () => setDone(decision === "approve" ? "Approved: the certificate was issued." : "Rejected: the organization sees your reason.") },
+    );
+
+  return (
+    <Card title={r.kind === "org-ca" ? `Organization CA for ${r.org.name}` : `Plugin certificate for ${r.pluginId}`} description={`Requested ${new Date(r.createdAt).toLocaleString()} by ${r.orgSlug}`} actions={<Badge tone={statusTone(r.status)}>{r.status}</Badge>}>
+      <div className="space-y-5" data-testid="request-review">
+        {done ? <Alert tone="success">{done}</Alert> : null}
+        {decide.error ? <Alert>{decide.error.message}</Alert> : null}
+        <div className="grid gap-4 md:grid-cols-2">
+          <section aria-label="What was asked" className="rounded-lg bg-slate-50 p-4 text-sm dark:bg-slate-800/50">
+            <h3 className="mb-2 font-semibold">What was asked</h3>
+            {r.csr ? (
+              <dl className="space-y-1.5">
+                <div><dt className="text-xs text-slate-500">CSR subject</dt><dd>{r.csr.subject || "(empty)"}</dd></div>
+                <div><dt className="text-xs text-slate-500">Key</dt><dd>{r.csr.keyAlgorithm} ({r.csr.keySize} bits)</dd></div>
+                <div><dt className="text-xs text-slate-500">SHA-256 fingerprint of the key</dt><dd className="font-mono text-xs break-all">{r.csr.fingerprintSha256}</dd></div>
+                <div>
+                  <dt className="text-xs text-slate-500">Requested extensions</dt>
+                  <dd>{r.csr.requestedExtensions.length ? <ul className="list-disc pl-4">{r.csr.requestedExtensions.map((e) => <li key={e.oid}>{e.name}{e.critical ? " (critical)" : ""}: {e.summary}</li>)}</ul> : "none"}</dd>
+                </div>
+              </dl>
+            ) : (
+              <p>No CSR: Signet generates and holds a {r.keyAlgorithm} key.</p>
+            )}
+            <p className="mt-3 text-xs text-slate-500">Organization: {r.org.name} · prefix <code>{r.org.pluginIdPrefix}</code> · {r.org.status}</p>
+          </section>
+          <section aria-label="What will be issued" className="rounded-lg bg-brand-50 p-4 text-sm dark:bg-brand-900/40">
+            <h3 className="mb-2 font-semibold">What will be issued</h3>
+            <dl className="space-y-1.5">
+              <div><dt className="text-xs text-slate-500">Subject</dt><dd>{r.willIssue.subject}</dd></div>
+              <div><dt className="text-xs text-slate-500">Key</dt><dd>{r.willIssue.key}</dd></div>
+              <div><dt className="text-xs text-slate-500">Validity</dt><dd>{r.willIssue.validityDays} days</dd></div>
+              <div><dt className="text-xs text-slate-500">Extensions</dt><dd><ul className="list-disc pl-4">{r.willIssue.extensions.map((e) => <li key={e}>{e}</li>)}</ul></dd></div>
+              {r.willIssue.ignoredFromCsr.length ? <div><dt className="text-xs text-slate-500">Ignored from the CSR</dt><dd>{r.willIssue.ignoredFromCsr.join(", ")}</dd></div> : null}
+            </dl>
+          </section>
+        </div>
+        {r.status === "pending" && !done ? (
+          rejecting ? (
+            <div className="space-y-3">
+              <Field label="Reason (the organization sees it)" htmlFor="reject-reason">
+                <TextInput id="reject-reason" value={reason} onChange={(e) => setReason(e.target.value)} />
+              </Field>
+              <div className="flex gap-2">
+                <Button variant="danger" disabled={decide.isPending || reason.trim().length < 3} onClick={() => act("reject")}>Reject request</Button>
+                <Button variant="secondary" onClick={() => setRejecting(false)}>Cancel</Button>
+              </div>
+            </div>
+          ) : (
+            <div className="flex gap-2">
+              <Button disabled={decide.isPending} onClick={() => act("approve")}>{decide.isPending ? "Issuing…" : "Approve and issue"}</Button>
+              <Button variant="secondary" onClick={() => setRejecting(true)}>Reject…</Button>
+            </div>
+          )
+        ) : null}
+        {r.rejectionReason ? <Alert>Rejected: {r.rejectionReason}</Alert> : null}
+        {done ? <Button variant="ghost" onClick={onDecided}>Back to the queue</Button> : null}
+      </div>
+    </Card>
+  );
+}

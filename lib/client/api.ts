@@ -1,0 +1,38 @@
+"use client";
+
+// The console's one way to call the JSON API: same-origin fetch (the session cookie rides along and
+// the browser adds Origin, which the CSRF check wants), problem+json errors become ApiError.
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly body?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+export async function apiFetch<T>(path: string, init?: { method?: string; json?: unknown; body?: BodyInit; headers?: Record<string, string> }): Promise<T> {
+  const headers: Record<string, string> = { accept: "application/json", ...(init?.headers ?? {}) };
+  let body = init?.body;
+  if (init?.json !== undefined) {
+    headers["content-type"] = "application/json";
+    body = JSON.stringify(init.json);
+  }
+  const res = await fetch(path, { method: init?.method ?? (body ? "POST" : "GET"), headers, body, credentials: "same-origin" });
+  const text = await res.text();
+  const parsed = text ? safeJson(text) : undefined;
+  if (!res.ok) {
+    const detail = (parsed as { detail?: string } | undefined)?.detail ?? `Request failed (${res.status})`;
+    throw new ApiError(res.status, detail, parsed);
+  }
+  return parsed as T;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

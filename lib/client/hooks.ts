@@ -1,0 +1,67 @@
+"use client";
+
+// TanStack Query hooks over the JSON API, keyed by the one factory in query-keys.ts.
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { apiFetch } from "./api";
+import { queryKeys } from "./query-keys";
+import type { CaItem, CertificateDetail, CertificateItem, OrgItem, RequestDetail, RequestItem } from "./types";
+
+const qs = (filter: Record<string, string>) => {
+  const entries = Object.entries(filter).filter(([, v]) => v);
+  return entries.length ? `?${new URLSearchParams(entries)}` : "";
+};
+
+export const useCas = () => useQuery({ queryKey: queryKeys.cas.all, queryFn: () => apiFetch<CaItem[]>("/api/v1/cas") });
+
+export const useOrgs = () => useQuery({ queryKey: queryKeys.orgs.all, queryFn: () => apiFetch<OrgItem[]>("/api/v1/orgs") });
+
+export const useOrg = (slug: string) => useQuery({ queryKey: queryKeys.orgs.detail(slug), queryFn: () => apiFetch<OrgItem>(`/api/v1/orgs/${encodeURIComponent(slug)}`) });
+
+export const useRequests = (filter: Record<string, string>) =>
+  useQuery({ queryKey: queryKeys.requests.list(filter), queryFn: () => apiFetch<RequestItem[]>(`/api/v1/requests${qs(filter)}`) });
+
+export const useRequest = (id: string | undefined) =>
+  useQuery({ queryKey: [...queryKeys.requests.all, "detail", id], queryFn: () => apiFetch<RequestDetail>(`/api/v1/requests/${id}`), enabled: Boolean(id) });
+
+export const useCertificates = (filter: Record<string, string>) =>
+  useQuery({ queryKey: queryKeys.certificates.list(filter), queryFn: () => apiFetch<CertificateItem[]>(`/api/v1/certificates${qs(filter)}`) });
+
+export const useCertificate = (serial: string) =>
+  useQuery({ queryKey: queryKeys.certificates.detail(serial), queryFn: () => apiFetch<CertificateDetail>(`/api/v1/certificates/${serial}`) });
+
+/** After any decision or revocation, everything that lists requests, certificates, orgs or CAs may change. */
+function useInvalidatePki() {
+  const client = useQueryClient();
+  return () =>
+    Promise.all([queryKeys.requests.all, queryKeys.certificates.all, queryKeys.orgs.all, queryKeys.cas.all].map((queryKey) => client.invalidateQueries({ queryKey })));
+}
+
+export function useDecideRequest() {
+  const invalidate = useInvalidatePki();
+  return useMutation({
+    mutationFn: ({ id, decision, reason }: { id: string; decision: "approve" | "reject"; reason?: string }) =>
+      apiFetch<{ request: RequestItem }>(`/api/v1/requests/${id}/${decision}`, { method: "POST", json: decision === "reject" ? { reason } : {} }),
+    onSuccess: invalidate,
+  });
+}
+
+export function useRequestPluginCert(slug: string) {
+  const invalidate = useInvalidatePki();
+  return useMutation({
+    mutationFn: (body: { pluginId: string; csrPem?: string; keyAlgorithm?: string }) =>
+      apiFetch<{ request: RequestItem }>(`/api/v1/orgs/${encodeURIComponent(slug)}/plugin-cert-requests`, { method: "POST", json: body }),
+    onSuccess: invalidate,
+  });
+}
+
+export function useRevokeCertificate() {
+  const invalidate = useInvalidatePki();
+  return useMutation({
+    mutationFn: ({ serial, reason, invalidityDate }: { serial: string; reason: string; invalidityDate?: string }) =>
+      apiFetch<CertificateDetail & { affects: { certificatesBelow: number; artifacts: number } }>(`/api/v1/certificates/${serial}/revoke`, {
+        method: "POST",
+        json: { reason, ...(invalidityDate ? { invalidityDate } : {}) },
+      }),
+    onSuccess: invalidate,
+  });
+}

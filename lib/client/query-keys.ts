@@ -1,0 +1,14 @@
+// One hierarchical key factory: invalidate by prefix (e.g. queryKeys.certificates.all) and no two
+// queries ever share a key by accident.
+export const queryKeys = {
+  cas: { all: ["cas"] as const },
+  orgs: { all: ["orgs"] as const, detail: (slug: string) => ["orgs", slug] as const },
+  requests: { all: ["requests"] as const, list: (filter: Record<string, string>) => ["requests", "list", filter] as const },
+  certificates: {
+    all: ["certificates"] as const,
+    list: (filter: Record<string, string>) => ["certificates", "list", filter] as const,
+    detail: (serial: string) => ["certificates", "detail", serial] as const,
+  },
+  artifacts: { all: ["artifacts"] as const, list: (filter: Record<string, string>) => ["artifacts", "list", filter] as const },
+  audit: { all: ["audit"] as const, list: (filter: Record<string, string>) => ["audit", "list", filter] as const },
+};

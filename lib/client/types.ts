@@ -1,0 +1,54 @@
+// The JSON shapes the console reads (mirrors of lib/server serializers; see API.md).
+export type CaItem = { id: string; kind: "root" | "org"; subject: string; serial: string; notBefore: string; notAfter: string; status: string; parentId: string | null; orgId: string | null; certificatePem: string };
+
+export type OrgItem = {
+  id: string;
+  name: string;
+  slug: string;
+  status: "pending" | "approved" | "rejected" | "suspended";
+  pluginIdPrefix: string;
+  contactEmail: string | null;
+  rejectionReason: string | null;
+  createdAt: string;
+  ca: { id: string; status: string; keyMode: string; serial: string | null; notAfter: string | null } | null;
+};
+
+export type RequestItem = {
+  id: string;
+  kind: "org-ca" | "plugin-cert";
+  status: "pending" | "approved" | "rejected";
+  orgSlug: string;
+  pluginId?: string;
+  subject: string;
+  keyMode: "hosted" | "external";
+  keyAlgorithm: string;
+  keySize?: number;
+  fingerprintSha256: string | null;
+  createdAt: string;
+  decidedAt?: string;
+  rejectionReason?: string;
+};
+
+export type RequestDetail = RequestItem & {
+  org: { name: string; slug: string; pluginIdPrefix: string; status: string };
+  csr: { subject: string; keyAlgorithm: string; keySize: number; fingerprintSha256: string; requestedExtensions: { oid: string; name: string; critical: boolean; summary: string }[] } | null;
+  willIssue: { subject: string; validityDays: number; key: string; extensions: string[]; ignoredFromCsr: string[] };
+};
+
+export type CertificateItem = {
+  id: string;
+  serial: string;
+  kind: "root-ca" | "org-ca" | "plugin" | "ocsp-responder";
+  subject: string;
+  issuerCaId: string | null;
+  orgSlug: string | null;
+  pluginId: string | null;
+  notBefore: string;
+  notAfter: string;
+  status: string;
+  keyMode: string;
+  fingerprintSha256: string | null;
+  revocation?: { reason: string; revokedAt: string; invalidityDate: string | null };
+};
+
+export type CertificateDetail = CertificateItem & { pem: string; chainPem: string };

@@ -1,0 +1,66 @@
+// Identity is better-auth's: email + password, sessions, organizations and roles, two-factor,
+// passkeys and API tokens (hashed at rest). Signet never hashes a password or mints a session itself.
+import crypto from "node:crypto";
+import { betterAuth } from "better-auth";
+import { prismaAdapter } from "better-auth/adapters/prisma";
+import { admin, bearer, organization, twoFactor } from "better-auth/plugins";
+import { apiKey } from "@better-auth/api-key";
+import { passkey } from "@better-auth/passkey";
+import { nextCookies } from "better-auth/next-js";
+import { createAccessControl } from "better-auth/plugins/access";
+import { adminAc, defaultStatements, userAc } from "better-auth/plugins/admin/access";
+import { db, type Db } from "../../db";
+import { env } from "../../env";
+import { masterKey } from "../keys/master-key";
+
+export const OPERATOR_ROLE = "operator";
+export const MIN_PASSWORD_LENGTH = 10;
+export const SESSION_MAX_AGE_SECONDS = 60 * 60 * 12;
+
+// Store operators hold better-auth's admin permissions; everyone else is a plain user whose rights
+// come from organization membership.
+const accessControl = createAccessControl(defaultStatements);
+const roles = {
+  [OPERATOR_ROLE]: accessControl.newRole({ ...adminAc.statements }),
+  user: accessControl.newRole({ ...userAc.statements }),
+};
+
+function authSecret(): string {
+  // Instances that share the master key share the session secret, so any instance accepts any session.
+  return env().authSecret ?? crypto.createHmac("sha256", masterKey()).update("signet/better-auth-secret").digest("base64url");
+}
+
+function createAuth(client: Db) {
+  const { publicUrl } = env();
+  return betterAuth({
+    appName: "Signet",
+    baseURL: publicUrl,
+    basePath: "/api/auth",
+    secret: authSecret(),
+    trustedOrigins: [publicUrl],
+    database: prismaAdapter(client, { provider: "postgresql" }),
+    emailAndPassword: { enabled: true, minPasswordLength: MIN_PASSWORD_LENGTH, autoSignIn: true },
+    session: { expiresIn: SESSION_MAX_AGE_SECONDS, updateAge: 60 * 60 },
+    user: { additionalFields: {} },
+    rateLimit: { enabled: env().nodeEnv === "production", window: 60, max: 100 },
+    plugins: [
+      organization({ allowUserToCreateOrganization: false }),
+      admin({ ac: accessControl, roles, adminRoles: [OPERATOR_ROLE], defaultRole: "user" }),
+      twoFactor({ issuer: "Signet" }),
+      bearer(),
+      // Tokens are for CI pipelines: Signet's own rate limits apply, not a per-key daily quota.
+      apiKey({ defaultPrefix: "sgt_", rateLimit: { enabled: false } }),
+      passkey({ rpName: "Signet", rpID: new URL(publicUrl).hostname, origin: publicUrl }),
+      nextCookies(),
+    ],
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;
+
+const holder = ((globalThis as { __signetAuth?: { ready?: Promise<Auth> } }).__signetAuth ??= {});
+
+export function auth(): Promise<Auth> {
+  holder.ready ??= db().then(createAuth);
+  return holder.ready;
+}

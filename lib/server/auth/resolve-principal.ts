@@ -1,0 +1,45 @@
+// Turns a request's credentials into a Principal: an API token (`Authorization: Bearer`) or the
+// console's session cookie. A bad token is an error, never a silent fall-back to anonymous.
+import type { Db } from "../../db";
+import { db } from "../../db";
+import { AppError } from "../errors";
+import { auth, OPERATOR_ROLE } from "./auth";
+import { ANONYMOUS, type Membership, type Principal } from "./principal";
+
+export async function principalForUser(client: Db, userId: string, via: "session" | "token"): Promise<Principal> {
+  const user = await client.user.findUnique({
+    where: { id: userId },
+    select: {
+      id: true,
+      email: true,
+      role: true,
+      banned: true,
+      members: { select: { organizationId: true, role: true, organization: { select: { slug: true } } } },
+    },
+  });
+  if (!user || user.banned) return ANONYMOUS;
+  const memberships: Membership[] = user.members.map((m) => ({
+    orgId: m.organizationId,
+    slug: m.organization.slug,
+    role: m.role === "owner" || m.role === "admin" ? (m.role as "owner" | "admin") : "member",
+  }));
+  return { kind: "user", userId: user.id, email: user.email, isOperator: user.role === OPERATOR_ROLE, memberships, via };
+}
+
+export async function resolvePrincipal(headers: Headers): Promise<Principal> {
+  const client = await db();
+  const a = await auth();
+  const authorization = headers.get("authorization");
+  if (authorization) {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+    if (!match) throw new AppError("unauthenticated", "Authorization must be 'Bearer <API token>'");
+    const result = await a.api.verifyApiKey({ body: { key: match[1] } }).catch(() => null);
+    const userId = result?.valid ? result.key?.referenceId : undefined;
+    if (!userId) throw new AppError("unauthenticated", "The API token is invalid, expired or revoked");
+    return principalForUser(client, userId, "token");
+  }
+  if (!headers.get("cookie")) return ANONYMOUS;
+  const session = await a.api.getSession({ headers }).catch(() => null);
+  if (!session?.user) return ANONYMOUS;
+  return principalForUser(client, session.user.id, "session");
+}

@@ -1,0 +1,38 @@
+// The tree a person sees: Root CA → organization CAs → plugin certificates, scoped to the viewer.
+import { db } from "../../db";
+import { isOperator, type Principal } from "../auth/principal";
+import { certificateStatus } from "../certificates/serialize-certificate";
+import { requireUserPrincipal } from "../certificates/list-certificates";
+
+export type HierarchyNode = { id: string; label: string; detail: string; status: string; serial: string | null; href: string | null; children: HierarchyNode[] };
+
+export async function getHierarchy(actor: Principal): Promise<HierarchyNode[]> {
+  const user = requireUserPrincipal(actor);
+  const client = await db();
+  const orgScope = isOperator(user) ? {} : { orgId: { in: user.memberships.map((m) => m.orgId) } };
+  const cas = await client.certificateAuthority.findMany({
+    where: { OR: [{ kind: "root" }, { kind: "org", ...orgScope }] },
+    orderBy: { createdAt: "asc" },
+    include: { certificate: true, org: { select: { name: true, slug: true } } },
+  });
+  const plugins = await client.certificate.findMany({
+    where: { kind: "plugin", status: { in: ["issued", "revoked"] }, ...orgScope },
+    orderBy: { createdAt: "asc" },
+    select: { id: true, serialHex: true, subject: true, pluginId: true, status: true, notAfter: true, issuerCaId: true },
+  });
+  const node = (ca: (typeof cas)[number]): HierarchyNode => ({
+    id: ca.id,
+    label: ca.kind === "root" ? ca.subject : `${ca.org?.name ?? ca.subject}`,
+    detail: ca.kind === "root" ? "Root CA" : `Organization CA · ${ca.keyId ? "hosted key" : "external key"}`,
+    status: ca.certificate ? (ca.status === "revoked" ? "revoked" : certificateStatus(ca.certificate)) : ca.status,
+    serial: ca.certificate?.serialHex ?? null,
+    href: ca.certificate ? `/certificates/${ca.certificate.serialHex}` : null,
+    children: [
+      ...cas.filter((child) => child.parentId === ca.id && child.certificate).map(node),
+      ...plugins
+        .filter((p) => p.issuerCaId === ca.id)
+        .map((p) => ({ id: p.id, label: p.pluginId ?? p.subject, detail: "Plugin certificate", status: certificateStatus(p), serial: p.serialHex, href: `/certificates/${p.serialHex}`, children: [] })),
+    ],
+  });
+  return cas.filter((ca) => ca.kind === "root" && ca.certificate).map(node);
+}

@@ -1,0 +1,61 @@
+import { db } from "../../db";
+import { toPem } from "../../pki/certificate/issue";
+import { AppError } from "../errors";
+
+export type CaSummary = {
+  id: string;
+  kind: "root" | "org";
+  subject: string;
+  serial: string;
+  notBefore: string;
+  notAfter: string;
+  status: "active" | "revoked" | "expired";
+  parentId: string | null;
+  orgId: string | null;
+  certificatePem: string;
+};
+
+/** CA certificates are public: plugin hosts fetch them to build chains. */
+export async function listCas(now = new Date()): Promise<CaSummary[]> {
+  const client = await db();
+  const cas = await client.certificateAuthority.findMany({
+    orderBy: [{ kind: "desc" }, { createdAt: "asc" }],
+    select: {
+      id: true,
+      kind: true,
+      status: true,
+      subject: true,
+      parentId: true,
+      orgId: true,
+      certificate: { select: { serialHex: true, notBefore: true, notAfter: true, der: true } },
+    },
+  });
+  return cas
+    .filter((ca) => ca.certificate?.der)
+    .map((ca) => {
+      const cert = ca.certificate!;
+      const expired = cert.notAfter.getTime() <= now.getTime();
+      return {
+        id: ca.id,
+        kind: ca.kind,
+        subject: ca.subject,
+        serial: cert.serialHex,
+        notBefore: cert.notBefore.toISOString(),
+        notAfter: cert.notAfter.toISOString(),
+        status: ca.status === "active" && expired ? "expired" : ca.status,
+        parentId: ca.parentId,
+        orgId: ca.orgId,
+        certificatePem: toPem(cert.der!, "CERTIFICATE"),
+      };
+    });
+}
+
+export async function getCaCertificateDer(caId: string): Promise<Uint8Array> {
+  const client = await db();
+  const ca = await client.certificateAuthority.findUnique({
+    where: { id: caId },
+    select: { certificate: { select: { der: true } } },
+  });
+  if (!ca?.certificate?.der) throw new AppError("not_found", "No such certificate authority");
+  return ca.certificate.der;
+}

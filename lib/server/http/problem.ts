@@ -1,0 +1,48 @@
+// The one place where errors become HTTP: AppError codes map to statuses and RFC 9457 problem+json;
+// an unexpected error is logged server-side and answered with a generic 500 that leaks nothing.
+import { ZodError } from "zod";
+import { AppError, type AppErrorCode } from "../errors";
+
+const STATUS: Record<AppErrorCode, number> = {
+  bad_request: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  already_initialized: 409,
+  too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+};
+
+const TITLE: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  409: "Conflict",
+  413: "Content Too Large",
+  415: "Unsupported Media Type",
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+};
+
+export function problem(status: number, detail: string, extra?: Record<string, unknown>): Response {
+  return new Response(
+    JSON.stringify({ type: "about:blank", title: TITLE[status] ?? "Error", status, detail, ...extra }),
+    { status, headers: { "content-type": "application/problem+json", "cache-control": "no-store" } },
+  );
+}
+
+export function errorResponse(err: unknown): Response {
+  if (err instanceof AppError) {
+    return problem(STATUS[err.code], err.message, { code: err.code, ...(err.details ?? {}) });
+  }
+  if (err instanceof ZodError) {
+    const errors = err.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
+    const detail = errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join("; ");
+    return problem(400, detail || "Invalid input", { code: "bad_request", errors });
+  }
+  console.error("[signet] unexpected error", err);
+  return problem(500, "Something went wrong on our side. The event was logged.");
+}

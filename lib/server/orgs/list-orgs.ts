@@ -1,0 +1,48 @@
+import { db } from "../../db";
+import type { Organization } from "../../generated/prisma/client";
+import { isOperator, membershipIn, type Principal } from "../auth/principal";
+import { AppError } from "../errors";
+import { requireUserPrincipal } from "../certificates/list-certificates";
+
+type OrgWithCa = Organization & { certificateAuthorities: { id: string; status: string; keyId: string | null; certificate: { serialHex: string; notAfter: Date } | null }[] };
+
+function serializeOrg(o: OrgWithCa) {
+  const ca = o.certificateAuthorities[0];
+  return {
+    id: o.id,
+    name: o.name,
+    slug: o.slug,
+    status: o.status,
+    pluginIdPrefix: o.pluginIdPrefix,
+    contactEmail: o.contactEmail,
+    rejectionReason: o.rejectionReason,
+    createdAt: o.createdAt.toISOString(),
+    ca: ca ? { id: ca.id, status: ca.status, keyMode: ca.keyId ? "hosted" : "external", serial: ca.certificate?.serialHex ?? null, notAfter: ca.certificate?.notAfter.toISOString() ?? null } : null,
+  };
+}
+
+const include = {
+  certificateAuthorities: {
+    where: { kind: "org" as const },
+    orderBy: { createdAt: "desc" as const },
+    take: 1,
+    select: { id: true, status: true, keyId: true, certificate: { select: { serialHex: true, notAfter: true } } },
+  },
+};
+
+export async function listOrgs(actor: Principal) {
+  const user = requireUserPrincipal(actor);
+  const rows = await (await db()).organization.findMany({
+    where: isOperator(user) ? {} : { id: { in: user.memberships.map((m) => m.orgId) } },
+    orderBy: { createdAt: "desc" },
+    include,
+  });
+  return rows.map(serializeOrg);
+}
+
+export async function getOrg(actor: Principal, slug: string) {
+  const user = requireUserPrincipal(actor);
+  const org = await (await db()).organization.findUnique({ where: { slug }, include });
+  if (!org || !(isOperator(user) || membershipIn(user, org.id))) throw new AppError("not_found", "Organization not found");
+  return serializeOrg(org);
+}

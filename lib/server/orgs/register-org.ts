@@ -1,0 +1,87 @@
+// Self-registration of an organization: its admin account, the pending organization, and the
+// org-CA request the operators will review — one transaction, then an org-admin API token.
+import crypto from "node:crypto";
+import { hashPassword } from "better-auth/crypto";
+import { z } from "zod";
+import { db } from "../../db";
+import { appendAuditEvent } from "../audit/append-audit-event";
+import { MIN_PASSWORD_LENGTH } from "../auth/auth";
+import type { Principal } from "../auth/principal";
+import { AppError } from "../errors";
+import { csrSummary, parseCsrInput } from "../requests/csr-input";
+import { createApiToken } from "../tokens/create-api-token";
+import { orgNameSchema, pluginIdPrefixSchema, prefixesOverlap, slugSchema } from "./naming";
+
+export const registerOrgInput = z.object({
+  name: orgNameSchema,
+  slug: slugSchema,
+  pluginIdPrefix: pluginIdPrefixSchema,
+  contactEmail: z.string().trim().toLowerCase().email().max(254).optional(),
+  admin: z.object({
+    email: z.string().trim().toLowerCase().email().max(254),
+    password: z.string().min(MIN_PASSWORD_LENGTH, `The password needs at least ${MIN_PASSWORD_LENGTH} characters`).max(256),
+    name: z.string().trim().min(1).max(100).optional(),
+  }),
+  csrPem: z.string().max(70_000).optional(),
+});
+
+const REGISTRATION_LOCK = 72_707_004;
+
+export async function registerOrg(raw: z.input<typeof registerOrgInput>) {
+  const input = registerOrgInput.parse(raw);
+  const csr = input.csrPem ? parseCsrInput(input.csrPem) : undefined;
+  if (csr && !csr.keyAlgorithm.startsWith("ecdsa") && !csr.keyAlgorithm.startsWith("rsa")) {
+    throw new AppError("bad_request", "An organization CA key must be ECDSA P-256/P-384 or RSA");
+  }
+  const client = await db();
+  const passwordHash = await hashPassword(input.admin.password);
+  const created = await client.$transaction(
+    async (tx) => {
+      // Serializes registrations so prefix-overlap checks cannot race.
+      await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${REGISTRATION_LOCK})`);
+      if (await tx.organization.findUnique({ where: { slug: input.slug }, select: { id: true } })) {
+        throw new AppError("conflict", `The slug '${input.slug}' is taken`);
+      }
+      if (await tx.user.findUnique({ where: { email: input.admin.email }, select: { id: true } })) {
+        throw new AppError("conflict", "An account with this email already exists; sign in and ask an operator to add the organization");
+      }
+      const others = await tx.organization.findMany({ where: { status: { in: ["pending", "approved"] } }, select: { pluginIdPrefix: true, slug: true } });
+      const clash = others.find((o) => o.pluginIdPrefix && prefixesOverlap(o.pluginIdPrefix, input.pluginIdPrefix));
+      if (clash) throw new AppError("conflict", `The plugin id prefix '${input.pluginIdPrefix}' overlaps one already held by another organization`);
+
+      const userId = crypto.randomUUID();
+      const orgId = crypto.randomUUID();
+      await tx.user.create({ data: { id: userId, email: input.admin.email, name: input.admin.name ?? input.admin.email } });
+      await tx.account.create({ data: { id: crypto.randomUUID(), accountId: userId, providerId: "credential", userId, password: passwordHash } });
+      await tx.organization.create({
+        data: { id: orgId, name: input.name, slug: input.slug, pluginIdPrefix: input.pluginIdPrefix, contactEmail: input.contactEmail ?? input.admin.email, status: "pending" },
+      });
+      await tx.member.create({ data: { id: crypto.randomUUID(), organizationId: orgId, userId, role: "owner" } });
+      const request = await tx.certificateRequest.create({
+        data: {
+          kind: "org_ca",
+          orgId,
+          keyMode: csr ? "external" : "hosted",
+          subject: `O=${input.name}, CN=${input.name} CA`,
+          keyAlgorithm: csr?.keyAlgorithm ?? "ecdsa-p256",
+          ...(csr ? csrSummary(csr) : {}),
+          requestedById: userId,
+        },
+        select: { id: true, status: true },
+      });
+      const admin: Principal = { kind: "user", userId, email: input.admin.email, isOperator: false, memberships: [{ orgId, slug: input.slug, role: "owner" }], via: "session" };
+      await appendAuditEvent(tx, {
+        actor: admin,
+        action: "org.registered",
+        subjectType: "org",
+        subjectId: orgId,
+        orgId,
+        details: { name: input.name, slug: input.slug, pluginIdPrefix: input.pluginIdPrefix, requestId: request.id, keyMode: csr ? "external" : "hosted" },
+      });
+      return { orgId, request, admin };
+    },
+    { timeout: 30_000, maxWait: 30_000 },
+  );
+  const token = await createApiToken(created.admin, { name: `${input.slug} admin` });
+  return { org: { id: created.orgId, slug: input.slug, status: "pending" as const }, request: { id: created.request.id }, token: token.token };
+}

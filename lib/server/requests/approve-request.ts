@@ -1,0 +1,154 @@
+// Approving a request issues its certificate. The request row is locked, so of any number of
+// concurrent approvals exactly one issues and the rest get 409.
+import type { Tx } from "../../db";
+import { db } from "../../db";
+import { issueOrgCa, issuePluginCertificate, toPem } from "../../pki/certificate/issue";
+import type { KeyAlgorithm } from "../../pki/signer";
+import { appendAuditEvent } from "../audit/append-audit-event";
+import type { Principal } from "../auth/principal";
+import { toBytes } from "../db/bytes";
+import { AppError } from "../errors";
+import { findRootCaId, loadIssuingCa } from "../cas/load-issuing-ca";
+import { recordIssuance } from "../certificates/record-issuance";
+import { addDays, pkiUrlsFor, wholeSecond } from "../certificates/pki-urls";
+import { createManagedKey } from "../keys/create-managed-key";
+import { readStorePolicy } from "../settings/store-policy";
+import { authorizeDecision, type RequestRow } from "./authorize-decision";
+import { serializeRequest } from "./serialize-request";
+
+export async function approveRequest(actor: Principal, requestId: string, now = new Date()) {
+  const client = await db();
+  const request = await authorizeDecision(client, actor, requestId);
+  const policy = await readStorePolicy(client);
+  const result = await client.$transaction(
+    async (tx) => {
+      await lockPendingRequest(tx, request.id);
+      return request.kind === "org_ca" ? approveOrgCa(tx, actor, request, now, policy.orgCaValidityDays) : approvePluginCert(tx, actor, request, now, policy.pluginCertValidityDays);
+    },
+    { timeout: 60_000, maxWait: 60_000 },
+  );
+  return result;
+}
+
+export async function lockPendingRequest(tx: Tx, requestId: string): Promise<void> {
+  const rows = await tx.$queryRawUnsafe<{ status: string }[]>(`SELECT status::text AS status FROM certificate_request WHERE id = $1 FOR UPDATE`, requestId);
+  if (rows.length === 0) throw new AppError("not_found", "Request not found");
+  if (rows[0].status !== "pending") throw new AppError("conflict", `The request is already ${rows[0].status}`);
+}
+
+async function approveOrgCa(tx: Tx, actor: Principal, request: RequestRow, now: Date, validityDays: number) {
+  const root = await loadIssuingCa(tx, await findRootCaId(tx), now);
+  const org = await tx.organization.findUniqueOrThrow({ where: { id: request.orgId } });
+  const hosted = request.keyMode === "hosted";
+  const key = hosted ? await createManagedKey(tx, (request.keyAlgorithm as KeyAlgorithm) ?? "ecdsa-p256", "org-ca") : undefined;
+  if (key) await appendAuditEvent(tx, { actor, action: "key.created", subjectType: "key", subjectId: key.id, orgId: org.id, details: { algorithm: request.keyAlgorithm, purpose: "org-ca" } });
+  const publicKeySpki = key?.publicKeySpki ?? request.publicKeySpki;
+  if (!publicKeySpki) throw new AppError("conflict", "The request has no public key");
+  const notBefore = wholeSecond(now);
+  const notAfter = addDays(notBefore, validityDays);
+  const ca = await tx.certificateAuthority.create({
+    data: { kind: "org", orgId: org.id, parentId: root.id, keyId: key?.id ?? null, subject: request.subject, subjectDer: new Uint8Array(), spkiSha1: new Uint8Array() },
+    select: { id: true },
+  });
+  const issued = await recordIssuance(tx, {
+    actor,
+    kind: "org_ca",
+    issuerCaId: root.id,
+    orgId: org.id,
+    subject: request.subject,
+    notBefore,
+    notAfter,
+    keyId: key?.id,
+    publicKeySpki,
+    requestId: request.id,
+    auditDetails: { caId: ca.id, keyMode: request.keyMode },
+    sign: (serial) =>
+      issueOrgCa({
+        issuer: root.info,
+        issuerSigner: root.signer,
+        orgName: org.name,
+        subjectPublicKeySpki: publicKeySpki,
+        serial,
+        notBefore,
+        notAfter,
+        urls: pkiUrlsFor(root.id),
+      }),
+  });
+  await tx.certificateAuthority.update({
+    where: { id: ca.id },
+    data: { subject: issued.info.subject, subjectDer: toBytes(issued.info.subjectDer), spkiSha1: toBytes(issued.info.subjectKeyIdentifier), certificateId: issued.certificate.id },
+  });
+  await tx.organization.update({ where: { id: org.id }, data: { status: "approved", rejectionReason: null } });
+  const decided = await markDecided(tx, actor, request, "approved");
+  await appendAuditEvent(tx, { actor, action: "request.approved", subjectType: "request", subjectId: request.id, orgId: org.id, details: { kind: "org_ca", caId: ca.id, serial: issued.certificate.serialHex } });
+  return { request: decided, certificate: { serial: issued.certificate.serialHex, pem: toPem(issued.der, "CERTIFICATE") }, caId: ca.id };
+}
+
+async function approvePluginCert(tx: Tx, actor: Principal, request: RequestRow, now: Date, validityDays: number) {
+  const orgCa = await tx.certificateAuthority.findFirst({ where: { orgId: request.orgId, kind: "org", status: "active" }, orderBy: { createdAt: "desc" }, select: { id: true } });
+  if (!orgCa) throw new AppError("conflict", "The organization has no active CA yet");
+  const issuer = await loadIssuingCa(tx, orgCa.id, now);
+  const org = await tx.organization.findUniqueOrThrow({ where: { id: request.orgId } });
+  let keyId: string | undefined;
+  let publicKeySpki: Uint8Array | undefined = request.publicKeySpki ?? undefined;
+  if (request.keyMode === "hosted") {
+    // Re-issuing keeps the plugin's key: Jami refuses an update whose plugin key changed.
+    const previous = await tx.certificate.findFirst({
+      where: { orgId: org.id, pluginId: request.pluginId, kind: "plugin", keyId: { not: null }, status: "issued" },
+      orderBy: { createdAt: "desc" },
+      select: { keyId: true, publicKeySpki: true },
+    });
+    if (previous?.keyId && previous.publicKeySpki) {
+      keyId = previous.keyId;
+      publicKeySpki = previous.publicKeySpki;
+    } else {
+      const key = await createManagedKey(tx, request.keyAlgorithm as KeyAlgorithm, "plugin");
+      await appendAuditEvent(tx, { actor, action: "key.created", subjectType: "key", subjectId: key.id, orgId: org.id, details: { algorithm: request.keyAlgorithm, purpose: "plugin", pluginId: request.pluginId } });
+      keyId = key.id;
+      publicKeySpki = key.publicKeySpki;
+    }
+  }
+  if (!publicKeySpki || !request.pluginId) throw new AppError("conflict", "The request has no public key or plugin id");
+  const notBefore = wholeSecond(now);
+  const notAfter = addDays(notBefore, validityDays);
+  const spki = publicKeySpki;
+  const issued = await recordIssuance(tx, {
+    actor,
+    kind: "plugin",
+    issuerCaId: issuer.id,
+    orgId: org.id,
+    pluginId: request.pluginId,
+    subject: request.subject,
+    notBefore,
+    notAfter,
+    keyId,
+    publicKeySpki: spki,
+    requestId: request.id,
+    auditDetails: { pluginId: request.pluginId, keyMode: request.keyMode },
+    sign: (serial) =>
+      issuePluginCertificate({
+        issuer: issuer.info,
+        issuerSigner: issuer.signer,
+        orgName: org.name,
+        pluginId: request.pluginId!,
+        subjectPublicKeySpki: spki,
+        serial,
+        notBefore,
+        notAfter,
+        urls: pkiUrlsFor(issuer.id),
+      }),
+  });
+  const decided = await markDecided(tx, actor, request, "approved");
+  await appendAuditEvent(tx, { actor, action: "request.approved", subjectType: "request", subjectId: request.id, orgId: org.id, details: { kind: "plugin_cert", pluginId: request.pluginId, serial: issued.certificate.serialHex } });
+  return { request: decided, certificate: { serial: issued.certificate.serialHex, pem: toPem(issued.der, "CERTIFICATE") } };
+}
+
+export async function markDecided(tx: Tx, actor: Principal, request: RequestRow, status: "approved" | "rejected", reason?: string) {
+  const updated = await tx.certificateRequest.update({
+    where: { id: request.id },
+    data: { status, decidedAt: new Date(), decidedById: actor.kind === "user" ? actor.userId : null, rejectionReason: reason ?? null },
+    include: { org: { select: { slug: true } } },
+  });
+  return serializeRequest(updated);
+}
+

@@ -1,0 +1,52 @@
+// One request with everything an approver needs: the parsed CSR (what was asked) beside the
+// certificate it will become (what the profile decides).
+import { db } from "../../db";
+import { parseCsr } from "../../pki/csr/parse-csr";
+import { isOperator, membershipIn, type Principal } from "../auth/principal";
+import { AppError } from "../errors";
+import { requireUserPrincipal } from "../certificates/list-certificates";
+import { pkiUrlsFor } from "../certificates/pki-urls";
+import { readStorePolicy } from "../settings/store-policy";
+import { serializeRequest } from "./serialize-request";
+
+export async function getRequest(actor: Principal, requestId: string) {
+  const user = requireUserPrincipal(actor);
+  const client = await db();
+  const r = await client.certificateRequest.findUnique({ where: { id: requestId }, include: { org: true } });
+  if (!r || !(isOperator(user) || membershipIn(user, r.orgId))) throw new AppError("not_found", "Request not found");
+  const policy = await readStorePolicy(client);
+  const csr = r.csrDer ? parseCsr(r.csrDer) : undefined;
+  const isOrgCa = r.kind === "org_ca";
+  const issuerCaId = isOrgCa
+    ? (await client.certificateAuthority.findFirst({ where: { kind: "root", status: "active" }, select: { id: true } }))?.id
+    : (await client.certificateAuthority.findFirst({ where: { orgId: r.orgId, kind: "org", status: "active" }, select: { id: true } }))?.id;
+  const urls = issuerCaId ? pkiUrlsFor(issuerCaId) : undefined;
+  return {
+    ...serializeRequest(r),
+    org: { name: r.org.name, slug: r.org.slug, pluginIdPrefix: r.org.pluginIdPrefix, status: r.org.status },
+    csr: csr ? { subject: csr.subject, keyAlgorithm: csr.keyAlgorithm, keySize: csr.keySize, fingerprintSha256: csr.fingerprintSha256, requestedExtensions: csr.requestedExtensions } : null,
+    willIssue: {
+      subject: r.subject,
+      validityDays: isOrgCa ? policy.orgCaValidityDays : policy.pluginCertValidityDays,
+      key: r.keyMode === "hosted" ? `${r.keyAlgorithm}, generated and held by Signet` : `${r.keyAlgorithm} from the CSR (held by the organization)`,
+      extensions: isOrgCa
+        ? [
+            "Basic Constraints (critical): CA:TRUE, pathlen:0",
+            "Key Usage (critical): Certificate Sign, CRL Sign",
+            `Name Constraints (critical): permitted directoryName O=${r.org.name}`,
+            "Subject and Authority Key Identifiers",
+            urls ? `CRL Distribution Point: ${urls.crlUrl}` : "CRL Distribution Point",
+            urls ? `Authority Info Access: OCSP ${urls.ocspUrl}, CA Issuers ${urls.caIssuersUrl}` : "Authority Info Access",
+          ]
+        : [
+            "Basic Constraints (critical): CA:FALSE",
+            "Key Usage (critical): Digital Signature",
+            "Extended Key Usage: Code Signing",
+            "Subject and Authority Key Identifiers",
+            urls ? `CRL Distribution Point: ${urls.crlUrl}` : "CRL Distribution Point",
+            urls ? `Authority Info Access: OCSP ${urls.ocspUrl}, CA Issuers ${urls.caIssuersUrl}` : "Authority Info Access",
+          ],
+      ignoredFromCsr: csr?.requestedExtensions.map((e) => e.name) ?? [],
+    },
+  };
+}

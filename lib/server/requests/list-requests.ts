@@ -1,0 +1,26 @@
+import { z } from "zod";
+import type { Prisma } from "../../generated/prisma/client";
+import { db } from "../../db";
+import { isOperator, type Principal } from "../auth/principal";
+import { AppError } from "../errors";
+import { serializeRequest } from "./serialize-request";
+
+export const listRequestsQuery = z.object({
+  status: z.enum(["pending", "approved", "rejected"]).optional(),
+  kind: z.enum(["org-ca", "plugin-cert"]).optional(),
+  org: z.string().max(64).optional(),
+});
+
+/** Operators see every request; org members see their organizations' requests. */
+export async function listRequests(actor: Principal, raw: z.input<typeof listRequestsQuery>) {
+  if (actor.kind !== "user") throw new AppError("unauthenticated", "Sign in or send an API token");
+  const q = listRequestsQuery.parse(raw);
+  const where: Prisma.CertificateRequestWhereInput = {
+    ...(q.status ? { status: q.status } : {}),
+    ...(q.kind ? { kind: q.kind === "org-ca" ? "org_ca" : "plugin_cert" } : {}),
+    ...(q.org ? { org: { slug: q.org } } : {}),
+    ...(isOperator(actor) ? {} : { orgId: { in: actor.memberships.map((m) => m.orgId) } }),
+  };
+  const rows = await (await db()).certificateRequest.findMany({ where, orderBy: { createdAt: "desc" }, take: 500, include: { org: { select: { slug: true } } } });
+  return rows.map(serializeRequest);
+}

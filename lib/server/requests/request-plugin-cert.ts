@@ -1,0 +1,61 @@
+// An org member asks for a plugin certificate: with a CSR (a key they hold, possibly generated in
+// their browser) or with a key Signet generates and holds (needed for server-side signing).
+import { z } from "zod";
+import { db } from "../../db";
+import { appendAuditEvent } from "../audit/append-audit-event";
+import { isOperator, membershipIn, type Principal } from "../auth/principal";
+import { AppError } from "../errors";
+import { pluginIdInPrefix, pluginIdSchema } from "../orgs/naming";
+import { csrSummary, parseCsrInput } from "./csr-input";
+import { serializeRequest } from "./serialize-request";
+
+// Jami verifies RSA PKCS#1 v1.5 SHA-512 only, so plugin keys are RSA.
+export const PLUGIN_KEY_ALGORITHMS = ["rsa-2048", "rsa-3072", "rsa-4096"] as const;
+
+export const pluginCertRequestInput = z.object({
+  pluginId: pluginIdSchema,
+  csrPem: z.string().max(70_000).optional(),
+  keyAlgorithm: z.enum(PLUGIN_KEY_ALGORITHMS).optional(),
+});
+
+export async function requestPluginCert(actor: Principal, orgSlug: string, raw: z.input<typeof pluginCertRequestInput>) {
+  if (actor.kind !== "user") throw new AppError("unauthenticated", "Sign in or send an API token");
+  const input = pluginCertRequestInput.parse(raw);
+  const client = await db();
+  const org = await client.organization.findUnique({ where: { slug: orgSlug } });
+  if (!org || !(membershipIn(actor, org.id) || isOperator(actor))) throw new AppError("not_found", "Organization not found");
+  if (!membershipIn(actor, org.id)) throw new AppError("forbidden", "Only members of the organization request its plugin certificates");
+  if (org.status !== "approved") throw new AppError("conflict", `The organization is ${org.status}; plugin certificates need an approved organization`);
+  if (!pluginIdInPrefix(input.pluginId, org.pluginIdPrefix)) {
+    throw new AppError("bad_request", `The plugin id must start with the organization's prefix '${org.pluginIdPrefix}'`);
+  }
+  const csr = input.csrPem ? parseCsrInput(input.csrPem) : undefined;
+  if (csr && !csr.keyAlgorithm.startsWith("rsa")) {
+    throw new AppError("bad_request", "Plugin keys must be RSA (2048 bits or more): Jami verifies RSA PKCS#1 v1.5 SHA-512 signatures only");
+  }
+  if (csr && input.keyAlgorithm) throw new AppError("bad_request", "keyAlgorithm applies to hosted keys only; a CSR brings its own key");
+  return client.$transaction(async (tx) => {
+    const request = await tx.certificateRequest.create({
+      data: {
+        kind: "plugin_cert",
+        orgId: org.id,
+        pluginId: input.pluginId,
+        keyMode: csr ? "external" : "hosted",
+        subject: `O=${org.name}, CN=${input.pluginId}`,
+        keyAlgorithm: csr?.keyAlgorithm ?? input.keyAlgorithm ?? "rsa-3072",
+        ...(csr ? csrSummary(csr) : {}),
+        requestedById: actor.userId,
+      },
+      include: { org: { select: { slug: true } } },
+    });
+    await appendAuditEvent(tx, {
+      actor,
+      action: "request.created",
+      subjectType: "request",
+      subjectId: request.id,
+      orgId: org.id,
+      details: { kind: "plugin_cert", pluginId: input.pluginId, keyMode: request.keyMode, keyAlgorithm: request.keyAlgorithm },
+    });
+    return { request: serializeRequest(request) };
+  });
+}

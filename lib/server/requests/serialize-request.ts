@@ -1,0 +1,35 @@
+import type { CertificateRequest } from "../../generated/prisma/client";
+
+export type RequestJson = {
+  id: string;
+  kind: "org-ca" | "plugin-cert";
+  status: string;
+  orgSlug: string;
+  pluginId?: string;
+  subject: string;
+  keyMode: string;
+  keyAlgorithm: string;
+  keySize?: number;
+  fingerprintSha256: string | null;
+  createdAt: string;
+  decidedAt?: string;
+  rejectionReason?: string;
+};
+
+export function serializeRequest(r: CertificateRequest & { org: { slug: string } }): RequestJson {
+  return {
+    id: r.id,
+    kind: r.kind === "org_ca" ? "org-ca" : "plugin-cert",
+    status: r.status,
+    orgSlug: r.org.slug,
+    ...(r.pluginId ? { pluginId: r.pluginId } : {}),
+    subject: r.subject,
+    keyMode: r.keyMode,
+    keyAlgorithm: r.keyAlgorithm,
+    ...(r.keySize ? { keySize: r.keySize } : {}),
+    fingerprintSha256: r.fingerprintSha256,
+    createdAt: r.createdAt.toISOString(),
+    ...(r.decidedAt ? { decidedAt: r.decidedAt.toISOString() } : {}),
+    ...(r.rejectionReason ? { rejectionReason: r.rejectionReason } : {}),
+  };
+}

@@ -1,0 +1,29 @@
+// The CRL a relying party gets: the newest one, issued ahead of time. A CA that has none yet, or
+// whose newest is due for refresh, gets a new one first (any instance may do it; numbers stay ordered).
+import { db } from "../../db";
+import { AppError } from "../errors";
+import { CRL_REFRESH_AFTER_MS, publishCrl } from "./publish-crl";
+
+export type CrlBytes = { caId: string; crlNumber: bigint; thisUpdate: Date; nextUpdate: Date; der: Uint8Array };
+
+const cache = new Map<string, CrlBytes>();
+
+export async function currentCrl(caId: string, now = new Date()): Promise<CrlBytes> {
+  const client = await db();
+  const latest = await client.crl.findFirst({ where: { caId }, orderBy: { crlNumber: "desc" }, select: { crlNumber: true, thisUpdate: true } });
+  const fresh = latest && now.getTime() - latest.thisUpdate.getTime() < CRL_REFRESH_AFTER_MS;
+  if (!fresh) {
+    const ca = await client.certificateAuthority.findUnique({ where: { id: caId }, select: { keyId: true } });
+    if (!ca) throw new AppError("not_found", "No such certificate authority");
+    const published = await publishCrl(caId, now);
+    const entry = { caId, ...published };
+    cache.set(caId, entry);
+    return entry;
+  }
+  const cached = cache.get(caId);
+  if (cached && cached.crlNumber === latest.crlNumber) return cached;
+  const row = await client.crl.findUniqueOrThrow({ where: { caId_crlNumber: { caId, crlNumber: latest.crlNumber } } });
+  const entry = { caId, crlNumber: row.crlNumber, thisUpdate: row.thisUpdate, nextUpdate: row.nextUpdate, der: row.der };
+  cache.set(caId, entry);
+  return entry;
+}

@@ -1,0 +1,22 @@
+// Store-wide policy, editable by operators in Settings.
+import { z } from "zod";
+import type { Db, Tx } from "../../db";
+
+export const storePolicySchema = z.object({
+  pluginApprovalRequiresOperator: z.boolean().default(false),
+  orgCaValidityDays: z.number().int().min(30).max(3650).default(365),
+  pluginCertValidityDays: z.number().int().min(1).max(3650).default(365),
+});
+export type StorePolicy = z.infer<typeof storePolicySchema>;
+
+const KEY = "storePolicy";
+
+export async function readStorePolicy(client: Db | Tx): Promise<StorePolicy> {
+  const row = await client.setting.findUnique({ where: { key: KEY } });
+  const parsed = storePolicySchema.safeParse(row?.value ?? {});
+  return parsed.success ? parsed.data : storePolicySchema.parse({});
+}
+
+export async function writeStorePolicy(tx: Tx, policy: StorePolicy): Promise<void> {
+  await tx.setting.upsert({ where: { key: KEY }, create: { key: KEY, value: policy }, update: { value: policy } });
+}

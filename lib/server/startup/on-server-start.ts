@@ -1,0 +1,22 @@
+import { db } from "../../db";
+import { env } from "../../env";
+import { isInitialized } from "../setup/initialize-signet";
+import { issueSetupToken } from "../setup/setup-token";
+import { writeServerLock } from "./server-lock";
+
+export async function onServerStart(): Promise<void> {
+  const e = env();
+  await db();
+  if (!e.databaseUrl) writeServerLock(`http://127.0.0.1:${e.port}`);
+  if (!(await isInitialized())) {
+    const token = await issueSetupToken();
+    const line = "─".repeat(72);
+    console.log(
+      `\n${line}\n  Signet is not set up yet. Open ${e.publicUrl}/setup and enter this one-time setup token:\n\n      ${token}\n\n  (or run: npx signet init --admin-email you@example.com --admin-password-stdin)\n${line}\n`,
+    );
+  }
+  const { registerRevocationWork } = await import("../revocation/register-revocation-work");
+  const { startBackgroundJobs } = await import("./background-jobs");
+  registerRevocationWork();
+  startBackgroundJobs();
+}

@@ -1,0 +1,36 @@
+// API tokens are better-auth API keys: only their hash is stored; the token is shown once.
+import { z } from "zod";
+import { db } from "../../db";
+import { appendAuditEvent } from "../audit/append-audit-event";
+import { auth } from "../auth/auth";
+import type { Principal } from "../auth/principal";
+import { AppError } from "../errors";
+
+export const createTokenInput = z.object({
+  name: z.string().trim().min(1).max(64),
+  expiresInDays: z.number().int().min(1).max(3650).optional(),
+});
+
+export async function createApiToken(actor: Principal, raw: z.input<typeof createTokenInput>) {
+  if (actor.kind !== "user") throw new AppError("unauthenticated", "Sign in to create an API token");
+  const input = createTokenInput.parse(raw);
+  const a = await auth();
+  const created = await a.api.createApiKey({
+    body: {
+      userId: actor.userId,
+      name: input.name,
+      expiresIn: input.expiresInDays ? input.expiresInDays * 86_400 : undefined,
+    },
+  });
+  const client = await db();
+  await client.$transaction(async (tx) => {
+    await appendAuditEvent(tx, {
+      actor,
+      action: "token.created",
+      subjectType: "token",
+      subjectId: created.id,
+      details: { name: input.name, start: created.start ?? null },
+    });
+  });
+  return { id: created.id, name: input.name, token: created.key };
+}

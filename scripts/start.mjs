@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+// `npm start`: build the console if the sources changed since the last build, then serve it.
+// Migrations and the setup token happen inside the server process (instrumentation.ts), because the
+// embedded database admits one process at a time.
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
+const stampFile = path.join(root, ".next", "signet-source-stamp");
+const SOURCES = ["app", "components", "lib", "prisma", "instrumentation.ts", "next.config.ts", "package.json", "postcss.config.mjs", "tsconfig.json"];
+
+function newestMtime(p) {
+  if (!fs.existsSync(p)) return 0;
+  const st = fs.statSync(p);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = st.mtimeMs;
+  for (const name of fs.readdirSync(p)) {
+    if (name === "generated" || name === "node_modules") continue;
+    newest = Math.max(newest, newestMtime(path.join(p, name)));
+  }
+  return newest;
+}
+
+const stamp = String(Math.max(...SOURCES.map((s) => newestMtime(path.join(root, s)))));
+const built = fs.existsSync(path.join(root, ".next", "BUILD_ID")) && fs.existsSync(stampFile) && fs.readFileSync(stampFile, "utf8") === stamp;
+if (!built) {
+  console.log("[signet] building the console (first start or changed sources)…");
+  if (!fs.existsSync(path.join(root, "lib", "generated", "prisma", "client.ts"))) {
+    const gen = spawnSync(process.execPath, [path.join(root, "node_modules", "prisma", "build", "index.js"), "generate"], { cwd: root, stdio: "inherit" });
+    if (gen.status !== 0) process.exit(gen.status ?? 1);
+  }
+  const result = spawnSync(process.execPath, [nextBin, "build"], { cwd: root, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+  fs.writeFileSync(stampFile, stamp);
+}
+
+const port = process.env.PORT ?? "3000";
+const child = spawn(process.execPath, [nextBin, "start", "-p", port, ...process.argv.slice(2)], {
+  cwd: root,
+  stdio: "inherit",
+  env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", SIGNET_APP_ROOT: root },
+});
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
+child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
