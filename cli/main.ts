@@ -1,5 +1,6 @@
 import { ZodError } from "zod";
 import { auditCommand, usage as auditUsage } from "./commands/audit";
+import { csrCommand, usage as csrUsage } from "./commands/csr";
 import { initCommand, usage as initUsage } from "./commands/init";
 import { tokenCommand, usage as tokenUsage } from "./commands/token";
 import { CliError } from "./io";
@@ -8,6 +9,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; usage
   init: { run: initCommand, usage: initUsage },
   token: { run: tokenCommand, usage: tokenUsage },
   audit: { run: auditCommand, usage: auditUsage },
+  csr: { run: csrCommand, usage: csrUsage },
 };
 
 function help(): string {

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { OPERATOR, readSetupToken, screenshot, signIn } from "./fixtures";
+import { appAlert, OPERATOR, readSetupToken, screenshot, signIn } from "./fixtures";
 
 test.describe.configure({ mode: "serial" });
 
@@ -15,7 +15,7 @@ test("setup: first run creates the operator and the Root CA in the browser", asy
   await page.getByLabel("Password", { exact: true }).fill(OPERATOR.password);
   await page.getByLabel("Repeat password").fill(OPERATOR.password);
   await page.getByRole("button", { name: "Create operator and Root CA" }).click();
-  await expect(page.getByRole("alert")).toContainText("setup token is not valid");
+  await expect(appAlert(page)).toContainText("setup token is not valid");
 
   await page.getByLabel("Setup token").fill(readSetupToken());
   await page.getByLabel("Root CA name").fill("E2E Store Root");
@@ -38,7 +38,7 @@ test("sign-in: the operator signs out and back in", async ({ page }) => {
   await page.getByLabel("Email").fill(OPERATOR.email);
   await page.getByLabel("Password").fill("wrong-password-123");
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("alert")).toContainText("Wrong email or password");
+  await expect(appAlert(page)).toContainText("Wrong email or password");
   await screenshot(page, "sign-in-desktop");
   await signIn(page, OPERATOR.email, OPERATOR.password);
   await expect(page.getByTestId("root-ca")).toContainText("E2E Store Root");

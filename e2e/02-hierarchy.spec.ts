@@ -8,7 +8,9 @@ const ORG = { name: "Acme Plugins", slug: "acme", prefix: "com.acme.", email: "a
 test("enrollment: an organization registers in the browser", async ({ page }) => {
   await page.goto("/register");
   await page.getByLabel("Organization name").fill(ORG.name);
-  await expect(page.getByLabel("Short name (slug)")).toHaveValue(ORG.slug);
+  // The slug is derived from the name until the user edits it.
+  await expect(page.getByLabel("Short name (slug)")).toHaveValue("acme-plugins");
+  await page.getByLabel("Short name (slug)").fill(ORG.slug);
   await page.getByLabel("Plugin id prefix").fill(ORG.prefix);
   await page.getByLabel("Admin email").fill(ORG.email);
   await page.getByLabel("Admin password").fill(ORG.password);
@@ -35,7 +37,7 @@ test("plugin certificate: a member requests one with a browser-generated key, ap
   await signIn(page, ORG.email, ORG.password);
   await page.goto(`/orgs/${ORG.slug}`);
   await expect(page.getByRole("heading", { name: ORG.name })).toBeVisible();
-  await page.getByLabel("Plugin id").fill("com.acme.e2e");
+  await page.getByRole("textbox", { name: "Plugin id" }).fill("com.acme.e2e");
   await page.getByLabel("Generate a key in this browser").check();
   await page.getByRole("button", { name: "Submit request" }).click();
   await expect(page.getByText("Your private key never left this browser")).toBeVisible({ timeout: 30_000 });

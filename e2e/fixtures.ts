@@ -14,6 +14,11 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join("e2e-results", "screenshots", `${name}.png`), fullPage: true });
 }
 
+/** The app's own alerts (Next.js adds an empty route announcer with role=alert to every page). */
+export function appAlert(page: Page) {
+  return page.getByRole("alert").and(page.locator(":not(#__next-route-announcer__)"));
+}
+
 export async function signIn(page: Page, email: string, password: string): Promise<void> {
   await page.goto("/sign-in");
   await page.getByLabel("Email").fill(email);

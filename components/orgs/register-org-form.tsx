@@ -70,7 +70,7 @@ export function RegisterOrgForm() {
               id="slug"
               name="slug"
               required
-              pattern="[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
+              pattern="[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?"
               value={slug}
               onChange={(e) => {
                 setSlugTouched(true);

@@ -2,6 +2,8 @@
 
 // Key generation in the browser (WebCrypto). The private key is exported for the user to download;
 // the CSR carries only the public key and a proof of possession.
+// @peculiar/x509 resolves its algorithm providers through tsyringe, which needs a Reflect polyfill.
+import "reflect-metadata";
 import * as x509 from "@peculiar/x509";
 
 function toPem(der: ArrayBuffer, label: string): string {
