@@ -53,7 +53,7 @@ export function RequestReview({ id, onDecided }: { id: string; onDecided: () => 
               <div><dt className="text-xs text-slate-500">Subject</dt><dd>{r.willIssue.subject}</dd></div>
               <div><dt className="text-xs text-slate-500">Key</dt><dd>{r.willIssue.key}</dd></div>
               <div><dt className="text-xs text-slate-500">Validity</dt><dd>{r.willIssue.validityDays} days</dd></div>
-              <div><dt className="text-xs text-slate-500">Extensions</dt><dd><ul className="list-disc pl-4">{r.willIssue.extensions.map((e) => <li key={e}>{e}</li>)}</ul></dd></div>
+              <div><dt className="text-xs text-slate-500">Extensions</dt><dd><ul className="list-disc pl-4">{r.willIssue.extensions.map((e) => <li key={e} className="break-all">{e}</li>)}</ul></dd></div>
               {r.willIssue.ignoredFromCsr.length ? <div><dt className="text-xs text-slate-500">Ignored from the CSR</dt><dd>{r.willIssue.ignoredFromCsr.join(", ")}</dd></div> : null}
             </dl>
           </section>

@@ -1,4 +1,6 @@
-import type { Db } from "../../db";
+import { db, type Db } from "../../db";
+import type { Principal } from "../auth/principal";
+import { requireOperator } from "./list-audit-events";
 import { auditHash, GENESIS_HASH } from "./audit-hash";
 
 export type AuditChainReport = { valid: boolean; events: number; brokenAt?: string; problem?: string };
@@ -30,4 +32,10 @@ export async function verifyAuditChain(client: Db, batchSize = 2000): Promise<Au
       count += 1;
     }
   }
+}
+
+/** The operator-facing check behind `GET /api/v1/audit/verify`. */
+export async function verifyAuditLog(actor: Principal): Promise<AuditChainReport> {
+  requireOperator(actor);
+  return verifyAuditChain(await db());
 }
