@@ -1,7 +1,9 @@
 // Shared helpers for integration tests: a clean database per file and route invocation.
 import { db } from "@/lib/db";
+import { resetRateLimits } from "@/lib/server/http/rate-limit";
 
 export async function resetDatabase(): Promise<void> {
+  resetRateLimits();
   const client = await db();
   const tables = await client.$queryRawUnsafe<{ tablename: string }[]>(
     `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'`,

@@ -27,16 +27,18 @@ const TITLE: Record<number, string> = {
   500: "Internal Server Error",
 };
 
-export function problem(status: number, detail: string, extra?: Record<string, unknown>): Response {
+export function problem(status: number, detail: string, extra?: Record<string, unknown>, headers?: Record<string, string>): Response {
   return new Response(
     JSON.stringify({ type: "about:blank", title: TITLE[status] ?? "Error", status, detail, ...extra }),
-    { status, headers: { "content-type": "application/problem+json", "cache-control": "no-store" } },
+    { status, headers: { "content-type": "application/problem+json", "cache-control": "no-store", ...headers } },
   );
 }
 
 export function errorResponse(err: unknown): Response {
   if (err instanceof AppError) {
-    return problem(STATUS[err.code], err.message, { code: err.code, ...(err.details ?? {}) });
+    const retryAfter = err.details?.retryAfter;
+    const headers = typeof retryAfter === "number" ? { "retry-after": String(retryAfter) } : undefined;
+    return problem(STATUS[err.code], err.message, { code: err.code, ...(err.details ?? {}) }, headers);
   }
   if (err instanceof ZodError) {
     const errors = err.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
