@@ -1,0 +1,107 @@
+// Property tests over the JSON API: any body — random JSON, broken JSON, wrong types, huge strings,
+// odd path parameters — gets a 4xx problem+json, never a 500. Each route is called with an
+// identity that passes its authorization, so the parsers and workflows behind it are reached.
+import fc from "fast-check";
+import { beforeAll, describe, expect, it } from "vitest";
+import { POST as registerOrg } from "@/app/api/v1/orgs/route";
+import { POST as requestPlugin } from "@/app/api/v1/orgs/[slug]/plugin-cert-requests/route";
+import { POST as approve } from "@/app/api/v1/requests/[id]/approve/route";
+import { POST as reject } from "@/app/api/v1/requests/[id]/reject/route";
+import { POST as revoke } from "@/app/api/v1/certificates/[serial]/revoke/route";
+import { GET as getCertificate } from "@/app/api/v1/certificates/[serial]/route";
+import { GET as listCertificates } from "@/app/api/v1/certificates/route";
+import { GET as listAudit } from "@/app/api/v1/audit/route";
+import { POST as createToken } from "@/app/api/v1/tokens/route";
+import { resetRateLimits } from "@/lib/server/http/rate-limit";
+import { initializeSignet } from "@/lib/server/setup/initialize-signet";
+import { call, resetDatabase } from "./helpers";
+
+const H = (h: unknown) => h as never;
+const RUNS = 120;
+
+async function expectClientError(res: Response, what: string): Promise<void> {
+  const body = await res.text();
+  expect(res.status, `${what} → ${res.status} ${body.slice(0, 300)}`).toBeGreaterThanOrEqual(400);
+  expect(res.status, `${what} → ${body.slice(0, 300)}`).toBeLessThan(500);
+  expect(res.headers.get("content-type")).toBe("application/problem+json");
+}
+
+// JSON values that resemble the real bodies (right keys, wrong or odd values) and arbitrary ones.
+const oddString = fc.oneof(fc.string({ maxLength: 40 }), fc.string({ minLength: 300, maxLength: 2000 }), fc.constantFrom("", "../..", "com.acme.", "-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----", "\u0000", "😀".repeat(50)));
+const oddValue = fc.oneof(oddString, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.string(), { maxLength: 3 }), fc.object({ maxDepth: 2 }));
+const bodyLike = (keys: string[]) => fc.oneof(fc.dictionary(fc.constantFrom(...keys), oddValue, { maxKeys: keys.length }), fc.jsonValue({ maxDepth: 3 }));
+const brokenJson = fc.oneof(fc.string({ maxLength: 200 }), fc.constantFrom("{", '{"a":', "[1,2", "nul", '{"name":"x",}', "\ufeff{}"));
+
+describe("hostile JSON: every body gets a 4xx, never a 500", () => {
+  let operator = "";
+  let admin = "";
+
+  beforeAll(async () => {
+    await resetDatabase();
+    operator = (await initializeSignet({ adminEmail: "ops@example.com", adminPassword: "pw-123456789" })).operatorToken;
+    const reg = await call(H(registerOrg), { json: { name: "Fuzz Org", slug: "fuzz", pluginIdPrefix: "com.fuzz.", admin: { email: "admin@fuzz.test", password: "fuzz-password-1" } } });
+    const { token, request } = (await reg.json()) as { token: string; request: { id: string } };
+    admin = token;
+    expect((await call(H(approve), { token: operator, params: { id: request.id } })).status).toBe(200);
+  });
+
+  const routes: { name: string; handler: unknown; token: () => string; params?: Record<string, string>; keys: string[] }[] = [
+    { name: "POST /orgs", handler: registerOrg, token: () => "", keys: ["name", "slug", "pluginIdPrefix", "admin", "csrPem"] },
+    { name: "POST /orgs/fuzz/plugin-cert-requests", handler: requestPlugin, token: () => admin, params: { slug: "fuzz" }, keys: ["pluginId", "csrPem", "keyAlgorithm"] },
+    { name: "POST /requests/x/reject", handler: reject, token: () => operator, params: { id: "x" }, keys: ["reason"] },
+    { name: "POST /certificates/00/revoke", handler: revoke, token: () => operator, params: { serial: "00" }, keys: ["reason", "invalidityDate"] },
+    { name: "POST /tokens", handler: createToken, token: () => admin, keys: ["name"] },
+  ];
+
+  for (const route of routes) {
+    it(`${route.name}: odd JSON bodies`, async () => {
+      await fc.assert(
+        fc.asyncProperty(bodyLike(route.keys), async (body) => {
+          resetRateLimits();
+          const res = await call(H(route.handler), { token: route.token() || undefined, params: route.params, json: body });
+          // A random body may happen to be valid (e.g. a token name): then it must succeed, not 500.
+          if (res.status < 300) return;
+          await expectClientError(res, `${route.name} ${JSON.stringify(body).slice(0, 200)}`);
+        }),
+        { numRuns: RUNS },
+      );
+    });
+
+    it(`${route.name}: broken JSON, wrong content types, oversized bodies`, async () => {
+      await fc.assert(
+        fc.asyncProperty(brokenJson, fc.constantFrom("application/json", "text/plain", "application/x-www-form-urlencoded", ""), async (text, type) => {
+          resetRateLimits();
+          const res = await call(H(route.handler), { token: route.token() || undefined, params: route.params, method: "POST", body: text, headers: type ? { "content-type": type } : {} });
+          if (res.status < 300) return;
+          await expectClientError(res, `${route.name} ${type} ${text.slice(0, 100)}`);
+        }),
+        { numRuns: RUNS },
+      );
+      resetRateLimits();
+      const huge = JSON.stringify({ name: "x".repeat(2 * 1024 * 1024) });
+      const res = await call(H(route.handler), { token: route.token() || undefined, params: route.params, body: huge, headers: { "content-type": "application/json" } });
+      expect(res.status).toBe(413);
+    });
+  }
+
+  it("odd path parameters and query strings", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string({ maxLength: 300 }), async (param) => {
+        for (const [handler, params] of [
+          [getCertificate, { serial: param }],
+          [revoke, { serial: param }],
+          [approve, { id: param }],
+        ] as const) {
+          const res = await call(H(handler), { token: operator, params, json: { reason: "superseded" } });
+          await expectClientError(res, `param ${JSON.stringify(param)}`);
+        }
+        const q = new URLSearchParams({ org: param, kind: param, status: param, action: param, before: param, limit: param }).toString();
+        for (const handler of [listCertificates, listAudit]) {
+          const res = await call(H(handler), { token: operator, url: `http://localhost:3999/api/v1/x?${q}` });
+          if (res.status >= 300) await expectClientError(res, `query ${q}`);
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
