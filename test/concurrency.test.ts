@@ -1,0 +1,75 @@
+// Concurrency: revocations racing across two CAs keep every CA's CRL numbers strictly increasing
+// and every later CRL a superset of the earlier ones; serials stay unique under parallel issuance.
+import crypto from "node:crypto";
+import { beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/lib/db";
+import { principalForUser } from "@/lib/server/auth/resolve-principal";
+import type { Principal } from "@/lib/server/auth/principal";
+import { revokeCertificate } from "@/lib/server/certificates/revoke-certificate";
+import { registerOrg } from "@/lib/server/orgs/register-org";
+import { approveRequest } from "@/lib/server/requests/approve-request";
+import { requestPluginCert } from "@/lib/server/requests/request-plugin-cert";
+import { verifyAuditChain } from "@/lib/server/audit/verify-audit-chain";
+import { initializeSignet } from "@/lib/server/setup/initialize-signet";
+import { resetDatabase } from "./helpers";
+import { opensslCsr, tempDir } from "./pki-fixtures";
+
+const PER_ORG = 12;
+const dir = tempDir("signet-concurrency-");
+
+describe("concurrency: parallel issuance and revocation across CAs", () => {
+  const admins: Record<string, Principal> = {};
+  const serials: Record<string, string[]> = {};
+  // One CSR reused for every request: issuance speed here is the CA's, not RSA key generation's.
+  const csrPem = opensslCsr(dir, "shared", { key: "rsa:2048" });
+
+  beforeAll(async () => {
+    await resetDatabase();
+    await initializeSignet({ adminEmail: "ops@example.com", adminPassword: "pw-123456789" });
+    const client = await db();
+    const operator = await principalForUser(client, (await client.user.findFirstOrThrow()).id, "token");
+    for (const slug of ["north", "south"]) {
+      const reg = await registerOrg({ name: `${slug} plugins`, slug, pluginIdPrefix: `com.${slug}.`, admin: { email: `admin@${slug}.test`, password: "password-12345" } });
+      await approveRequest(operator, reg.request.id);
+      const user = await client.user.findFirstOrThrow({ where: { email: `admin@${slug}.test` } });
+      admins[slug] = await principalForUser(client, user.id, "token");
+    }
+  });
+
+  it("issues in parallel with unique serials per issuer", async () => {
+    await Promise.all(
+      Object.entries(admins).map(async ([slug, admin]) => {
+        const requests = await Promise.all(Array.from({ length: PER_ORG }, (_, i) => requestPluginCert(admin, slug, { pluginId: `com.${slug}.p${i}`, csrPem })));
+        const issued = await Promise.all(requests.map(({ request }) => approveRequest(admin, request.id)));
+        serials[slug] = issued.map((r) => r.certificate.serial);
+      }),
+    );
+    const all = Object.values(serials).flat();
+    expect(all).toHaveLength(2 * PER_ORG);
+    expect(new Set(all).size).toBe(all.length);
+    for (const s of all) expect(Buffer.from(s, "hex").length).toBeLessThanOrEqual(20);
+  });
+
+  it("keeps CRL numbers strictly increasing per CA, each CRL a superset of the last", async () => {
+    const order = Object.entries(serials).flatMap(([slug, list]) => list.map((serial) => ({ slug, serial })));
+    // Interleave the two CAs' revocations in a random order, all at once.
+    order.sort(() => crypto.randomInt(3) - 1);
+    const results = await Promise.allSettled(order.map(({ slug, serial }) => revokeCertificate(admins[slug], serial, { reason: "superseded" })));
+    expect(results.filter((r) => r.status === "rejected")).toEqual([]);
+
+    const client = await db();
+    for (const ca of await client.certificateAuthority.findMany({ where: { kind: "org" }, select: { id: true, lastCrlNumber: true } })) {
+      const crls = await client.crl.findMany({ where: { caId: ca.id }, orderBy: { crlNumber: "asc" }, select: { crlNumber: true, entries: true, thisUpdate: true } });
+      expect(crls.length).toBeGreaterThan(0);
+      for (let i = 1; i < crls.length; i++) {
+        expect(crls[i].crlNumber > crls[i - 1].crlNumber).toBe(true);
+        expect(crls[i].entries).toBeGreaterThanOrEqual(crls[i - 1].entries);
+        expect(crls[i].thisUpdate.getTime()).toBeGreaterThanOrEqual(crls[i - 1].thisUpdate.getTime());
+      }
+      expect(crls.at(-1)!.crlNumber).toBe(ca.lastCrlNumber);
+      // The newest CRL lists every revocation of its CA.
+      expect(crls.at(-1)!.entries).toBe(await client.revocation.count({ where: { issuerCaId: ca.id } }));
+    }
+    expect(await verifyAuditChain(client)).toMatchObject({ valid: true });
+  });
+});
