@@ -47,3 +47,15 @@ test("sign-in: the operator signs out and back in", async ({ page }) => {
   await page.getByRole("button", { name: /Sign out/ }).first().click();
   await expect(page).toHaveURL(/\/sign-in/);
 });
+
+test("security headers: every page forbids framing and foreign scripts; HSTS only over TLS", async ({ request }) => {
+  const plain = await request.get("/sign-in");
+  const headers = plain.headers();
+  expect(headers["content-security-policy"]).toContain("frame-ancestors 'none'");
+  expect(headers["content-security-policy"]).toContain("default-src 'self'");
+  expect(headers["x-content-type-options"]).toBe("nosniff");
+  expect(headers["x-frame-options"]).toBe("DENY");
+  expect(headers["strict-transport-security"]).toBeUndefined();
+  const viaTls = await request.get("/sign-in", { headers: { "x-forwarded-proto": "https" } });
+  expect(viaTls.headers()["strict-transport-security"]).toContain("max-age=31536000");
+});
