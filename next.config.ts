@@ -32,7 +32,7 @@ const hsts = { key: "Strict-Transport-Security", value: "max-age=31536000; inclu
 
 const nextConfig: NextConfig = {
   // Database drivers and WebAssembly PostgreSQL are loaded by Node at run time, not bundled.
-  serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "pg", "@prisma/adapter-pg", "better-auth", "@better-auth/api-key", "@better-auth/passkey"],
+  serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "pg", "@prisma/adapter-pg", "better-auth", "@better-auth/api-key", "@better-auth/passkey", "pkcs11js"],
   poweredByHeader: false,
   typedRoutes: false,
   devIndicators: false,

@@ -14,7 +14,18 @@ const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   BETTER_AUTH_SECRET: z.string().min(32).optional(),
   SIGNET_APP_ROOT: z.string().min(1).optional(),
+  SIGNET_PKCS11_MODULE: z.string().min(1).optional(),
+  SIGNET_PKCS11_TOKEN_LABEL: z.string().min(1).max(32).optional(),
+  SIGNET_PKCS11_PIN: z.string().min(1).optional(),
+  SIGNET_PKCS11_PIN_FILE: z.string().min(1).optional(),
 });
+
+/** A PKCS#11 token holding the CA keys. The PIN is given inline or as a file read at login; it is never logged. */
+export type Pkcs11Config = {
+  modulePath: string;
+  tokenLabel: string;
+  pin: { value: string } | { file: string };
+};
 
 export type Env = {
   /** Where package.json and prisma/ live (the CLI may run from another directory). */
@@ -26,7 +37,25 @@ export type Env = {
   port: number;
   nodeEnv: "development" | "production" | "test";
   authSecret: string | undefined;
+  /** Set when CA keys live in a PKCS#11 token instead of the database. */
+  pkcs11: Pkcs11Config | undefined;
 };
+
+function pkcs11From(e: z.infer<typeof schema>, appRoot: string): Pkcs11Config | undefined {
+  const given = [e.SIGNET_PKCS11_MODULE, e.SIGNET_PKCS11_TOKEN_LABEL, e.SIGNET_PKCS11_PIN, e.SIGNET_PKCS11_PIN_FILE];
+  if (given.every((v) => v === undefined)) return undefined;
+  // Half a configuration must not silently fall back to software keys for the CAs.
+  const missing = [];
+  if (!e.SIGNET_PKCS11_MODULE) missing.push("SIGNET_PKCS11_MODULE");
+  if (!e.SIGNET_PKCS11_TOKEN_LABEL) missing.push("SIGNET_PKCS11_TOKEN_LABEL");
+  if (!e.SIGNET_PKCS11_PIN === !e.SIGNET_PKCS11_PIN_FILE) missing.push("exactly one of SIGNET_PKCS11_PIN and SIGNET_PKCS11_PIN_FILE");
+  if (missing.length > 0) throw new Error(`Invalid Signet configuration: the PKCS#11 backend needs ${missing.join(", ")}`);
+  return {
+    modulePath: path.resolve(appRoot, e.SIGNET_PKCS11_MODULE!),
+    tokenLabel: e.SIGNET_PKCS11_TOKEN_LABEL!,
+    pin: e.SIGNET_PKCS11_PIN ? { value: e.SIGNET_PKCS11_PIN } : { file: path.resolve(appRoot, e.SIGNET_PKCS11_PIN_FILE!) },
+  };
+}
 
 function load(): Env {
   const parsed = schema.safeParse(
@@ -47,6 +76,7 @@ function load(): Env {
     port: e.PORT,
     nodeEnv: e.NODE_ENV,
     authSecret: e.BETTER_AUTH_SECRET,
+    pkcs11: pkcs11From(e, appRoot),
   };
 }
 

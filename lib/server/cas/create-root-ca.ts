@@ -23,7 +23,7 @@ export async function createRootCa(
     action: "key.created",
     subjectType: "key",
     subjectId: key.id,
-    details: { algorithm, purpose: "root-ca", backend: "software" },
+    details: { algorithm, purpose: "root-ca", backend: key.backend },
   });
 
   const notBefore = new Date(Math.floor(now.getTime() / 1000) * 1000);

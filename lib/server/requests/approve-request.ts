@@ -15,6 +15,7 @@ import { createManagedKey } from "../keys/create-managed-key";
 import { readStorePolicy } from "../settings/store-policy";
 import { authorizeDecision, type RequestRow } from "./authorize-decision";
 import { serializeRequest } from "./serialize-request";
+import { kickWebhookDeliveries } from "../webhooks/deliver-webhooks";
 
 export async function approveRequest(actor: Principal, requestId: string, now = new Date()) {
   const client = await db();
@@ -27,6 +28,7 @@ export async function approveRequest(actor: Principal, requestId: string, now = 
     },
     { timeout: 60_000, maxWait: 60_000 },
   );
+  kickWebhookDeliveries();
   return result;
 }
 
@@ -41,7 +43,7 @@ async function approveOrgCa(tx: Tx, actor: Principal, request: RequestRow, now: 
   const org = await tx.organization.findUniqueOrThrow({ where: { id: request.orgId } });
   const hosted = request.keyMode === "hosted";
   const key = hosted ? await createManagedKey(tx, (request.keyAlgorithm as KeyAlgorithm) ?? "ecdsa-p256", "org-ca") : undefined;
-  if (key) await appendAuditEvent(tx, { actor, action: "key.created", subjectType: "key", subjectId: key.id, orgId: org.id, details: { algorithm: request.keyAlgorithm, purpose: "org-ca" } });
+  if (key) await appendAuditEvent(tx, { actor, action: "key.created", subjectType: "key", subjectId: key.id, orgId: org.id, details: { algorithm: request.keyAlgorithm, purpose: "org-ca", backend: key.backend } });
   const publicKeySpki = key?.publicKeySpki ?? request.publicKeySpki;
   if (!publicKeySpki) throw new AppError("conflict", "The request has no public key");
   const notBefore = wholeSecond(now);
