@@ -1,7 +1,9 @@
-// X.509 v2 CRLs (RFC 5280 §5), encoded straight to bytes: one small buffer per entry and
-// arithmetic lengths, so a million entries cost seconds, not an object tree per entry.
-import { algorithmIdentifier, enumerated, explicit, generalizedTime, header, integer, integerFromBytes, octetString, oid, sequence, tlv, TAG, time } from "../der";
-import { defaultHash, signatureAlgorithmHasNullParams, signatureAlgorithmOid, type HashName, type Signer } from "../signer";
+// X.509 v2 CRLs (RFC 5280 §5). Entries are encoded one by one into flat bytes (so they can also be
+// stored and concatenated by the database) and assembled by CrlWriter.
+import { enumerated, generalizedTime, octetString, oid, sequence } from "../der";
+import { CrlInputError, CrlWriter, type CrlHead } from "./crl-writer";
+
+export { CrlInputError, CrlWriter, type CrlHead } from "./crl-writer";
 
 export const REVOCATION_REASON_CODES = {
   unspecified: 0,
@@ -19,26 +21,8 @@ export type RevocationReasonName = keyof typeof REVOCATION_REASON_CODES;
 
 export type RevokedEntry = { serial: Uint8Array | string; revocationDate: Date; reason?: RevocationReasonName; invalidityDate?: Date };
 
-export type CrlInput = {
-  issuerNameDer: Uint8Array;
-  issuerKeyIdentifier: Uint8Array;
-  crlNumber: bigint;
-  thisUpdate: Date;
-  nextUpdate: Date;
-  entries: Iterable<RevokedEntry>;
-  signer: Signer;
-  hash?: HashName;
-};
+export type CrlInput = Omit<CrlHead, "sizeHint"> & { entries: Iterable<RevokedEntry> };
 
-export class CrlInputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "CrlInputError";
-  }
-}
-
-const OID_CRL_NUMBER = "2.5.29.20";
-const OID_AKI = "2.5.29.35";
 const OID_REASON = "2.5.29.21";
 const OID_INVALIDITY = "2.5.29.24";
 
@@ -53,51 +37,57 @@ function reasonExtension(reason: RevocationReasonName): Buffer {
   return ext;
 }
 
+const HEX = /^[0-9a-f]+$/i;
+
 function serialBytes(serial: Uint8Array | string): Uint8Array {
+  if (typeof serial === "string" && !HEX.test(serial)) throw new CrlInputError("a serial must be hexadecimal");
   const bytes = typeof serial === "string" ? Buffer.from(serial.length % 2 ? `0${serial}` : serial, "hex") : serial;
-  if (bytes.length === 0 || bytes.length > 20) throw new CrlInputError("a serial must be 1–20 octets");
-  return bytes;
+  let start = 0;
+  while (start < bytes.length - 1 && bytes[start] === 0) start++;
+  const magnitude = bytes.subarray(start);
+  if (magnitude.length === 0 || magnitude.length > 20) throw new CrlInputError("a serial must be 1–20 octets");
+  return magnitude;
 }
 
-function encodeEntry(entry: RevokedEntry): Buffer {
+const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+
+/** One revokedCertificates entry: SEQUENCE { userCertificate, revocationDate, crlEntryExtensions? }. */
+export function encodeCrlEntry(entry: RevokedEntry): Buffer {
+  const magnitude = serialBytes(entry.serial);
+  const positive = magnitude[0] & 0x80 ? 1 : 0; // INTEGER is two's complement: keep serials positive
+  const d = entry.revocationDate;
+  const year = d.getUTCFullYear();
+  // UTCTime for 1950–2049, GeneralizedTime otherwise (RFC 5280 §5.1.2.4); whole seconds.
+  const utc = year >= 1950 && year < 2050;
+  const timeText = `${utc ? pad2(year % 100) : String(year).padStart(4, "0")}${pad2(d.getUTCMonth() + 1)}${pad2(d.getUTCDate())}${pad2(d.getUTCHours())}${pad2(d.getUTCMinutes())}${pad2(d.getUTCSeconds())}Z`;
   const extensions: Buffer[] = [];
   // RFC 5280 §5.3.1: omit reasonCode rather than use unspecified.
   if (entry.reason && entry.reason !== "unspecified") extensions.push(reasonExtension(entry.reason));
   if (entry.invalidityDate) extensions.push(sequence(oid(OID_INVALIDITY), octetString(generalizedTime(entry.invalidityDate))));
-  const parts = [integerFromBytes(serialBytes(entry.serial)), time(entry.revocationDate)];
-  if (extensions.length) parts.push(sequence(...extensions));
-  return sequence(...parts);
-}
+  const extensionsDer = extensions.length ? sequence(...extensions) : undefined;
 
-export function encodeTbsCertList(input: Omit<CrlInput, "signer"> & { signatureAlgorithm: Buffer }): Buffer {
-  if (input.nextUpdate.getTime() <= input.thisUpdate.getTime()) throw new CrlInputError("nextUpdate must follow thisUpdate");
-  if (input.crlNumber < 0n || input.crlNumber >= 1n << 159n) throw new CrlInputError("the CRL number must be a non-negative integer of at most 20 octets");
-  const entries: Buffer[] = [];
-  let entriesLength = 0;
-  for (const entry of input.entries) {
-    const encoded = encodeEntry(entry);
-    entries.push(encoded);
-    entriesLength += encoded.length;
-  }
-  const crlExtensions = explicit(
-    0,
-    sequence(
-      sequence(oid(OID_AKI), octetString(sequence(tlv(0x80, input.issuerKeyIdentifier)))),
-      sequence(oid(OID_CRL_NUMBER), octetString(integer(input.crlNumber))),
-    ),
-  );
-  const head = [integer(1), input.signatureAlgorithm, Buffer.from(input.issuerNameDer), time(input.thisUpdate), time(input.nextUpdate)];
-  // revokedCertificates is omitted entirely when empty (RFC 5280 §5.1.2.6).
-  const revoked = entries.length ? [header(TAG.SEQUENCE, entriesLength), ...entries] : [];
-  const bodyLength = head.reduce((n, b) => n + b.length, 0) + revoked.reduce((n, b) => n + b.length, 0) + crlExtensions.length;
-  return Buffer.concat([header(TAG.SEQUENCE, bodyLength), ...head, ...revoked, crlExtensions]);
+  const serialLength = magnitude.length + positive;
+  const bodyLength = 2 + serialLength + 2 + timeText.length + (extensionsDer?.length ?? 0);
+  // Entries are short (< 128 bytes) unless they carry unusual extensions: one-byte length then.
+  if (bodyLength >= 0x80) return sequence(Buffer.concat([Buffer.from([0x02, serialLength]), Buffer.alloc(positive), magnitude]), Buffer.concat([Buffer.from([utc ? 0x17 : 0x18, timeText.length]), Buffer.from(timeText, "latin1")]), ...(extensionsDer ? [extensionsDer] : []));
+  const out = Buffer.allocUnsafe(2 + bodyLength);
+  let i = 0;
+  out[i++] = 0x30;
+  out[i++] = bodyLength;
+  out[i++] = 0x02;
+  out[i++] = serialLength;
+  if (positive) out[i++] = 0;
+  out.set(magnitude, i);
+  i += magnitude.length;
+  out[i++] = utc ? 0x17 : 0x18;
+  out[i++] = timeText.length;
+  i += out.write(timeText, i, "latin1");
+  if (extensionsDer) extensionsDer.copy(out, i);
+  return out;
 }
 
 export async function encodeCrl(input: CrlInput): Promise<Buffer> {
-  const hash = input.hash ?? defaultHash(input.signer.algorithm);
-  const signatureAlgorithm = algorithmIdentifier(signatureAlgorithmOid(input.signer.algorithm, hash), signatureAlgorithmHasNullParams(input.signer.algorithm));
-  const tbs = encodeTbsCertList({ ...input, signatureAlgorithm });
-  const signature = await input.signer.sign(tbs, hash);
-  const signatureValue = tlv(TAG.BIT_STRING, Buffer.from([0]), signature);
-  return Buffer.concat([header(TAG.SEQUENCE, tbs.length + signatureAlgorithm.length + signatureValue.length), tbs, signatureAlgorithm, signatureValue]);
+  const writer = new CrlWriter(input);
+  for (const entry of input.entries) writer.append(encodeCrlEntry(entry));
+  return writer.finish();
 }

@@ -2,13 +2,18 @@
 // their own plugin certificates. The answer says what the revocation affects.
 import { z } from "zod";
 import { db } from "../../db";
+import { encodeCrlEntry } from "../../pki/crl/encode-crl";
 import { appendAuditEvent } from "../audit/append-audit-event";
+import { toBytes } from "../db/bytes";
 import { isOperator, isOrgAdmin, type Principal } from "../auth/principal";
 import { AppError } from "../errors";
 import { refreshRevocationData } from "../revocation/after-revocation";
 import { findVisibleCertificate } from "./get-certificate";
 import { issuerChain } from "./list-certificates";
+import { countRevocationImpact } from "./revocation-impact";
 import { serializeCertificate } from "./serialize-certificate";
+import { kickWebhookDeliveries } from "../webhooks/deliver-webhooks";
+import { certificateEventData, enqueueWebhookEvent } from "../webhooks/enqueue-webhook-event";
 
 export const REVOCATION_REASONS = ["unspecified", "keyCompromise", "cACompromise", "affiliationChanged", "superseded", "cessationOfOperation", "privilegeWithdrawn"] as const;
 
@@ -30,6 +35,7 @@ export async function revokeCertificate(actor: Principal, serialHex: string, raw
   const affects = await client.$transaction(async (tx) => {
     const rows = await tx.$queryRawUnsafe<{ status: string }[]>(`SELECT status::text AS status FROM certificate WHERE id = $1 FOR UPDATE`, cert.id);
     if (rows[0]?.status !== "issued") throw new AppError("conflict", "The certificate is already revoked");
+    const invalidity = invalidityDate ? new Date(Math.floor(invalidityDate.getTime() / 1000) * 1000) : undefined;
     await tx.revocation.create({
       data: {
         certificateId: cert.id,
@@ -37,20 +43,14 @@ export async function revokeCertificate(actor: Principal, serialHex: string, raw
         serialHex: cert.serialHex,
         reason: input.reason,
         revokedAt,
-        invalidityDate: invalidityDate ? new Date(Math.floor(invalidityDate.getTime() / 1000) * 1000) : null,
+        invalidityDate: invalidity ?? null,
         revokedById: actor.kind === "user" ? actor.userId : null,
+        crlEntry: toBytes(encodeCrlEntry({ serial: cert.serialHex, revocationDate: revokedAt, reason: input.reason, invalidityDate: invalidity })),
       },
     });
     await tx.certificate.update({ where: { id: cert.id }, data: { status: "revoked" } });
-    let certificatesBelow = 0;
-    if (cert.kind === "org_ca") {
-      const ca = await tx.certificateAuthority.update({ where: { certificateId: cert.id }, data: { status: "revoked" }, select: { id: true } });
-      certificatesBelow = await tx.certificate.count({ where: { issuerCaId: ca.id, status: "issued", kind: "plugin" } });
-    }
-    const artifacts = await tx.artifact.count({
-      where: cert.kind === "plugin" ? { certificateId: cert.id } : { certificate: { issuerCa: { certificateId: cert.id } } },
-    });
-    const summary = { certificatesBelow, artifacts };
+    if (cert.kind === "org_ca") await tx.certificateAuthority.update({ where: { certificateId: cert.id }, data: { status: "revoked" } });
+    const summary = await countRevocationImpact(tx, cert);
     await appendAuditEvent(tx, {
       actor,
       action: "certificate.revoked",
@@ -59,8 +59,16 @@ export async function revokeCertificate(actor: Principal, serialHex: string, raw
       orgId: cert.orgId,
       details: { serial: cert.serialHex, kind: cert.kind, reason: input.reason, invalidityDate: invalidityDate?.toISOString() ?? null, affects: summary },
     });
+    await enqueueWebhookEvent(tx, "certificate.revoked", async () => ({
+      ...(await certificateEventData(tx, cert)),
+      reason: input.reason,
+      revokedAt: revokedAt.toISOString(),
+      invalidityDate: invalidityDate?.toISOString() ?? null,
+      affects: summary,
+    }));
     return summary;
   });
+  kickWebhookDeliveries();
   await refreshRevocationData(cert.issuerCaId!, cert.serialHex);
   const updated = await findVisibleCertificate(actor, cert.serialHex);
   return { ...serializeCertificate(updated, await issuerChain(client, updated.issuerCaId)), affects };

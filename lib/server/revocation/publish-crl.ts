@@ -2,7 +2,7 @@
 // strictly increases across concurrent revocations and any number of server instances.
 import type { Tx } from "../../db";
 import { db } from "../../db";
-import { encodeCrl } from "../../pki/crl/encode-crl";
+import { CrlWriter, encodeCrlEntry } from "../../pki/crl/encode-crl";
 import { appendAuditEvent } from "../audit/append-audit-event";
 import { systemPrincipal } from "../auth/principal";
 import { toBytes } from "../db/bytes";
@@ -25,23 +25,25 @@ export async function publishCrlInTx(tx: Tx, caId: string, now: Date) {
   if (rows.length === 0) throw new Error(`no CA ${caId}`);
   const crlNumber = BigInt(rows[0].lastCrlNumber);
   const ca = await loadCaForSigning(tx, caId);
-  const revocations = await tx.revocation.findMany({
-    where: { issuerCaId: caId },
-    select: { serialHex: true, revokedAt: true, reason: true, invalidityDate: true },
-    orderBy: { revokedAt: "asc" },
-  });
-  const thisUpdate = new Date(Math.floor(now.getTime() / 1000) * 1000);
+  await backfillCrlEntries(tx, caId);
+  // A caller that waited for the CA row lock may hold an older `now` than the CRL just issued
+  // before it: never let a higher CRL number carry an earlier thisUpdate.
+  const previous = await tx.crl.findFirst({ where: { caId }, orderBy: { crlNumber: "desc" }, select: { thisUpdate: true } });
+  const thisUpdate = new Date(Math.max(Math.floor(now.getTime() / 1000) * 1000, previous?.thisUpdate.getTime() ?? 0));
   const nextUpdate = new Date(thisUpdate.getTime() + CRL_VALIDITY_MS);
-  const der = await encodeCrl({
+  const total = await tx.revocation.count({ where: { issuerCaId: caId } });
+  const writer = new CrlWriter({
     issuerNameDer: ca.subjectDer,
     issuerKeyIdentifier: ca.keyIdentifier,
     crlNumber,
     thisUpdate,
     nextUpdate,
-    entries: revocations.map((r) => ({ serial: r.serialHex, revocationDate: r.revokedAt, reason: r.reason, invalidityDate: r.invalidityDate ?? undefined })),
     signer: ca.signer,
+    sizeHint: total * 48,
   });
-  await tx.crl.create({ data: { caId, crlNumber, thisUpdate, nextUpdate, entries: revocations.length, der: toBytes(der) } });
+  for await (const page of crlEntryPages(tx, caId)) writer.append(page.entries, page.count);
+  const der = await writer.finish();
+  await tx.crl.create({ data: { caId, crlNumber, thisUpdate, nextUpdate, entries: writer.count, der: toBytes(der) } });
   // Only the newest CRLs matter to relying parties; keep a short history for audit.
   await tx.crl.deleteMany({ where: { caId, crlNumber: { lt: crlNumber - 20n } } });
   await appendAuditEvent(tx, {
@@ -49,7 +51,41 @@ export async function publishCrlInTx(tx: Tx, caId: string, now: Date) {
     action: "crl.issued",
     subjectType: "ca",
     subjectId: caId,
-    details: { crlNumber: crlNumber.toString(), entries: revocations.length, nextUpdate: nextUpdate.toISOString() },
+    details: { crlNumber: crlNumber.toString(), entries: writer.count, nextUpdate: nextUpdate.toISOString() },
   });
   return { crlNumber, thisUpdate, nextUpdate, der };
+}
+
+const PAGE = 50_000;
+
+/**
+ * The CA's entries in pages of concatenated DER, assembled by PostgreSQL (string_agg over the
+ * stored entries), walked by id so each page is one index range scan.
+ */
+async function* crlEntryPages(tx: Tx, caId: string): AsyncGenerator<{ entries: Uint8Array; count: number }> {
+  let after = "";
+  for (;;) {
+    const [page] = await tx.$queryRawUnsafe<{ entries: Uint8Array | null; count: number; last: string | null }[]>(
+      `SELECT string_agg("crlEntry", ''::bytea ORDER BY id) AS entries, count(*)::int AS count, max(id) AS last
+         FROM (SELECT id, "crlEntry" FROM revocation WHERE "issuerCaId" = $1 AND id > $2 ORDER BY id LIMIT ${PAGE}) AS page`,
+      caId,
+      after,
+    );
+    if (!page?.last || !page.entries) return;
+    yield { entries: page.entries, count: page.count };
+    if (page.count < PAGE) return;
+    after = page.last;
+  }
+}
+
+/** Revocations recorded before entries were stored with them get theirs now (once). */
+async function backfillCrlEntries(tx: Tx, caId: string): Promise<void> {
+  const missing = await tx.revocation.findMany({
+    where: { issuerCaId: caId, crlEntry: null },
+    select: { id: true, serialHex: true, revokedAt: true, reason: true, invalidityDate: true },
+  });
+  for (const r of missing) {
+    const crlEntry = encodeCrlEntry({ serial: r.serialHex, revocationDate: r.revokedAt, reason: r.reason, invalidityDate: r.invalidityDate ?? undefined });
+    await tx.revocation.update({ where: { id: r.id }, data: { crlEntry: toBytes(crlEntry) } });
+  }
 }
