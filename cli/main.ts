@@ -2,13 +2,17 @@ import { ZodError } from "zod";
 import { auditCommand, usage as auditUsage } from "./commands/audit";
 import { csrCommand, usage as csrUsage } from "./commands/csr";
 import { initCommand, usage as initUsage } from "./commands/init";
+import { signCommand, usage as signUsage } from "./commands/sign";
 import { tokenCommand, usage as tokenUsage } from "./commands/token";
+import { verifyCommand, usage as verifyUsage } from "./commands/verify";
 import { CliError } from "./io";
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; usage: string }> = {
   init: { run: initCommand, usage: initUsage },
   token: { run: tokenCommand, usage: tokenUsage },
   audit: { run: auditCommand, usage: auditUsage },
+  verify: { run: (argv) => verifyCommand(argv), usage: verifyUsage },
+  sign: { run: (argv) => signCommand(argv), usage: signUsage },
   csr: { run: csrCommand, usage: csrUsage },
 };
 

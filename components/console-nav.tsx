@@ -3,6 +3,8 @@
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import { authClient } from "@/lib/client/auth-client";
+import { NotificationBell } from "./notifications/notification-bell";
+import { ThemeToggle } from "./theme-toggle";
 
 type Item = { href: string; label: string };
 
@@ -30,9 +32,13 @@ export function ConsoleNav({ email, isOperator, orgs }: { email: string; isOpera
     <aside className="border-b border-slate-200 bg-white lg:min-h-screen lg:w-60 lg:border-r lg:border-b-0 dark:border-slate-800 dark:bg-slate-900">
       <div className="flex items-center justify-between px-4 py-4 lg:block">
         <Link href="/dashboard" className="text-lg font-bold tracking-tight">
-          <span className="text-brand-600">◆</span> Signet
+          <span className="text-brand-600 dark:text-brand-400">◆</span> Signet
         </Link>
         <p className="hidden text-xs text-slate-500 lg:mt-1 lg:block dark:text-slate-400">{isOperator ? "Store operator" : "Organization"}</p>
+        <div className="flex items-center gap-1 lg:mt-3 lg:-ml-2">
+          <NotificationBell />
+          <ThemeToggle />
+        </div>
       </div>
       <nav aria-label="Console" className="flex gap-1 overflow-x-auto px-2 pb-2 lg:flex-col lg:overflow-visible lg:pb-0">
         {items.map((item) => {
@@ -53,12 +59,12 @@ export function ConsoleNav({ email, isOperator, orgs }: { email: string; isOpera
         <p className="truncate text-sm text-slate-700 dark:text-slate-300" title={email}>
           {email}
         </p>
-        <button onClick={signOut} className="mt-2 text-sm font-medium text-brand-600 hover:underline">
+        <button onClick={signOut} className="mt-2 text-sm font-medium text-brand-700 hover:underline dark:text-brand-300">
           Sign out
         </button>
       </div>
       <div className="px-4 pb-3 lg:hidden">
-        <button onClick={signOut} className="text-sm font-medium text-brand-600 hover:underline">
+        <button onClick={signOut} className="text-sm font-medium text-brand-700 hover:underline dark:text-brand-300">
           Sign out ({email})
         </button>
       </div>

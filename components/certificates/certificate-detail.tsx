@@ -1,98 +1,111 @@
 "use client";
 
+import Link from "next/link";
 import { useState } from "react";
 import { useCertificate, useRevokeCertificate } from "@/lib/client/hooks";
+import { isoMinute } from "@/lib/client/format";
+import type { CertificateDetail } from "@/lib/client/types";
 import { Alert } from "../ui/alert";
 import { Badge, statusTone } from "../ui/badge";
-import { Button } from "../ui/button";
 import { Card } from "../ui/card";
-import { Field, Select, TextInput } from "../ui/field";
+import { LoadingRows } from "../ui/skeleton";
+import { useToast } from "../ui/toast";
+import { CertificateDecoded } from "./certificate-decoded";
+import { RevokePanel } from "./revoke-panel";
 
-const REASONS = [
-  ["keyCompromise", "Key compromise"],
-  ["superseded", "Superseded"],
-  ["cessationOfOperation", "Cessation of operation"],
-  ["affiliationChanged", "Affiliation changed"],
-  ["privilegeWithdrawn", "Privilege withdrawn"],
-  ["unspecified", "Unspecified"],
-] as const;
+const KIND = { "root-ca": "Root CA", "org-ca": "Organization CA", plugin: "Plugin certificate", "ocsp-responder": "OCSP responder" } as const;
+const LINK = "font-medium text-brand-700 hover:underline dark:text-brand-300";
+
+function ValidityBar({ c }: { c: CertificateDetail }) {
+  const v = c.decoded?.validity;
+  if (!v) return null;
+  const remaining = v.state === "valid" && v.totalDays ? Math.min(100, Math.max(2, (v.daysLeft / v.totalDays) * 100)) : 0;
+  const urgent = v.state === "valid" && v.daysLeft <= 30;
+  const words = v.state === "expired" ? "expired" : v.state === "not-yet-valid" ? "not valid yet" : `${v.daysLeft} day${v.daysLeft === 1 ? "" : "s"} left`;
+  return (
+    <div className="sm:col-span-2">
+      <dt className="text-slate-500">Validity</dt>
+      <dd>
+        <span className="flex flex-wrap justify-between gap-2">
+          <span>{isoMinute(v.notBefore)} → {isoMinute(v.notAfter)} ({v.totalDays} days)</span>
+          <span className={`font-semibold ${urgent || v.state !== "valid" ? "text-red-700 dark:text-red-300" : ""}`} data-testid="days-left">{words}</span>
+        </span>
+        <span className="mt-1.5 block h-2 overflow-hidden rounded-full bg-slate-200 dark:bg-slate-800" aria-hidden>
+          <span className={`block h-full ${urgent || v.state !== "valid" ? "bg-red-500" : "bg-emerald-500"}`} style={{ width: `${remaining}%` }} />
+        </span>
+      </dd>
+    </div>
+  );
+}
 
 export function CertificateDetailView({ serial, isOperator, adminOf }: { serial: string; isOperator: boolean; adminOf: string[] }) {
   const { data: c, isLoading, error } = useCertificate(serial);
+  const toast = useToast();
   const revoke = useRevokeCertificate();
-  const [open, setOpen] = useState(false);
-  const [reason, setReason] = useState<string>("keyCompromise");
-  const [invalidity, setInvalidity] = useState("");
   const [affects, setAffects] = useState<{ certificatesBelow: number; artifacts: number }>();
 
-  if (isLoading) return <p className="text-sm text-slate-500">Loading…</p>;
+  if (isLoading) return <Card><LoadingRows rows={6} label="Loading the certificate…" /></Card>;
   if (error || !c) return <Alert>{error?.message ?? "Certificate not found"}</Alert>;
   const canRevoke = c.status === "issued" && c.kind !== "root-ca" && (isOperator || (c.kind === "plugin" && c.orgSlug !== null && adminOf.includes(c.orgSlug)));
 
+  function revokeWith(reason: string, invalidityDate: string | undefined) {
+    revoke.mutate(
+      { serial: c!.serial, reason, invalidityDate },
+      {
+        onSuccess: (r) => {
+          setAffects(r.affects);
+          toast("Certificate revoked. CRL and OCSP answers are being updated.");
+        },
+        onError: (err) => toast(`Revocation failed: ${err.message}`, "error"),
+      },
+    );
+  }
+
+  async function copyPem() {
+    await navigator.clipboard.writeText(c!.pem);
+    toast("PEM copied to the clipboard");
+  }
+
   return (
     <div className="space-y-6">
-      <div className="flex flex-wrap items-center gap-3">
-        <h1 className="text-2xl font-bold break-all">{c.subject}</h1>
-        <Badge tone={statusTone(c.status)}>{c.status}</Badge>
+      <div>
+        <p className="text-sm text-slate-500">
+          <Link href="/certificates" className="hover:underline">Certificates</Link> / {KIND[c.kind]}
+        </p>
+        <div className="mt-1 flex flex-wrap items-center gap-3">
+          <h1 className="text-2xl font-bold break-all">{c.subject}</h1>
+          <Badge tone={statusTone(c.status)}>{c.status}</Badge>
+        </div>
       </div>
       {affects ? <Alert tone="success">Revoked. Affected: {affects.certificatesBelow} certificate(s) below it and {affects.artifacts} signed artifact(s). The CRL and OCSP answers are being updated.</Alert> : null}
-      <Card title="Details">
-        <dl className="grid gap-3 text-sm sm:grid-cols-2">
-          <div><dt className="text-xs text-slate-500">Kind</dt><dd>{c.kind}</dd></div>
-          <div><dt className="text-xs text-slate-500">Serial</dt><dd className="font-mono text-xs break-all">{c.serial}</dd></div>
-          <div><dt className="text-xs text-slate-500">Valid from</dt><dd>{new Date(c.notBefore).toUTCString()}</dd></div>
-          <div><dt className="text-xs text-slate-500">Valid until</dt><dd>{new Date(c.notAfter).toUTCString()}</dd></div>
-          <div><dt className="text-xs text-slate-500">Key</dt><dd>{c.keyMode === "hosted" ? "Held by Signet" : "Held by the organization"}</dd></div>
-          <div><dt className="text-xs text-slate-500">SHA-256 fingerprint</dt><dd className="font-mono text-xs break-all">{c.fingerprintSha256}</dd></div>
+      <Card title="Summary">
+        <dl className="grid gap-x-6 gap-y-3 text-sm sm:grid-cols-2">
+          <div><dt className="text-slate-500">Kind</dt><dd>{KIND[c.kind]}{c.pluginId ? ` · ${c.pluginId}` : ""}</dd></div>
+          <div><dt className="text-slate-500">Organization</dt><dd>{c.orgSlug ? <Link className={LINK} href={`/orgs/${c.orgSlug}`}>{c.orgSlug}</Link> : "— (the store)"}</dd></div>
+          <div><dt className="text-slate-500">Issued by</dt><dd className="break-all">{c.issuer?.serial ? <Link className={LINK} href={`/certificates/${c.issuer.serial}`}>{c.issuer.subject}</Link> : "itself (self-signed root)"}</dd></div>
+          <div><dt className="text-slate-500">Key</dt><dd>{c.keyMode === "hosted" ? "Held by Signet" : "Held by the organization"}</dd></div>
+          <ValidityBar c={c} />
           {c.revocation ? (
-            <div className="sm:col-span-2"><dt className="text-xs text-slate-500">Revocation</dt><dd>{c.revocation.reason} at {new Date(c.revocation.revokedAt).toUTCString()}{c.revocation.invalidityDate ? ` (invalid since ${new Date(c.revocation.invalidityDate).toUTCString()})` : ""}</dd></div>
+            <div className="sm:col-span-2">
+              <dt className="text-slate-500">Revocation</dt>
+              <dd className="text-red-800 dark:text-red-300">{c.revocation.reason} at {isoMinute(c.revocation.revokedAt)}{c.revocation.invalidityDate ? ` (invalid since ${isoMinute(c.revocation.invalidityDate)})` : ""}</dd>
+            </div>
           ) : null}
         </dl>
-        <div className="mt-4 flex flex-wrap gap-4 text-sm">
-          <a className="font-medium text-brand-600 hover:underline" href={`/api/v1/certificates/${c.serial}?format=pem`}>Download PEM</a>
-          <a className="font-medium text-brand-600 hover:underline" href={`/api/v1/certificates/${c.serial}?format=der`}>Download DER</a>
-          <a className="font-medium text-brand-600 hover:underline" href={`/api/v1/certificates/${c.serial}?format=chain`}>Download chain</a>
+        <div className="mt-4 flex flex-wrap gap-x-4 gap-y-2 text-sm">
+          <a className={LINK} href={`/api/v1/certificates/${c.serial}?format=pem`} download>Download PEM</a>
+          <a className={LINK} href={`/api/v1/certificates/${c.serial}?format=der`} download>Download DER</a>
+          <a className={LINK} href={`/api/v1/certificates/${c.serial}?format=chain`} download>Download chain</a>
         </div>
       </Card>
-      <Card title="PEM">
-        <pre className="overflow-x-auto rounded-md bg-slate-100 p-3 text-xs dark:bg-slate-800">{c.pem}</pre>
+      {c.decoded ? <CertificateDecoded decoded={c.decoded} /> : null}
+      <Card title="PEM" actions={<button type="button" onClick={copyPem} className={`text-sm ${LINK}`}>Copy</button>}>
+        <details>
+          <summary className="cursor-pointer text-sm text-slate-600 dark:text-slate-400">Show the certificate in PEM form</summary>
+          <pre className="mt-3 overflow-x-auto rounded-md bg-slate-100 p-3 text-xs dark:bg-slate-800">{c.pem}</pre>
+        </details>
       </Card>
-      {canRevoke ? (
-        <Card title="Revoke" description="Relying parties see the revocation through the CRL and OCSP within minutes.">
-          {revoke.error ? <Alert>{revoke.error.message}</Alert> : null}
-          {open ? (
-            <div className="space-y-3">
-              <div className="grid gap-3 sm:grid-cols-2">
-                <Field label="Reason" htmlFor="reason">
-                  <Select id="reason" value={reason} onChange={(e) => setReason(e.target.value)}>
-                    {REASONS.map(([value, label]) => <option key={value} value={value}>{label}</option>)}
-                  </Select>
-                </Field>
-                <Field label="Invalid since (optional)" htmlFor="invalidity" hint="When the key was compromised, if known.">
-                  <TextInput id="invalidity" type="datetime-local" value={invalidity} onChange={(e) => setInvalidity(e.target.value)} />
-                </Field>
-              </div>
-              <div className="flex gap-2">
-                <Button
-                  variant="danger"
-                  disabled={revoke.isPending}
-                  onClick={() =>
-                    revoke.mutate(
-                      { serial: c.serial, reason, invalidityDate: invalidity ? new Date(invalidity).toISOString() : undefined },
-                      { onSuccess: (r) => { setAffects(r.affects); setOpen(false); } },
-                    )
-                  }
-                >
-                  Revoke certificate
-                </Button>
-                <Button variant="secondary" onClick={() => setOpen(false)}>Cancel</Button>
-              </div>
-            </div>
-          ) : (
-            <Button variant="danger" onClick={() => setOpen(true)}>Revoke…</Button>
-          )}
-        </Card>
-      ) : null}
+      {canRevoke ? <RevokePanel serial={c.serial} kind={c.kind} pending={revoke.isPending} error={revoke.error} onRevoke={revokeWith} /> : null}
     </div>
   );
 }

@@ -1,6 +1,8 @@
 "use client";
 
 import { useOrg } from "@/lib/client/hooks";
+import { ArtifactList } from "../artifacts/artifact-list";
+import { ArtifactUpload } from "../artifacts/artifact-upload";
 import { CertificateTable } from "../certificates/certificate-table";
 import { RequestQueue } from "../requests/request-queue";
 import { Alert } from "../ui/alert";
@@ -27,8 +29,8 @@ export function OrgDetail({ slug, isMember, isAdmin, isOperator }: { slug: strin
           <div><dt className="text-xs text-slate-500">Valid until</dt><dd>{org.ca?.notAfter ? new Date(org.ca.notAfter).toLocaleDateString() : "—"}</dd></div>
           {org.ca ? (
             <div className="sm:col-span-3 flex gap-4">
-              <a className="text-sm font-medium text-brand-600 hover:underline" href={`/ca/${org.ca.id}.pem`}>Download CA certificate (PEM)</a>
-              <a className="text-sm font-medium text-brand-600 hover:underline" href={`/ca/${org.ca.id}.crt`}>DER</a>
+              <a className="text-sm font-medium text-brand-700 hover:underline dark:text-brand-300" href={`/ca/${org.ca.id}.pem`}>Download CA certificate (PEM)</a>
+              <a className="text-sm font-medium text-brand-700 hover:underline dark:text-brand-300" href={`/ca/${org.ca.id}.crt`}>DER</a>
             </div>
           ) : null}
         </dl>
@@ -43,6 +45,11 @@ export function OrgDetail({ slug, isMember, isAdmin, isOperator }: { slug: strin
       <section className="space-y-3">
         <h2 className="text-lg font-semibold">Certificates</h2>
         <CertificateTable filter={{ org: slug }} />
+      </section>
+      {isMember && org.status === "approved" ? <ArtifactUpload slug={slug} /> : null}
+      <section className="space-y-3">
+        <h2 className="text-lg font-semibold">Signed archives</h2>
+        <ArtifactList slug={slug} canRevoke={isAdmin || isOperator} />
       </section>
     </div>
   );

@@ -21,7 +21,7 @@ export function OrgList() {
             <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
               {data.map((o) => (
                 <tr key={o.id}>
-                  <td className="py-2 pr-4"><Link className="font-medium text-brand-600 hover:underline" href={`/orgs/${o.slug}`}>{o.name}</Link> <span className="text-slate-500">({o.slug})</span></td>
+                  <td className="py-2 pr-4"><Link className="font-medium text-brand-700 hover:underline dark:text-brand-300" href={`/orgs/${o.slug}`}>{o.name}</Link> <span className="text-slate-500">({o.slug})</span></td>
                   <td className="py-2 pr-4 font-mono text-xs">{o.pluginIdPrefix}</td>
                   <td className="py-2 pr-4"><Badge tone={statusTone(o.status)}>{o.status}</Badge></td>
                   <td className="py-2 pr-4">{o.ca ? <Badge tone={statusTone(o.ca.status)}>{o.ca.status} · {o.ca.keyMode}</Badge> : "—"}</td>

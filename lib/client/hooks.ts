@@ -33,7 +33,7 @@ export const useCertificate = (serial: string) =>
 function useInvalidatePki() {
   const client = useQueryClient();
   return () =>
-    Promise.all([queryKeys.requests.all, queryKeys.certificates.all, queryKeys.orgs.all, queryKeys.cas.all].map((queryKey) => client.invalidateQueries({ queryKey })));
+    Promise.all([queryKeys.requests.all, queryKeys.certificates.all, queryKeys.orgs.all, queryKeys.cas.all, queryKeys.notifications.all].map((queryKey) => client.invalidateQueries({ queryKey })));
 }
 
 export function useDecideRequest() {
@@ -56,12 +56,27 @@ export function useRequestPluginCert(slug: string) {
 
 export function useRevokeCertificate() {
   const invalidate = useInvalidatePki();
+  const client = useQueryClient();
   return useMutation({
     mutationFn: ({ serial, reason, invalidityDate }: { serial: string; reason: string; invalidityDate?: string }) =>
       apiFetch<CertificateDetail & { affects: { certificatesBelow: number; artifacts: number } }>(`/api/v1/certificates/${serial}/revoke`, {
         method: "POST",
         json: { reason, ...(invalidityDate ? { invalidityDate } : {}) },
       }),
-    onSuccess: invalidate,
+    // The page shows "revoked" at once; the server's answer (or a refusal) replaces it.
+    onMutate: async ({ serial, reason, invalidityDate }) => {
+      const key = queryKeys.certificates.detail(serial);
+      await client.cancelQueries({ queryKey: key });
+      const previous = client.getQueryData<CertificateDetail>(key);
+      if (previous) client.setQueryData<CertificateDetail>(key, { ...previous, status: "revoked", revocation: { reason, revokedAt: new Date().toISOString(), invalidityDate: invalidityDate ?? null } });
+      return { previous };
+    },
+    onError: (_err, { serial }, context) => {
+      if (context?.previous) client.setQueryData(queryKeys.certificates.detail(serial), context.previous);
+    },
+    onSettled: invalidate,
   });
 }
+
+export const useRevocationImpact = (serial: string, enabled: boolean) =>
+  useQuery({ queryKey: queryKeys.certificates.impact(serial), queryFn: () => apiFetch<{ certificatesBelow: number; artifacts: number }>(`/api/v1/certificates/${serial}/revocation-impact`), enabled });

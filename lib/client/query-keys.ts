@@ -8,7 +8,16 @@ export const queryKeys = {
     all: ["certificates"] as const,
     list: (filter: Record<string, string>) => ["certificates", "list", filter] as const,
     detail: (serial: string) => ["certificates", "detail", serial] as const,
+    impact: (serial: string) => ["certificates", "impact", serial] as const,
   },
   artifacts: { all: ["artifacts"] as const, list: (filter: Record<string, string>) => ["artifacts", "list", filter] as const },
-  audit: { all: ["audit"] as const, list: (filter: Record<string, string>) => ["audit", "list", filter] as const },
+  audit: {
+    all: ["audit"] as const,
+    list: (filter: Record<string, string>) => ["audit", "list", filter] as const,
+    verify: ["audit", "verify"] as const,
+  },
+  notifications: { all: ["notifications"] as const },
+  settings: { all: ["settings"] as const, policy: ["settings", "policy"] as const },
+  tokens: { all: ["tokens"] as const },
+  webhooks: { all: ["webhooks"] as const, deliveries: (id: string) => ["webhooks", "deliveries", id] as const },
 };

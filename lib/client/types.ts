@@ -1,4 +1,7 @@
 // The JSON shapes the console reads (mirrors of lib/server serializers; see API.md).
+import type { DecodedCertificate } from "@/lib/server/certificates/describe-certificate";
+
+export type { DecodedCertificate };
 export type CaItem = { id: string; kind: "root" | "org"; subject: string; serial: string; notBefore: string; notAfter: string; status: string; parentId: string | null; orgId: string | null; certificatePem: string };
 
 export type OrgItem = {
@@ -51,4 +54,9 @@ export type CertificateItem = {
   revocation?: { reason: string; revokedAt: string; invalidityDate: string | null };
 };
 
-export type CertificateDetail = CertificateItem & { pem: string; chainPem: string };
+export type CertificateDetail = CertificateItem & {
+  pem: string;
+  chainPem: string;
+  issuer: { subject: string; serial: string | null } | null;
+  decoded: DecodedCertificate | null;
+};

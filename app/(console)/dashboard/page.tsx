@@ -1,70 +1,37 @@
-import Link from "next/link";
+import { connection } from "next/server";
 import { requireConsoleUser } from "@/lib/server/auth/current-principal";
 import { listCas } from "@/lib/server/cas/list-cas";
-import { Badge, statusTone } from "@/components/ui/badge";
-import { Card } from "@/components/ui/card";
+import { getDashboard } from "@/lib/server/dashboard/get-dashboard";
+import { MemberDashboard } from "@/components/dashboard/member-dashboard";
+import { OperatorDashboard } from "@/components/dashboard/operator-dashboard";
+import { RootCaCard } from "@/components/dashboard/root-ca-card";
 
 export const metadata = { title: "Dashboard" };
 
 export default async function DashboardPage() {
+  await connection();
   const user = await requireConsoleUser("/dashboard");
-  const cas = await listCas();
+  const now = new Date();
+  const [dashboard, cas] = await Promise.all([getDashboard(user, now), listCas(now)]);
   const root = cas.find((ca) => ca.kind === "root");
   return (
     <div className="space-y-6">
       <div>
         <h1 className="text-2xl font-bold">Dashboard</h1>
-        <p className="text-sm text-slate-600 dark:text-slate-400">Signed in as {user.email}{user.isOperator ? " · store operator" : ""}</p>
+        <p className="text-sm text-slate-600 dark:text-slate-400">
+          Signed in as {user.email}
+          {user.isOperator ? " · store operator" : ""}
+          {user.memberships.length ? ` · ${user.memberships.map((m) => `${m.slug} (${m.role})`).join(", ")}` : ""}
+        </p>
       </div>
-      <Card title="Root CA" description="The trust anchor every plugin host pins.">
-        {root ? (
-          <dl className="grid gap-x-6 gap-y-3 text-sm sm:grid-cols-2" data-testid="root-ca">
-            <div>
-              <dt className="text-slate-500 dark:text-slate-400">Subject</dt>
-              <dd className="font-medium">{root.subject}</dd>
-            </div>
-            <div>
-              <dt className="text-slate-500 dark:text-slate-400">Status</dt>
-              <dd>
-                <Badge tone={statusTone(root.status)}>{root.status}</Badge>
-              </dd>
-            </div>
-            <div>
-              <dt className="text-slate-500 dark:text-slate-400">Serial</dt>
-              <dd className="font-mono text-xs break-all">{root.serial}</dd>
-            </div>
-            <div>
-              <dt className="text-slate-500 dark:text-slate-400">Valid until</dt>
-              <dd>{new Date(root.notAfter).toUTCString()}</dd>
-            </div>
-            <div className="sm:col-span-2 flex flex-wrap gap-3 pt-1">
-              <a className="text-sm font-medium text-brand-600 hover:underline" href={`/ca/${root.id}.pem`}>
-                Download PEM
-              </a>
-              <a className="text-sm font-medium text-brand-600 hover:underline" href={`/ca/${root.id}.crt`}>
-                Download DER
-              </a>
-              <Link className="text-sm font-medium text-brand-600 hover:underline" href="/hierarchy">
-                View hierarchy
-              </Link>
-            </div>
-          </dl>
-        ) : (
-          <p className="text-sm text-slate-500">No Root CA yet.</p>
-        )}
-      </Card>
-      <Card title="Certificate authorities" description={`${cas.length} in total`}>
-        <ul className="divide-y divide-slate-100 dark:divide-slate-800">
-          {cas.map((ca) => (
-            <li key={ca.id} className="flex flex-wrap items-center justify-between gap-2 py-2 text-sm">
-              <span>
-                <span className="font-medium">{ca.subject}</span> <span className="text-slate-500">({ca.kind})</span>
-              </span>
-              <Badge tone={statusTone(ca.status)}>{ca.status}</Badge>
-            </li>
-          ))}
-        </ul>
-      </Card>
+      {dashboard.operator ? <OperatorDashboard data={dashboard.operator} now={now.getTime()} /> : null}
+      {dashboard.member ? (
+        <section aria-label="Your organizations" className="space-y-3">
+          {dashboard.operator ? <h2 className="text-lg font-semibold">Your organizations</h2> : null}
+          <MemberDashboard data={dashboard.member} now={now.getTime()} />
+        </section>
+      ) : null}
+      <RootCaCard root={root} caCount={cas.length} />
     </div>
   );
 }

@@ -104,4 +104,6 @@ function checkExtensions(tbs: TBSCertificate, profile: Profile): void {
     const eku = [...AsnConvert.parse(value(OIDS.extKeyUsage), ExtendedKeyUsage)];
     if (eku.length !== profile.extendedKeyUsage.length || eku.some((o, i) => o !== profile.extendedKeyUsage![i])) fail("extendedKeyUsage differs from the profile");
   }
+  // id-pkix-ocsp-nocheck's value is NULL (RFC 6960 §4.2.2.2.1).
+  if (profile.ocspNoCheck && !Buffer.from(value(OIDS.ocspNoCheck).buffer).equals(Buffer.from([0x05, 0x00]))) fail("ocsp-nocheck must carry NULL");
 }

@@ -4,9 +4,22 @@ import { isOperator, type Principal } from "../auth/principal";
 import { certificateStatus } from "../certificates/serialize-certificate";
 import { requireUserPrincipal } from "../certificates/list-certificates";
 
-export type HierarchyNode = { id: string; label: string; detail: string; status: string; serial: string | null; href: string | null; children: HierarchyNode[] };
+export type HierarchyNode = {
+  id: string;
+  kind: "root" | "org" | "plugin";
+  label: string;
+  detail: string;
+  status: string;
+  serial: string | null;
+  href: string | null;
+  notAfter: string | null;
+  daysLeft: number | null;
+  children: HierarchyNode[];
+};
 
-export async function getHierarchy(actor: Principal): Promise<HierarchyNode[]> {
+const daysUntil = (notAfter: Date, now: Date) => Math.max(0, Math.ceil((notAfter.getTime() - now.getTime()) / 86_400_000));
+
+export async function getHierarchy(actor: Principal, now = new Date()): Promise<HierarchyNode[]> {
   const user = requireUserPrincipal(actor);
   const client = await db();
   const orgScope = isOperator(user) ? {} : { orgId: { in: user.memberships.map((m) => m.orgId) } };
@@ -22,16 +35,30 @@ export async function getHierarchy(actor: Principal): Promise<HierarchyNode[]> {
   });
   const node = (ca: (typeof cas)[number]): HierarchyNode => ({
     id: ca.id,
+    kind: ca.kind,
+    notAfter: ca.certificate?.notAfter.toISOString() ?? null,
+    daysLeft: ca.certificate ? daysUntil(ca.certificate.notAfter, now) : null,
     label: ca.kind === "root" ? ca.subject : `${ca.org?.name ?? ca.subject}`,
     detail: ca.kind === "root" ? "Root CA" : `Organization CA · ${ca.keyId ? "hosted key" : "external key"}`,
-    status: ca.certificate ? (ca.status === "revoked" ? "revoked" : certificateStatus(ca.certificate)) : ca.status,
+    status: ca.certificate ? (ca.status === "revoked" ? "revoked" : certificateStatus(ca.certificate, now)) : ca.status,
     serial: ca.certificate?.serialHex ?? null,
     href: ca.certificate ? `/certificates/${ca.certificate.serialHex}` : null,
     children: [
       ...cas.filter((child) => child.parentId === ca.id && child.certificate).map(node),
       ...plugins
         .filter((p) => p.issuerCaId === ca.id)
-        .map((p) => ({ id: p.id, label: p.pluginId ?? p.subject, detail: "Plugin certificate", status: certificateStatus(p), serial: p.serialHex, href: `/certificates/${p.serialHex}`, children: [] })),
+        .map((p) => ({
+          id: p.id,
+          kind: "plugin" as const,
+          label: p.pluginId ?? p.subject,
+          detail: "Plugin certificate",
+          status: certificateStatus(p, now),
+          serial: p.serialHex,
+          href: `/certificates/${p.serialHex}`,
+          notAfter: p.notAfter.toISOString(),
+          daysLeft: daysUntil(p.notAfter, now),
+          children: [],
+        })),
     ],
   });
   return cas.filter((ca) => ca.kind === "root" && ca.certificate).map(node);

@@ -1,7 +1,8 @@
 import { db } from "../../db";
-import type { Principal } from "../auth/principal";
+import { isOperator, type Principal } from "../auth/principal";
 import { AppError } from "../errors";
 import { certificateScope, issuerChain, requireUserPrincipal } from "./list-certificates";
+import { describeCertificate } from "./describe-certificate";
 import { serializeCertificate } from "./serialize-certificate";
 
 const SERIAL_HEX = /^[0-9a-f]{1,40}$/;
@@ -18,7 +19,9 @@ export async function findVisibleCertificate(actor: Principal, serialHex: string
   const user = requireUserPrincipal(actor);
   const client = await db();
   const row = await client.certificate.findFirst({
-    where: { ...certificateScope(user), serialHex: normalizeSerial(serialHex), status: { in: ["issued", "revoked"] } },
+    // The Root CA certificate is public (GET /ca/…) and ends every member's chain, so anyone signed in may open it.
+    // (Prisma reads an empty object inside OR as "false", hence no OR for operators' empty scope.)
+    where: { ...(isOperator(user) ? {} : { OR: [certificateScope(user), { kind: "root_ca" as const }] }), serialHex: normalizeSerial(serialHex), status: { in: ["issued", "revoked"] } },
     include: { revocation: true, org: { select: { slug: true, name: true } } },
   });
   if (!row) throw new AppError("not_found", "Certificate not found");
@@ -27,5 +30,14 @@ export async function findVisibleCertificate(actor: Principal, serialHex: string
 
 export async function getCertificate(actor: Principal, serialHex: string) {
   const row = await findVisibleCertificate(actor, serialHex);
-  return serializeCertificate(row, await issuerChain(await db(), row.issuerCaId));
+  const client = await db();
+  // The issuer's certificate is visible to whoever sees this one (CA certificates are public).
+  const issuerCa = row.issuerCaId
+    ? await client.certificateAuthority.findUnique({ where: { id: row.issuerCaId }, select: { subject: true, certificate: { select: { serialHex: true } } } })
+    : null;
+  return {
+    ...serializeCertificate(row, await issuerChain(client, row.issuerCaId)),
+    issuer: issuerCa ? { subject: issuerCa.subject, serial: issuerCa.certificate?.serialHex ?? null } : null,
+    decoded: row.der ? describeCertificate(row.der) : null,
+  };
 }

@@ -10,7 +10,14 @@ export const listCertificatesQuery = z.object({
   kind: z.enum(["root-ca", "org-ca", "plugin", "ocsp-responder"]).optional(),
   status: z.enum(["issued", "revoked", "expired"]).optional(),
   pluginId: z.string().max(128).optional(),
+  /** Free text: part of the subject, serial or plugin id, or the start of the fingerprint. */
+  q: z.string().trim().max(128).optional(),
+  /** Valid certificates whose notAfter falls within the next N days. */
+  expiresWithinDays: z.coerce.number().int().min(1).max(3650).optional(),
+  sort: z.enum(["subject", "kind", "status", "org", "notBefore", "notAfter", "createdAt"]).default("createdAt"),
+  order: z.enum(["asc", "desc"]).default("desc"),
 });
+export type CertificateQuery = z.infer<typeof listCertificatesQuery>;
 
 const KIND_DB = { "root-ca": "root_ca", "org-ca": "org_ca", plugin: "plugin", "ocsp-responder": "ocsp_responder" } as const;
 
@@ -24,22 +31,46 @@ export function certificateScope(actor: UserPrincipal): Prisma.CertificateWhereI
   return isOperator(actor) ? {} : { orgId: { in: actor.memberships.map((m) => m.orgId) } };
 }
 
+/** The filters of the inventory, inside the actor's scope (the export applies exactly the same). */
+export function certificateWhere(user: UserPrincipal, q: CertificateQuery, now: Date): Prisma.CertificateWhereInput {
+  const text = q.q?.toLowerCase();
+  const conditions: Prisma.CertificateWhereInput[] = [
+    certificateScope(user),
+    { status: { in: ["issued", "revoked"] } },
+    q.org ? { org: { slug: q.org } } : {},
+    q.kind ? { kind: KIND_DB[q.kind] } : {},
+    q.pluginId ? { pluginId: q.pluginId } : {},
+    q.status === "revoked" ? { status: "revoked" } : {},
+    q.status === "issued" ? { status: "issued", notAfter: { gt: now } } : {},
+    q.status === "expired" ? { status: "issued", notAfter: { lte: now } } : {},
+    q.expiresWithinDays ? { status: "issued", notAfter: { gt: now, lte: new Date(now.getTime() + q.expiresWithinDays * 86_400_000) } } : {},
+    text
+      ? {
+          OR: [
+            { subject: { contains: text, mode: "insensitive" } },
+            { pluginId: { contains: text, mode: "insensitive" } },
+            { serialHex: { contains: text.replace(/:/g, "") } },
+            { fingerprintSha256: { startsWith: text.replace(/:/g, "") } },
+          ],
+        }
+      : {},
+  ];
+  // Prisma reads {} as "true" inside AND (but as "false" inside OR); dropping them keeps the query plain.
+  return { AND: conditions.filter((condition) => Object.keys(condition).length > 0) };
+}
+
+export function certificateOrder(q: CertificateQuery): Prisma.CertificateOrderByWithRelationInput[] {
+  const key = q.sort === "org" ? { org: { slug: q.order } } : { [q.sort]: q.order };
+  // A stable tiebreak, so paging through an export never repeats or skips a row.
+  return [key, { id: "asc" }];
+}
+
 export async function listCertificates(actor: Principal, raw: z.input<typeof listCertificatesQuery>, now = new Date()) {
   const user = requireUserPrincipal(actor);
   const q = listCertificatesQuery.parse(raw);
-  const where: Prisma.CertificateWhereInput = {
-    ...certificateScope(user),
-    status: { in: ["issued", "revoked"] },
-    ...(q.org ? { org: { slug: q.org } } : {}),
-    ...(q.kind ? { kind: KIND_DB[q.kind] } : {}),
-    ...(q.pluginId ? { pluginId: q.pluginId } : {}),
-    ...(q.status === "revoked" ? { status: "revoked" } : {}),
-    ...(q.status === "issued" ? { status: "issued", notAfter: { gt: now } } : {}),
-    ...(q.status === "expired" ? { status: "issued", notAfter: { lte: now } } : {}),
-  };
   const rows = await (await db()).certificate.findMany({
-    where,
-    orderBy: { createdAt: "desc" },
+    where: certificateWhere(user, q, now),
+    orderBy: certificateOrder(q),
     take: 1000,
     include: { revocation: true, org: { select: { slug: true, name: true } } },
   });

@@ -8,6 +8,7 @@ import { randomSerial, serialToHex } from "../../pki/certificate/serial";
 import { appendAuditEvent } from "../audit/append-audit-event";
 import type { Principal } from "../auth/principal";
 import { toBytes } from "../db/bytes";
+import { certificateEventData, enqueueWebhookEvent } from "../webhooks/enqueue-webhook-event";
 
 type Kind = "org_ca" | "plugin" | "ocsp_responder";
 
@@ -71,5 +72,7 @@ export async function recordIssuance(tx: Tx, input: IssuanceInput) {
     orgId: input.orgId ?? null,
     details: { kind: input.kind, serial: certificate.serialHex, subject: info.subject, issuerCaId: input.issuerCaId, notAfter: info.notAfter.toISOString(), ...input.auditDetails },
   });
+  // Delegated OCSP responder certificates renew themselves weekly: not news for a webhook receiver.
+  if (input.kind !== "ocsp_responder") await enqueueWebhookEvent(tx, "certificate.issued", () => certificateEventData(tx, certificate));
   return { certificate, der, info };
 }

@@ -10,6 +10,8 @@ import type { Principal } from "../auth/principal";
 import { AppError } from "../errors";
 import { csrSummary, parseCsrInput } from "../requests/csr-input";
 import { createApiToken } from "../tokens/create-api-token";
+import { kickWebhookDeliveries } from "../webhooks/deliver-webhooks";
+import { enqueueWebhookEvent } from "../webhooks/enqueue-webhook-event";
 import { orgNameSchema, pluginIdPrefixSchema, prefixesOverlap, slugSchema } from "./naming";
 
 export const registerOrgInput = z.object({
@@ -78,10 +80,12 @@ export async function registerOrg(raw: z.input<typeof registerOrgInput>) {
         orgId,
         details: { name: input.name, slug: input.slug, pluginIdPrefix: input.pluginIdPrefix, requestId: request.id, keyMode: csr ? "external" : "hosted" },
       });
+      await enqueueWebhookEvent(tx, "request.pending", () => ({ requestId: request.id, kind: "org-ca", orgSlug: input.slug, orgName: input.name, subject: `O=${input.name}, CN=${input.name} CA`, keyMode: csr ? "external" : "hosted" }));
       return { orgId, request, admin };
     },
     { timeout: 30_000, maxWait: 30_000 },
   );
+  kickWebhookDeliveries();
   const token = await createApiToken(created.admin, { name: `${input.slug} admin` });
   return { org: { id: created.orgId, slug: input.slug, status: "pending" as const }, request: { id: created.request.id }, token: token.token };
 }

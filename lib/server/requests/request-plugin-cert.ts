@@ -8,6 +8,8 @@ import { AppError } from "../errors";
 import { pluginIdInPrefix, pluginIdSchema } from "../orgs/naming";
 import { csrSummary, parseCsrInput } from "./csr-input";
 import { serializeRequest } from "./serialize-request";
+import { kickWebhookDeliveries } from "../webhooks/deliver-webhooks";
+import { enqueueWebhookEvent } from "../webhooks/enqueue-webhook-event";
 
 // Jami verifies RSA PKCS#1 v1.5 SHA-512 only, so plugin keys are RSA.
 export const PLUGIN_KEY_ALGORITHMS = ["rsa-2048", "rsa-3072", "rsa-4096"] as const;
@@ -34,7 +36,7 @@ export async function requestPluginCert(actor: Principal, orgSlug: string, raw: 
     throw new AppError("bad_request", "Plugin keys must be RSA (2048 bits or more): Jami verifies RSA PKCS#1 v1.5 SHA-512 signatures only");
   }
   if (csr && input.keyAlgorithm) throw new AppError("bad_request", "keyAlgorithm applies to hosted keys only; a CSR brings its own key");
-  return client.$transaction(async (tx) => {
+  const created = await client.$transaction(async (tx) => {
     const request = await tx.certificateRequest.create({
       data: {
         kind: "plugin_cert",
@@ -56,6 +58,10 @@ export async function requestPluginCert(actor: Principal, orgSlug: string, raw: 
       orgId: org.id,
       details: { kind: "plugin_cert", pluginId: input.pluginId, keyMode: request.keyMode, keyAlgorithm: request.keyAlgorithm },
     });
-    return { request: serializeRequest(request) };
+    const json = serializeRequest(request);
+    await enqueueWebhookEvent(tx, "request.pending", () => ({ requestId: json.id, kind: json.kind, orgSlug: json.orgSlug, pluginId: json.pluginId, subject: json.subject, keyMode: json.keyMode }));
+    return { request: json };
   });
+  kickWebhookDeliveries();
+  return created;
 }

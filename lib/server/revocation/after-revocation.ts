@@ -4,11 +4,16 @@ import { forgetOcspResponse } from "./ocsp-cache";
 import { publishCrl } from "./publish-crl";
 
 export async function refreshRevocationData(issuerCaId: string, serialHex: string): Promise<void> {
-  await forgetOcspResponse(issuerCaId, serialHex);
+  // The revocation itself is committed; each step below is also retried by the background jobs
+  // (the OCSP cache poll, the CRL refresh), so a failure here is reported, not thrown.
+  try {
+    await forgetOcspResponse(issuerCaId, serialHex);
+  } catch (err) {
+    console.error("[signet] dropping pre-signed OCSP answers after revocation failed:", err instanceof Error ? err.message : err);
+  }
   try {
     await publishCrl(issuerCaId);
   } catch (err) {
-    // The revocation itself is committed; the CRL job retries within minutes.
     console.error("[signet] CRL re-issue after revocation failed:", err instanceof Error ? err.message : err);
   }
 }

@@ -15,6 +15,9 @@ export async function currentCrl(caId: string, now = new Date()): Promise<CrlByt
   if (!fresh) {
     const ca = await client.certificateAuthority.findUnique({ where: { id: caId }, select: { keyId: true } });
     if (!ca) throw new AppError("not_found", "No such certificate authority");
+    // Checked before publishing: otherwise every anonymous request for an external-key CA's CRL
+    // would open a write transaction only to have it fail.
+    if (!ca.keyId) throw new AppError("not_found", "This CA's key is held by its organization, which publishes its own CRL");
     const published = await publishCrl(caId, now);
     const entry = { caId, ...published };
     cache.set(caId, entry);

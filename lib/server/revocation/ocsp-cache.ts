@@ -1,19 +1,39 @@
 // Pre-signed OCSP answers held in memory, keyed by the exact CertID form asked for (the responder
 // must echo the requester's hash algorithm). Entries are dropped on revocation here, and a short
-// poll drops them on every other instance too.
+// poll drops them on every other instance too. A hit touches no database.
 import { db } from "../../db";
+import type { CertStatus } from "../../pki/ocsp/basic-ocsp-response";
+import type { CertIdHash } from "../../pki/ocsp/cert-id";
 
-export type CachedOcsp = { der: Buffer; thisUpdate: Date; nextUpdate: Date; etag: string };
+export type CachedOcsp = { der: Buffer; etag: string; thisUpdate: Date; nextUpdate: Date; refreshAt: number; status: CertStatus };
+
+/** The hash algorithm and whether its AlgorithmIdentifier carried NULL parameters: both are echoed. */
+export const CERT_ID_FORMS = ["sha1", "sha1-noparams", "sha256", "sha256-noparams"] as const;
+export type CertIdForm = (typeof CERT_ID_FORMS)[number];
+export const certIdFormOf = (hash: CertIdHash, nullParams: boolean): CertIdForm => (nullParams ? hash : `${hash}-noparams`);
+
+/** Answers are valid a day and re-signed once less than 12 hours remain (RFC 5019 §6 pre-production). */
+export const OCSP_VALIDITY_MS = 24 * 3600_000;
+export const OCSP_REFRESH_BEFORE_MS = 12 * 3600_000;
+/** "unknown" may turn into "good" once a reserved serial is issued: keep it briefly. */
+export const OCSP_UNKNOWN_VALIDITY_MS = 3600_000;
+export const OCSP_UNKNOWN_REFRESH_AFTER_MS = 5 * 60_000;
+// ~1 KB per entry (response plus responder certificate).
+const MAX_ENTRIES = 50_000;
+// Revocations are re-read with this overlap, so an answer signed while a revocation committed
+// elsewhere (and cached after the previous poll) is still dropped, and clock skew between
+// instances does not hide a revocation.
+const SYNC_OVERLAP_MS = 2 * 60_000;
 
 const entries = new Map<string, CachedOcsp>();
-let lastRevocationSeen = new Date(0);
+let lastPoll: number | undefined;
 
-export const cacheKey = (caId: string, serialHex: string, hash: string) => `${caId}:${serialHex}:${hash}`;
+export const cacheKey = (caId: string, serialKey: string, form: CertIdForm) => `${caId}:${serialKey}:${form}`;
 
 export function getCachedOcsp(key: string, now: number): CachedOcsp | undefined {
   const hit = entries.get(key);
   if (!hit) return undefined;
-  if (hit.nextUpdate.getTime() - now < OCSP_REFRESH_BEFORE_MS) {
+  if (now >= hit.refreshAt) {
     entries.delete(key);
     return undefined;
   }
@@ -21,26 +41,30 @@ export function getCachedOcsp(key: string, now: number): CachedOcsp | undefined 
 }
 
 export function putCachedOcsp(key: string, value: CachedOcsp): void {
-  if (entries.size > MAX_ENTRIES) entries.delete(entries.keys().next().value!);
+  if (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value!);
   entries.set(key, value);
 }
 
+function forgetInMemory(caId: string, serialHex: string): void {
+  for (const form of CERT_ID_FORMS) entries.delete(cacheKey(caId, serialHex, form));
+}
+
+/** Drops every pre-signed answer for a certificate, here and in the shared table. */
 export async function forgetOcspResponse(caId: string, serialHex: string): Promise<void> {
-  for (const hash of ["sha1", "sha256"]) entries.delete(cacheKey(caId, serialHex, hash));
+  forgetInMemory(caId, serialHex);
+  const client = await db();
+  await client.ocspResponse.deleteMany({ where: { caId, serialHex } });
+  // An answer signed concurrently, before the revocation committed, may land after the delete.
+  forgetInMemory(caId, serialHex);
 }
 
 /** Drops answers for certificates revoked since the last look (by any instance). */
-export async function syncRevocationsIntoOcspCache(): Promise<number> {
+export async function syncRevocationsIntoOcspCache(now = new Date()): Promise<number> {
+  // The cache starts empty, so a fresh instance need not read the revocation history.
+  const since = new Date((lastPoll ?? now.getTime()) - SYNC_OVERLAP_MS);
   const client = await db();
-  const fresh = await client.revocation.findMany({ where: { createdAt: { gt: lastRevocationSeen } }, select: { issuerCaId: true, serialHex: true, createdAt: true } });
-  for (const r of fresh) {
-    await forgetOcspResponse(r.issuerCaId, r.serialHex);
-    if (r.createdAt > lastRevocationSeen) lastRevocationSeen = r.createdAt;
-  }
+  const fresh = await client.revocation.findMany({ where: { createdAt: { gt: since } }, select: { issuerCaId: true, serialHex: true } });
+  for (const r of fresh) forgetInMemory(r.issuerCaId, r.serialHex);
+  lastPoll = now.getTime();
   return fresh.length;
 }
-
-/** Answers are valid a day and re-signed once less than 12 hours remain (RFC 5019 §6 pre-production). */
-export const OCSP_VALIDITY_MS = 24 * 3600_000;
-export const OCSP_REFRESH_BEFORE_MS = 12 * 3600_000;
-const MAX_ENTRIES = 200_000;

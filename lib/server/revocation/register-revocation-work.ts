@@ -1,6 +1,10 @@
-// Keeps every CA's CRL fresh well before nextUpdate, on whichever instances run it.
+// Keeps revocation data fresh on whichever instances run it: every CA's CRL well before
+// nextUpdate, this instance's OCSP cache in step with revocations made by any instance, and the
+// shared table of pre-signed OCSP answers free of expired ones.
 import { db } from "../../db";
 import { registerJob } from "../startup/background-jobs";
+import { syncRevocationsIntoOcspCache } from "./ocsp-cache";
+import { pruneExpiredOcsp } from "./ocsp-status";
 import { CRL_REFRESH_AFTER_MS, publishCrl } from "./publish-crl";
 
 export function registerRevocationWork(): void {
@@ -15,6 +19,21 @@ export function registerRevocationWork(): void {
         const latest = await client.crl.findFirst({ where: { caId: ca.id }, orderBy: { crlNumber: "desc" }, select: { thisUpdate: true } });
         if (!latest || now - latest.thisUpdate.getTime() >= CRL_REFRESH_AFTER_MS) await publishCrl(ca.id);
       }
+    },
+  });
+  // Bounds how long another instance may serve a pre-signed "good" after a revocation.
+  registerJob({
+    name: "ocsp-revocation-sync",
+    everyMs: 10_000,
+    run: async () => {
+      await syncRevocationsIntoOcspCache();
+    },
+  });
+  registerJob({
+    name: "ocsp-prune",
+    everyMs: 60 * 60_000,
+    run: async () => {
+      await pruneExpiredOcsp(new Date());
     },
   });
 }

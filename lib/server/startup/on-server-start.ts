@@ -17,6 +17,8 @@ export async function onServerStart(): Promise<void> {
   }
   const { registerRevocationWork } = await import("../revocation/register-revocation-work");
   const { startBackgroundJobs } = await import("./background-jobs");
+  const { registerConsoleWork } = await import("../notifications/register-console-work");
   registerRevocationWork();
+  registerConsoleWork();
   startBackgroundJobs();
 }

@@ -1,0 +1,21 @@
+import { requireConsoleUser } from "@/lib/server/auth/current-principal";
+import { ApiTokens } from "@/components/settings/api-tokens";
+import { PolicyForm } from "@/components/settings/policy-form";
+import { WebhooksPanel } from "@/components/settings/webhooks-panel";
+
+export const metadata = { title: "Settings" };
+
+export default async function SettingsPage() {
+  const user = await requireConsoleUser("/settings");
+  return (
+    <div className="space-y-6">
+      <div>
+        <h1 className="text-2xl font-bold">Settings</h1>
+        <p className="text-sm text-slate-600 dark:text-slate-400">Signed in as {user.email}.</p>
+      </div>
+      <PolicyForm editable={user.isOperator} />
+      <ApiTokens />
+      {user.isOperator ? <WebhooksPanel /> : null}
+    </div>
+  );
+}

@@ -1,0 +1,92 @@
+"use client";
+
+import { useState, type FormEvent } from "react";
+import { useArtifacts, useRevokeArtifact, type ArtifactItem } from "@/lib/client/artifacts";
+import { Alert } from "../ui/alert";
+import { Badge } from "../ui/badge";
+import { Button } from "../ui/button";
+import { Card } from "../ui/card";
+import { TextInput } from "../ui/field";
+
+function RevokeForm({ artifact, onDone }: { artifact: ArtifactItem; onDone: () => void }) {
+  const revoke = useRevokeArtifact();
+  const [error, setError] = useState<string>();
+  async function onSubmit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const reason = String(new FormData(e.currentTarget).get("reason")).trim();
+    try {
+      await revoke.mutateAsync({ id: artifact.id, reason });
+      onDone();
+    } catch (err) {
+      setError(err instanceof Error ? err.message : "Revocation failed");
+    }
+  }
+  return (
+    <form onSubmit={onSubmit} className="mt-2 flex flex-wrap items-end gap-2" aria-label={`Revoke ${artifact.pluginId} ${artifact.version}`}>
+      <label className="text-xs text-slate-500">
+        Reason
+        <TextInput name="reason" required minLength={3} maxLength={500} placeholder="e.g. ships a vulnerable library" className="mt-1 w-72" />
+      </label>
+      <Button type="submit" variant="danger" disabled={revoke.isPending}>Revoke artifact</Button>
+      <Button type="button" variant="ghost" onClick={onDone}>Cancel</Button>
+      {error ? <Alert>{error}</Alert> : null}
+    </form>
+  );
+}
+
+export function ArtifactList({ slug, canRevoke }: { slug: string; canRevoke: boolean }) {
+  const { data, isLoading, error } = useArtifacts(slug);
+  const [revoking, setRevoking] = useState<string>();
+  return (
+    <Card>
+      {isLoading ? <p className="text-sm text-slate-500">Loading…</p> : null}
+      {error ? <Alert>{error.message}</Alert> : null}
+      {data && data.length === 0 ? <p className="py-6 text-center text-sm text-slate-500">No signed archives yet.</p> : null}
+      {data && data.length > 0 ? (
+        <div className="overflow-x-auto">
+          <table className="w-full text-left text-sm">
+            <thead className="text-xs text-slate-500 uppercase">
+              <tr>
+                <th className="py-2 pr-4">Plugin</th>
+                <th className="py-2 pr-4">Version</th>
+                <th className="py-2 pr-4">Signed</th>
+                <th className="py-2 pr-4">Entries</th>
+                <th className="py-2 pr-4">SHA-256</th>
+                <th className="py-2 pr-4">Status</th>
+                <th className="py-2">Files</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+              {data.map((a) => (
+                <tr key={a.id} className="align-top">
+                  <td className="py-2 pr-4 font-medium">{a.pluginId}</td>
+                  <td className="py-2 pr-4">{a.version || "—"}</td>
+                  <td className="py-2 pr-4 whitespace-nowrap">{new Date(a.createdAt).toLocaleString()}</td>
+                  <td className="py-2 pr-4">{a.fileCount}</td>
+                  <td className="py-2 pr-4 font-mono text-xs" title={a.sha256}>{a.sha256.slice(0, 12)}…</td>
+                  <td className="py-2 pr-4">
+                    {a.revocation ? (
+                      <span title={a.revocation.reason ?? undefined}><Badge tone="red">revoked</Badge> <span className="text-xs text-slate-500">{a.revocation.reason}</span></span>
+                    ) : (
+                      <Badge tone="green">active</Badge>
+                    )}
+                  </td>
+                  <td className="py-2">
+                    <div className="flex flex-wrap gap-3">
+                      <a className="font-medium text-brand-700 hover:underline dark:text-brand-300" href={a.downloadUrl} download aria-label={`Download ${a.pluginId} ${a.version}`}>.jpl</a>
+                      <a className="font-medium text-brand-700 hover:underline dark:text-brand-300" href={a.signatureUrl} download aria-label={`Download the signature of ${a.pluginId} ${a.version}`}>.p7s</a>
+                      {canRevoke && !a.revocation && revoking !== a.id ? (
+                        <button className="font-medium text-red-600 hover:underline" onClick={() => setRevoking(a.id)}>Revoke…</button>
+                      ) : null}
+                    </div>
+                    {revoking === a.id ? <RevokeForm artifact={a} onDone={() => setRevoking(undefined)} /> : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </Card>
+  );
+}

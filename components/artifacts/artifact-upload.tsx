@@ -1,0 +1,91 @@
+"use client";
+
+import { useMemo, useState, type FormEvent } from "react";
+import { useCertificates } from "@/lib/client/hooks";
+import { useUploadArtifact, type ArtifactItem, type UploadProgress } from "@/lib/client/artifacts";
+import { Alert } from "../ui/alert";
+import { Button } from "../ui/button";
+import { Card } from "../ui/card";
+import { Field, Select } from "../ui/field";
+import { ProgressBar } from "../ui/progress-bar";
+
+const MB = 1024 * 1024;
+const formatMb = (bytes: number) => `${(bytes / MB).toFixed(1)} MB`;
+
+export function ArtifactUpload({ slug }: { slug: string }) {
+  const certificates = useCertificates({ org: slug, kind: "plugin", status: "issued" });
+  const upload = useUploadArtifact(slug);
+  const [progress, setProgress] = useState<UploadProgress>();
+  const [signed, setSigned] = useState<ArtifactItem>();
+  const [error, setError] = useState<string>();
+  // Only hosted keys can sign on the server; an external key signs offline with `signet sign`.
+  const pluginIds = useMemo(() => [...new Set((certificates.data ?? []).filter((c) => c.keyMode === "hosted" && c.pluginId).map((c) => c.pluginId!))].sort(), [certificates.data]);
+
+  async function onSubmit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget);
+    const file = form.get("archive");
+    if (!(file instanceof File) || file.size === 0) return setError("Choose a plugin archive (.jpl) first");
+    setError(undefined);
+    setSigned(undefined);
+    setProgress({ loaded: 0, total: file.size });
+    try {
+      setSigned(await upload.mutateAsync({ pluginId: String(form.get("pluginId")), file, onProgress: setProgress }));
+    } catch (err) {
+      setError(err instanceof Error ? err.message : "The upload failed");
+      setProgress(undefined);
+    }
+  }
+
+  const percent = progress && progress.total > 0 ? (progress.loaded / progress.total) * 100 : 0;
+  const uploaded = progress && progress.loaded >= progress.total;
+
+  return (
+    <Card title="Sign a plugin archive" description="Upload a .jpl: Signet checks it, signs every file with the plugin's hosted key, and returns the signed archive with a detached CMS signature.">
+      {certificates.isLoading ? <p className="text-sm text-slate-500">Loading…</p> : null}
+      {certificates.data && pluginIds.length === 0 ? (
+        <Alert tone="info">
+          No plugin here has a valid certificate with a hosted key. Request one (key “Hosted by Signet”) above; plugins whose key you hold are signed offline with{" "}
+          <code className="font-mono">npx signet sign</code>.
+        </Alert>
+      ) : null}
+      {pluginIds.length > 0 ? (
+        <form onSubmit={onSubmit} className="space-y-4" aria-label="Sign a plugin archive">
+          {error ? <Alert>{error}</Alert> : null}
+          <div className="grid gap-4 sm:grid-cols-2">
+            <Field label="Plugin" htmlFor="artifact-plugin">
+              <Select id="artifact-plugin" name="pluginId" defaultValue={pluginIds[0]}>
+                {pluginIds.map((id) => (
+                  <option key={id} value={id}>{id}</option>
+                ))}
+              </Select>
+            </Field>
+            <Field label="Plugin archive (.jpl)" htmlFor="artifact-file" hint="Up to 256 MB. The manifest's id must be the plugin's id.">
+              <input id="artifact-file" name="archive" type="file" accept=".jpl,.zip,application/zip" required className="block w-full text-sm file:mr-3 file:rounded-md file:border-0 file:bg-slate-100 file:px-3 file:py-2 file:text-sm file:font-medium dark:file:bg-slate-800" />
+            </Field>
+          </div>
+          {progress ? (
+            <ProgressBar value={percent} label="Upload progress">
+              {uploaded ? (upload.isPending ? "Uploaded — signing on the server…" : "Uploaded and signed") : `Uploading… ${Math.floor(percent)}% (${formatMb(progress.loaded)} of ${formatMb(progress.total)})`}
+            </ProgressBar>
+          ) : null}
+          <Button type="submit" disabled={upload.isPending}>{upload.isPending ? "Working…" : "Upload and sign"}</Button>
+        </form>
+      ) : null}
+      {signed ? (
+        <div className="mt-4">
+          <Alert tone="success">
+            <p>
+              Signed <strong>{signed.pluginId}</strong> {signed.version} — {signed.fileCount} entries, certificate {signed.certificateSerial.slice(0, 16)}…
+            </p>
+            <p className="mt-1 break-all font-mono text-xs">sha256 {signed.sha256}</p>
+            <p className="mt-2 flex flex-wrap gap-4">
+              <a className="font-semibold underline" href={signed.downloadUrl} download>Download signed archive</a>
+              <a className="font-semibold underline" href={signed.signatureUrl} download>Download signature (.p7s)</a>
+            </p>
+          </Alert>
+        </div>
+      ) : null}
+    </Card>
+  );
+}

@@ -1,0 +1,94 @@
+"use client";
+
+// Artifacts in the console: the JSON shapes (mirrors of lib/server/artifacts), the TanStack Query
+// hooks keyed by queryKeys.artifacts, and uploads through XMLHttpRequest — fetch() cannot report
+// upload progress, XHR's upload.onprogress can.
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { ApiError, apiFetch } from "./api";
+import { queryKeys } from "./query-keys";
+
+export type ArtifactItem = {
+  id: string;
+  orgSlug: string;
+  pluginId: string;
+  version: string;
+  sha256: string;
+  size: number;
+  fileCount: number;
+  files?: { path: string; size: number }[];
+  certificateSerial: string;
+  createdAt: string;
+  revocation: { reason: string | null; revokedAt: string } | null;
+  downloadUrl: string;
+  signatureUrl: string;
+};
+
+export type FileState = "valid" | "modified" | "unsigned" | "invalid";
+
+export type VerificationReport = {
+  valid: boolean;
+  pluginId: string;
+  version: string;
+  sha256: string;
+  files: { path: string; state: FileState; detail?: string }[];
+  chain: { subject: string; issuer: string; serial: string; notAfter: string; status: string; revocation?: { reason?: string; revokedAt?: string }; source?: string; detail?: string }[];
+  chainTrusted: boolean;
+  artifactRevoked: boolean;
+  artifactRevocation: { reason?: string; revokedAt?: string } | null;
+  artifactChecked: boolean;
+  cms: { valid: boolean; signingTime: string | null; problems: string[] } | null;
+  problems: string[];
+  notes: string[];
+};
+
+export const useArtifacts = (slug: string) =>
+  useQuery({ queryKey: queryKeys.artifacts.list({ org: slug }), queryFn: () => apiFetch<ArtifactItem[]>(`/api/v1/orgs/${encodeURIComponent(slug)}/artifacts`) });
+
+export function useRevokeArtifact() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, reason }: { id: string; reason: string }) => apiFetch<ArtifactItem>(`/api/v1/artifacts/${id}/revoke`, { method: "POST", json: { reason } }),
+    onSettled: () => client.invalidateQueries({ queryKey: queryKeys.artifacts.all }),
+  });
+}
+
+export type UploadProgress = { loaded: number; total: number };
+
+/**
+ * POSTs a file (as the raw application/zip body) or a form, reporting upload progress;
+ * problem+json errors become ApiError.
+ */
+export function uploadWithProgress<T>(url: string, body: Blob | FormData, onProgress: (p: UploadProgress) => void, signal?: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", url);
+    xhr.withCredentials = true;
+    // A FormData body gets its multipart boundary from the browser.
+    if (!(body instanceof FormData)) xhr.setRequestHeader("content-type", "application/zip");
+    xhr.setRequestHeader("accept", "application/json");
+    xhr.upload.onprogress = (e) => onProgress({ loaded: e.loaded, total: e.lengthComputable ? e.total : body instanceof Blob ? body.size : e.loaded });
+    xhr.onload = () => {
+      let body: unknown;
+      try {
+        body = xhr.responseText ? JSON.parse(xhr.responseText) : undefined;
+      } catch {
+        body = xhr.responseText;
+      }
+      if (xhr.status >= 200 && xhr.status < 300) resolve(body as T);
+      else reject(new ApiError(xhr.status, (body as { detail?: string } | undefined)?.detail ?? `Upload failed (${xhr.status})`, body));
+    };
+    xhr.onerror = () => reject(new ApiError(0, "The upload was interrupted (network error)"));
+    xhr.onabort = () => reject(new ApiError(0, "The upload was cancelled"));
+    signal?.addEventListener("abort", () => xhr.abort());
+    xhr.send(body);
+  });
+}
+
+export function useUploadArtifact(slug: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ pluginId, file, onProgress }: { pluginId: string; file: File; onProgress: (p: UploadProgress) => void }) =>
+      uploadWithProgress<ArtifactItem>(`/api/v1/orgs/${encodeURIComponent(slug)}/plugins/${encodeURIComponent(pluginId)}/artifacts`, file, onProgress),
+    onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.artifacts.all }),
+  });
+}

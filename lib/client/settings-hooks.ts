@@ -1,0 +1,79 @@
+"use client";
+
+// Settings: store policy, the signed-in person's API tokens, and webhooks. Writes update the cache
+// optimistically and roll back if the server refuses.
+import { useMutation, useQuery, useQueryClient, type QueryKey } from "@tanstack/react-query";
+import type { StorePolicy } from "@/lib/server/settings/store-policy";
+import type { ApiTokenJson } from "@/lib/server/tokens/manage-api-tokens";
+import type { WebhookJson } from "@/lib/server/webhooks/manage-webhooks";
+import { apiFetch } from "./api";
+import { queryKeys } from "./query-keys";
+
+export type { ApiTokenJson, StorePolicy, WebhookJson };
+export type WebhookDelivery = { id: string; event: string; status: string; attempts: number; responseStatus: number | null; lastError: string | null; createdAt: string; lastAttemptAt: string | null; nextAttemptAt: string | null };
+
+/** Optimistic write: apply `update` to the cached value now, restore it on error, refetch after. */
+function useOptimistic<TVars, TData>(key: QueryKey, mutationFn: (vars: TVars) => Promise<TData>, update: <T>(current: T, vars: TVars) => T, alsoInvalidate: QueryKey[] = []) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn,
+    onMutate: async (vars: TVars) => {
+      await client.cancelQueries({ queryKey: key });
+      const previous = client.getQueryData(key);
+      if (previous !== undefined) client.setQueryData(key, update(previous, vars));
+      return { previous };
+    },
+    onError: (_err, _vars, context) => {
+      if (context?.previous !== undefined) client.setQueryData(key, context.previous);
+    },
+    onSettled: () => Promise.all([key, ...alsoInvalidate].map((queryKey) => client.invalidateQueries({ queryKey }))),
+  });
+}
+
+export const useStorePolicy = () => useQuery({ queryKey: queryKeys.settings.policy, queryFn: () => apiFetch<StorePolicy>("/api/v1/settings/policy") });
+
+export const useUpdateStorePolicy = () =>
+  useOptimistic<Partial<StorePolicy>, StorePolicy>(
+    queryKeys.settings.policy,
+    (patch) => apiFetch<StorePolicy>("/api/v1/settings/policy", { method: "PATCH", json: patch }),
+    (current, patch) => ({ ...(current as object), ...patch }) as typeof current,
+    // Who gets the bell for a plugin request depends on the policy.
+    [queryKeys.notifications.all],
+  );
+
+export const useApiTokens = () => useQuery({ queryKey: queryKeys.tokens.all, queryFn: () => apiFetch<ApiTokenJson[]>("/api/v1/tokens") });
+
+export function useCreateApiToken() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { name: string; expiresInDays?: number }) => apiFetch<{ id: string; name: string; token: string }>("/api/v1/tokens", { method: "POST", json: body }),
+    onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.tokens.all }),
+  });
+}
+
+export const useRevokeApiToken = () =>
+  useOptimistic<string, void>(
+    queryKeys.tokens.all,
+    (id) => apiFetch<void>(`/api/v1/tokens/${encodeURIComponent(id)}`, { method: "DELETE" }),
+    (current, id) => (current as ApiTokenJson[]).filter((t) => t.id !== id) as typeof current,
+  );
+
+export const useWebhooks = (enabled: boolean) => useQuery({ queryKey: queryKeys.webhooks.all, queryFn: () => apiFetch<WebhookJson[]>("/api/v1/webhooks"), enabled });
+
+export function useCreateWebhook() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { url: string; description?: string; events: string[] }) => apiFetch<{ webhook: WebhookJson; secret: string }>("/api/v1/webhooks", { method: "POST", json: body }),
+    onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.webhooks.all }),
+  });
+}
+
+export const useDeleteWebhook = () =>
+  useOptimistic<string, void>(
+    queryKeys.webhooks.all,
+    (id) => apiFetch<void>(`/api/v1/webhooks/${encodeURIComponent(id)}`, { method: "DELETE" }),
+    (current, id) => (current as WebhookJson[]).filter((w) => w.id !== id) as typeof current,
+  );
+
+export const useWebhookDeliveries = (id: string | undefined) =>
+  useQuery({ queryKey: queryKeys.webhooks.deliveries(id ?? ""), queryFn: () => apiFetch<WebhookDelivery[]>(`/api/v1/webhooks/${id}/deliveries`), enabled: Boolean(id), refetchInterval: 10_000 });

@@ -1,0 +1,59 @@
+// Every reason Signet refuses an uploaded plugin archive, as a typed error the HTTP layer maps to
+// a 4xx problem+json and the CLI prints as is.
+
+export type ArchiveErrorCode =
+  | "not_a_zip"
+  | "too_many_entries"
+  | "too_large"
+  | "compression_ratio"
+  | "size_mismatch"
+  | "crc_mismatch"
+  | "encrypted_entry"
+  | "unsupported_compression"
+  | "bad_file_name"
+  | "absolute_path"
+  | "parent_path"
+  | "backslash_path"
+  | "drive_letter"
+  | "duplicate_entry"
+  | "symlink"
+  | "special_file"
+  | "overlapping_entries"
+  | "manifest_missing"
+  | "manifest_invalid"
+  | "manifest_id_mismatch";
+
+/** Codes that are about size rather than shape (HTTP 413 rather than 400). */
+export const SIZE_CODES: ReadonlySet<ArchiveErrorCode> = new Set(["too_many_entries", "too_large"]);
+
+export class ArchiveError extends Error {
+  constructor(
+    readonly code: ArchiveErrorCode,
+    message: string,
+    readonly entry?: string,
+  ) {
+    super(message);
+    this.name = "ArchiveError";
+  }
+}
+
+export type ArchiveLimits = {
+  maxEntries: number;
+  /** Sum of all entries' uncompressed sizes, counted while inflating. */
+  maxTotalUncompressed: number;
+  /** Uncompressed bytes per compressed byte, per entry; checked against headers and while inflating. */
+  maxCompressionRatio: number;
+  /** Entries smaller than this are exempt from the ratio check (a 4 KiB file of spaces is not a bomb). */
+  ratioExemptBelow: number;
+  maxManifestBytes: number;
+  maxNameBytes: number;
+};
+
+export const DEFAULT_LIMITS: ArchiveLimits = {
+  maxEntries: 20_000,
+  maxTotalUncompressed: 512 * 1024 * 1024,
+  maxCompressionRatio: 200,
+  ratioExemptBelow: 1024 * 1024,
+  maxManifestBytes: 1024 * 1024,
+  maxNameBytes: 1024,
+};

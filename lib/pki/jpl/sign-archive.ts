@@ -1,0 +1,160 @@
+// Signs a plugin archive in the Jami format (FORMATS.md §1): every entry is copied to a new ZIP
+// while its content streams through SHA-512, the RSA operations run on worker threads, and the
+// `<id>.crt`, `signatures` and `signatures.sig` entries are appended last (replacing any present).
+// Memory does not grow with the archive: one entry is in flight, plus one 64-byte digest per entry.
+import crypto, { type KeyObject } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import { Transform, type TransformCallback } from "node:stream";
+import yazl from "yazl";
+import { toPem } from "../certificate/pem";
+import { spkiOf } from "../signer";
+import { ArchiveError, DEFAULT_LIMITS, type ArchiveLimits } from "./archive-error";
+import { createDigestSigner } from "./digest-signer";
+import { certificateEntryName, SIGNATURES_ENTRY, SIGNATURES_SIG_ENTRY } from "./entry-name";
+import { readManifest, type PluginManifest } from "./manifest";
+import { SafeArchive, type ArchiveEntry } from "./read-archive";
+import { encodeSignaturesMap } from "./signatures-map";
+import { parseCertificate } from "../chain/parse-certificate";
+
+export type SignArchiveInput = {
+  inputPath: string;
+  /** Created exclusively (never overwrites); removed again if signing fails. */
+  outputPath: string;
+  privateKey: KeyObject;
+  /** Plugin certificate first, then the organization CA. */
+  chainDer: Uint8Array[];
+  /** When set, the manifest's id must equal it. */
+  expectedPluginId?: string;
+  limits?: ArchiveLimits;
+  /** Signing threads; default: all cores once the archive has enough entries to pay for them. */
+  threads?: number;
+  now?: Date;
+};
+
+export type SignedArchive = {
+  manifest: PluginManifest;
+  files: { path: string; size: number }[];
+  /** SHA-256 of the signed archive's bytes (what the detached CMS signature's messageDigest holds). */
+  sha256: Uint8Array;
+  size: number;
+};
+
+const PARALLEL_FROM_ENTRIES = 64;
+
+/** Passes bytes through while hashing them. */
+class HashTap extends Transform {
+  readonly hash: crypto.Hash;
+  bytes = 0;
+  constructor(algorithm: string, private readonly onDone?: (digest: Buffer) => void) {
+    super();
+    this.hash = crypto.createHash(algorithm);
+  }
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    this.hash.update(chunk);
+    this.bytes += chunk.length;
+    done(null, chunk);
+  }
+  override _flush(done: TransformCallback): void {
+    this.onDone?.(this.hash.digest());
+    done();
+  }
+}
+
+const EMPTY_SHA512 = crypto.createHash("sha512").digest();
+
+export async function signArchive(input: SignArchiveInput): Promise<SignedArchive> {
+  const archive = await SafeArchive.open(input.inputPath, input.limits ?? DEFAULT_LIMITS);
+  let out: fs.WriteStream | undefined;
+  const signer = { current: undefined as ReturnType<typeof createDigestSigner> | undefined };
+  try {
+    const manifest = await readManifest(archive);
+    if (input.expectedPluginId !== undefined && manifest.id !== input.expectedPluginId) {
+      throw new ArchiveError("manifest_id_mismatch", `manifest.json names plugin '${manifest.id}', but this upload is for '${input.expectedPluginId}'`, "manifest.json");
+    }
+    checkChainMatchesKey(input.chainDer, input.privateKey);
+    const generated = new Set([SIGNATURES_ENTRY, SIGNATURES_SIG_ENTRY, certificateEntryName(manifest.id)]);
+    for (const e of archive.entries) {
+      if (e.isDirectory && generated.has(e.name.slice(0, -1))) throw new ArchiveError("bad_file_name", `'${e.name}' is a directory where the signature entries go`, e.name);
+    }
+    const toSign = archive.entries.filter((e) => !generated.has(e.name));
+    const threads = input.threads ?? (toSign.length >= PARALLEL_FROM_ENTRIES ? os.availableParallelism() : 0);
+    signer.current = createDigestSigner(input.privateKey, threads);
+    const digestSigner = signer.current;
+
+    let abort!: (err: unknown) => void;
+    const failed = new Promise<never>((_, reject) => (abort = reject));
+    failed.catch(() => {});
+    out = fs.createWriteStream(input.outputPath, { flags: "wx", mode: 0o600 });
+    out.on("error", abort);
+    const zip = new yazl.ZipFile();
+    zip.on("error", abort);
+    const outputTap = new HashTap("sha256");
+    zip.outputStream.pipe(outputTap).pipe(out);
+    const written = new Promise<void>((resolve) => out!.on("close", resolve));
+
+    const signatures = toSign.map((entry) => queueEntry(zip, archive, entry, digestSigner, abort));
+    const values = await Promise.race([Promise.all(signatures), failed]);
+    const map = new Map(toSign.map((entry, i) => [entry.name, values[i]]));
+    const signaturesBytes = encodeSignaturesMap(map);
+    const signaturesSig = await digestSigner.sign(crypto.createHash("sha512").update(signaturesBytes).digest());
+    const mtime = input.now ?? new Date();
+    const chainPem = input.chainDer.map((der) => toPem(der, "CERTIFICATE")).join("");
+    zip.addBuffer(Buffer.from(chainPem, "ascii"), certificateEntryName(manifest.id), { mtime, mode: 0o100644 });
+    zip.addBuffer(Buffer.from(signaturesBytes), SIGNATURES_ENTRY, { mtime, mode: 0o100644 });
+    zip.addBuffer(Buffer.from(signaturesSig), SIGNATURES_SIG_ENTRY, { mtime, mode: 0o100644 });
+    zip.end();
+    await Promise.race([written, failed]);
+    if (out.errored) throw out.errored;
+    return { manifest, files: toSign.map((e) => ({ path: e.name, size: e.uncompressedSize })), sha256: new Uint8Array(outputTap.hash.digest()), size: outputTap.bytes };
+  } catch (err) {
+    if (out) {
+      // Wait for the close: a removal that raced the exclusive open would leave the file behind.
+      const closed = out.closed ? Promise.resolve() : new Promise<void>((resolve) => out!.once("close", () => resolve()));
+      out.destroy();
+      await closed;
+      await fs.promises.rm(input.outputPath, { force: true });
+    }
+    throw err;
+  } finally {
+    archive.close();
+    await signer.current?.close();
+  }
+}
+
+/** Adds one entry to the output; resolves with its signature once its content has streamed through. */
+function queueEntry(zip: yazl.ZipFile, archive: SafeArchive, entry: ArchiveEntry, signer: { sign(d: Uint8Array): Promise<Uint8Array> }, abort: (err: unknown) => void): Promise<Uint8Array> {
+  if (entry.isDirectory) {
+    zip.addEmptyDirectory(entry.name, { mtime: entry.mtime, mode: 0o040000 | ((entry.permissions ?? 0o755) & 0o755) });
+    // Directory entries are signed over empty content (FORMATS.md §1).
+    return signer.sign(EMPTY_SHA512);
+  }
+  return new Promise<Uint8Array>((resolve, reject) => {
+    const options = { mtime: entry.mtime, mode: 0o100000 | ((entry.permissions ?? 0o644) & 0o755), compress: entry.compressionMethod === 8, size: entry.uncompressedSize };
+    zip.addReadStreamLazy(entry.name, options, (cb) => {
+      const tap = new HashTap("sha512", (digest) => signer.sign(digest).then(resolve, reject));
+      archive.openEntry(entry).then(
+        (content) => {
+          content.on("error", (err) => {
+            abort(err);
+            reject(err);
+          });
+          content.pipe(tap);
+          cb(null, tap);
+        },
+        (err) => {
+          abort(err);
+          reject(err);
+        },
+      );
+    });
+  });
+}
+
+function checkChainMatchesKey(chainDer: Uint8Array[], privateKey: KeyObject): void {
+  if (chainDer.length === 0) throw new Error("The certificate chain is empty");
+  const leaf = parseCertificate(chainDer[0]);
+  if (!Buffer.from(leaf.spkiDer).equals(Buffer.from(spkiOf(privateKey)))) {
+    throw new Error("The first certificate of the chain does not belong to the signing key");
+  }
+}

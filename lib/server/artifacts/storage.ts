@@ -1,0 +1,35 @@
+// Where archives live on disk: signed artifacts under <dataDir>/artifacts, uploads in flight under
+// <dataDir>/tmp. Both sit on the data dir's filesystem so a finished file is renamed into place.
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { env } from "../../env";
+
+export const ARTIFACTS_DIR = "artifacts";
+
+export async function ensureDir(relative: string): Promise<string> {
+  const dir = path.join(env().dataDir, relative);
+  await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
+  return dir;
+}
+
+/** A fresh path for a temporary file (not created). */
+export async function tempPath(suffix: string): Promise<string> {
+  return path.join(await ensureDir("tmp"), `${crypto.randomUUID()}${suffix}`);
+}
+
+export function artifactStoragePath(id: string): string {
+  return `${ARTIFACTS_DIR}/${id}.jpl`;
+}
+
+/** Absolute path of a stored artifact; refuses anything that would leave the artifacts directory. */
+export function resolveStoragePath(storagePath: string): string {
+  const base = path.join(env().dataDir, ARTIFACTS_DIR);
+  const full = path.resolve(env().dataDir, storagePath);
+  if (path.dirname(full) !== base) throw new Error("artifact storage path escapes the artifacts directory");
+  return full;
+}
+
+export async function removeQuietly(...paths: (string | undefined)[]): Promise<void> {
+  await Promise.all(paths.filter((p): p is string => Boolean(p)).map((p) => fs.promises.rm(p, { force: true }).catch(() => {})));
+}

@@ -1,0 +1,57 @@
+// Verification as the store sees it: trust anchors are the store's active root CAs, revocation is
+// read live from the database (no CRL lag), and the artifact's own revocation is looked up by the
+// archive's SHA-256. The checks themselves are lib/pki's, shared with the CLI.
+import type { ParsedCertificate } from "../../pki/chain/parse-certificate";
+import { verifyPluginArchive, type ArtifactStatus, type CertificateStatus, type VerificationReport } from "../../pki/jpl/verify-plugin-archive";
+import { db, type Db } from "../../db";
+import { archiveProblem } from "./archive-problem";
+import { receiveUpload } from "./receive-upload";
+
+export async function storeTrustAnchors(client: Db): Promise<Uint8Array[]> {
+  const roots = await client.certificateAuthority.findMany({ where: { kind: "root", status: "active" }, select: { certificate: { select: { der: true } } } });
+  return roots.map((r) => r.certificate?.der).filter((der): der is Uint8Array<ArrayBuffer> => Boolean(der));
+}
+
+export function databaseCertificateStatus(client: Db) {
+  return async (cert: ParsedCertificate): Promise<CertificateStatus> => {
+    const row = await client.certificate.findFirst({
+      where: { fingerprintSha256: cert.fingerprintSha256, status: { in: ["issued", "revoked"] } },
+      select: { status: true, revocation: { select: { reason: true, revokedAt: true } } },
+    });
+    if (!row) return { status: "unknown", source: "database", detail: "this certificate was not issued by this store" };
+    if (row.status === "revoked") return { status: "revoked", reason: row.revocation?.reason, revokedAt: row.revocation?.revokedAt.toISOString(), source: "database" };
+    return { status: "good", source: "database" };
+  };
+}
+
+/** Public: whether an archive with this SHA-256 was signed here and later revoked. */
+export async function artifactStatusBySha256(sha256Hex: string): Promise<ArtifactStatus | null> {
+  if (!/^[0-9a-f]{64}$/.test(sha256Hex)) return null;
+  const rows = await (await db()).artifact.findMany({ where: { sha256: sha256Hex }, select: { revokedAt: true, revocationReason: true }, orderBy: { createdAt: "asc" }, take: 10 });
+  if (rows.length === 0) return null;
+  const revoked = rows.find((r) => r.revokedAt);
+  return revoked ? { revoked: true, reason: revoked.revocationReason ?? undefined, revokedAt: revoked.revokedAt!.toISOString() } : { revoked: false };
+}
+
+export async function verifyArchiveAt(archivePath: string, opts: { detachedSignature?: Uint8Array; now?: Date } = {}): Promise<VerificationReport> {
+  const client = await db();
+  return verifyPluginArchive(archivePath, {
+    trustedRoots: await storeTrustAnchors(client),
+    now: opts.now ?? new Date(),
+    certificateStatus: databaseCertificateStatus(client),
+    artifactStatus: artifactStatusBySha256,
+    detachedSignature: opts.detachedSignature,
+  }).catch((err) => {
+    throw archiveProblem(err);
+  });
+}
+
+/** POST /api/v1/verify: anyone may verify an archive (raw body, or multipart `file` + optional `signature`). */
+export async function verifyUploadedArchive(req: Request, now = new Date()): Promise<VerificationReport> {
+  const upload = await receiveUpload(req, { acceptSignature: true });
+  try {
+    return await verifyArchiveAt(upload.archivePath, { detachedSignature: upload.signature, now });
+  } finally {
+    await upload.cleanup();
+  }
+}
