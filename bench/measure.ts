@@ -8,6 +8,7 @@ export function measure(command: string, args: string[], opts: { cwd?: string; e
   const result = spawnSync("/usr/bin/time", ["-f", "__time %e %M", command, ...args], { cwd: opts.cwd, env: opts.env ?? process.env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   const line = /__time ([\d.]+) (\d+)/.exec(result.stderr ?? "");
   if (result.status !== 0 || !line) throw new Error(`${command} ${args.join(" ")} failed (${result.status}): ${(result.stderr ?? "").slice(-2000)}`);
+  if (process.env.BENCH_TRACE) process.stderr.write(result.stderr);
   return { seconds: Number(line[1]), peakRssMb: Number(line[2]) / 1024, stdout: result.stdout };
 }
 

@@ -41,7 +41,8 @@ export async function createServerAdapter(url: string, max = 10): Promise<SqlMig
   const pool = new pg.Pool({ connectionString: url, max });
   patchQuery(pool as unknown as Queryable);
   pool.on("connect", (client) => patchQuery(client as unknown as Queryable));
-  return new PrismaPg(pool) as unknown as SqlMigrationAwareDriverAdapterFactory;
+  // $disconnect ends the pool too: otherwise its idle clients hold a CLI process open for seconds.
+  return new PrismaPg(pool, { disposeExternalPool: true }) as unknown as SqlMigrationAwareDriverAdapterFactory;
 }
 
 export function embeddedDatabaseDir(dataDir: string): string {

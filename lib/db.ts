@@ -5,8 +5,9 @@ import { createAdapter } from "./db-adapter";
 import { applyMigrations } from "./server/db/migrate";
 
 function makeClient(adapter: Awaited<ReturnType<typeof createAdapter>>) {
-  // Key material is never selected unless a query asks for it by name (only lib/server/keys does).
-  return new PrismaClient({ adapter, omit: { managedKey: { encryptedPrivateKey: true } } });
+  // Key material is never selected unless a query asks for it by name (only lib/server/keys does);
+  // nor are CRL bytes, which can run to tens of megabytes (lib/server/revocation/crl-store reads them).
+  return new PrismaClient({ adapter, omit: { managedKey: { encryptedPrivateKey: true }, crl: { der: true } } });
 }
 
 export type Db = ReturnType<typeof makeClient>;

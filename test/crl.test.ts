@@ -5,6 +5,8 @@ import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { POST as revoke } from "@/app/api/v1/certificates/[serial]/revoke/route";
+import { readCrlDer } from "@/lib/server/revocation/crl-store";
+import { publishCrl } from "@/lib/server/revocation/publish-crl";
 import { call } from "./helpers";
 import { issuePlugin, revokeOverHttp, seedRevocationHierarchy, type Seeded } from "./ocsp-seed";
 import { tempDir } from "./pki-fixtures";
@@ -152,4 +154,16 @@ print(crl.is_signature_valid(ca.public_key()), reason, number == int(sys.argv[4]
     expect(after.lastCrlNumber).toBe(before.lastCrlNumber);
     expect(await client.crl.count({ where: { caId: seed.externalOrgCaId } })).toBe(0);
   });
+
+  it("stores exactly the signed bytes, and any instance reads them back from the database", async () => {
+    const published = await publishCrl(seed.orgCaId);
+    const client = await db();
+    const stored = await readCrlDer(client, seed.orgCaId, published.crlNumber);
+    expect(stored.equals(Buffer.from(published.der))).toBe(true);
+    const row = await client.crl.findUniqueOrThrow({ where: { caId_crlNumber: { caId: seed.orgCaId, crlNumber: published.crlNumber } } });
+    expect(row.entries).toBe(await client.revocation.count({ where: { issuerCaId: seed.orgCaId } }));
+    // Every listed revocation carries the number of the first CRL that listed it.
+    expect(await client.revocation.count({ where: { issuerCaId: seed.orgCaId, crlNumber: null } })).toBe(0);
+  });
 });
+

@@ -14,7 +14,7 @@ import { EmptyState } from "../ui/empty-state";
 import { LoadingRows } from "../ui/skeleton";
 import { AuditFilters, NO_FILTER, type AuditFilter } from "./audit-filters";
 
-const PAGE_SIZE = 50;
+const PAGE_SIZE = 25;
 const OUTCOME_TONE = { success: "green", failure: "red", denied: "amber" } as const;
 
 function Details({ event }: { event: AuditEventItem }) {

@@ -83,7 +83,7 @@ export function HierarchyRow({ item, open, focused, matched, needle, onSelect, o
           <span className="font-medium"><Highlight text={node.label} needle={needle} /></span>
         )}
         <span className="text-xs text-slate-600 dark:text-slate-400">{node.detail}{counts ? ` · ${counts}` : ""}</span>
-        <Badge tone={statusTone(node.status)}>{node.status === "issued" ? "valid" : node.status}</Badge>
+        <Badge tone={statusTone(node.status)}>{node.status}</Badge>
         {node.status === "issued" && node.daysLeft !== null && node.daysLeft <= 30 ? <Badge tone="amber">expires in {node.daysLeft} d</Badge> : null}
       </div>
       {hasChildren && open ? (

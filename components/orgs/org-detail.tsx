@@ -27,13 +27,13 @@ export function OrgDetail({ slug, isMember, isAdmin, isOperator }: { slug: strin
           <div><dt className="text-xs text-slate-500">Plugin id prefix</dt><dd className="font-mono">{org.pluginIdPrefix}</dd></div>
           <div><dt className="text-xs text-slate-500">CA</dt><dd>{org.ca ? <Badge tone={statusTone(org.ca.status)}>{org.ca.status} · key {org.ca.keyMode}</Badge> : "not issued yet"}</dd></div>
           <div><dt className="text-xs text-slate-500">Valid until</dt><dd>{org.ca?.notAfter ? new Date(org.ca.notAfter).toLocaleDateString() : "—"}</dd></div>
-          {org.ca ? (
-            <div className="sm:col-span-3 flex gap-4">
-              <a className="text-sm font-medium text-brand-700 hover:underline dark:text-brand-300" href={`/ca/${org.ca.id}.pem`}>Download CA certificate (PEM)</a>
-              <a className="text-sm font-medium text-brand-700 hover:underline dark:text-brand-300" href={`/ca/${org.ca.id}.crt`}>DER</a>
-            </div>
-          ) : null}
         </dl>
+        {org.ca ? (
+          <div className="mt-3 flex gap-4">
+            <a className="text-sm font-medium text-brand-700 hover:underline dark:text-brand-300" href={`/ca/${org.ca.id}.pem`}>Download CA certificate (PEM)</a>
+            <a className="text-sm font-medium text-brand-700 hover:underline dark:text-brand-300" href={`/ca/${org.ca.id}.crt`}>DER</a>
+          </div>
+        ) : null}
       </Card>
       {isMember && org.status === "approved" ? <PluginCertRequestForm slug={slug} prefix={org.pluginIdPrefix} /> : null}
       {isAdmin || isOperator ? (

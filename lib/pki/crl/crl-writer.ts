@@ -28,8 +28,10 @@ const OID_CRL_NUMBER = "2.5.29.20";
 const OID_AKI = "2.5.29.35";
 // Room for the three headers written last (CertificateList, TBSCertList, revokedCertificates): ≤ 6 bytes each.
 const HEADER_ROOM = 18;
-// Room behind the TBS for signatureAlgorithm + signatureValue (RSA-4096: 512 + headers).
-const TAIL_ROOM = 600;
+// Room behind the entries for crlExtensions (AKI + CRL number) and then signatureAlgorithm +
+// signatureValue (RSA-4096: 512 + headers): reserved from the start, so a buffer sized by the
+// hint never has to grow (and double) just to take the tail.
+const TAIL_ROOM = 1024;
 
 export class CrlWriter {
   private buffer: Buffer;
@@ -38,7 +40,6 @@ export class CrlWriter {
   private readonly head: Buffer;
   private readonly signatureAlgorithm: Buffer;
   private readonly hash: HashName;
-  count = 0;
 
   constructor(private readonly input: CrlHead) {
     if (input.nextUpdate.getTime() <= input.thisUpdate.getTime()) throw new CrlInputError("nextUpdate must follow thisUpdate");
@@ -48,25 +49,33 @@ export class CrlWriter {
     this.head = Buffer.concat([integer(1), this.signatureAlgorithm, Buffer.from(input.issuerNameDer), time(input.thisUpdate), time(input.nextUpdate)]);
     this.entriesStart = HEADER_ROOM + this.head.length;
     this.end = this.entriesStart;
-    this.buffer = Buffer.allocUnsafe(this.entriesStart + (input.sizeHint ?? 64 * 1024) + 256 + TAIL_ROOM);
+    this.buffer = Buffer.allocUnsafe(this.entriesStart + (input.sizeHint ?? 64 * 1024) + TAIL_ROOM);
   }
 
+  /** Makes room for `bytes` more entry bytes, keeping TAIL_ROOM free behind them. */
   private reserve(bytes: number): void {
-    if (this.end + bytes + 256 + TAIL_ROOM <= this.buffer.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.end + bytes + 256 + TAIL_ROOM));
+    if (this.end + bytes + TAIL_ROOM <= this.buffer.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.end + bytes + TAIL_ROOM));
     this.buffer.copy(grown, 0, 0, this.end);
     this.buffer = grown;
   }
 
-  /** Appends one or more complete, DER-encoded revokedCertificates entries. */
-  append(encodedEntries: Uint8Array, count = 1): void {
+  /** Appends DER-encoded revokedCertificates entries: whole ones, or a stream of them in any chunking. */
+  append(encodedEntries: Uint8Array): void {
     this.reserve(encodedEntries.length);
     this.buffer.set(encodedEntries, this.end);
     this.end += encodedEntries.length;
-    this.count += count;
   }
 
   async finish(): Promise<Buffer> {
+    return (await this.finishWithLayout()).der;
+  }
+
+  /**
+   * The signed CRL, and where its entries sit in it: everything before them (`head`) and after
+   * them (`tail`) is all a store needs besides the entries themselves to rebuild the same bytes.
+   */
+  async finishWithLayout(): Promise<{ der: Buffer; head: Buffer; tail: Buffer }> {
     const { input } = this;
     const extensions = explicit(
       0,
@@ -76,12 +85,13 @@ export class CrlWriter {
       ),
     );
     const entriesLength = this.end - this.entriesStart;
-    this.reserve(extensions.length);
+    // An unusually long key identifier could outgrow the reserved tail: then make room for it.
+    if (extensions.length > TAIL_ROOM - 600) this.reserve(extensions.length);
     extensions.copy(this.buffer, this.end);
     const tbsEnd = this.end + extensions.length;
 
     // revokedCertificates is omitted entirely when empty (RFC 5280 §5.1.2.6).
-    const revokedHeader = this.count > 0 ? Buffer.concat([Buffer.from([TAG.SEQUENCE]), lengthOctets(entriesLength)]) : Buffer.alloc(0);
+    const revokedHeader = entriesLength > 0 ? Buffer.concat([Buffer.from([TAG.SEQUENCE]), lengthOctets(entriesLength)]) : Buffer.alloc(0);
     let start = this.entriesStart - revokedHeader.length;
     revokedHeader.copy(this.buffer, start);
     start -= this.head.length;
@@ -99,6 +109,8 @@ export class CrlWriter {
     const outerHeader = Buffer.concat([Buffer.from([TAG.SEQUENCE]), lengthOctets(end - start)]);
     start -= outerHeader.length;
     outerHeader.copy(this.buffer, start);
-    return this.buffer.subarray(start, end);
+    const der = this.buffer.subarray(start, end);
+    const entriesAt = this.entriesStart - start;
+    return { der, head: der.subarray(0, entriesAt), tail: der.subarray(entriesAt + entriesLength) };
   }
 }

@@ -2,6 +2,7 @@
 // whose newest is due for refresh, gets a new one first (any instance may do it; numbers stay ordered).
 import { db } from "../../db";
 import { AppError } from "../errors";
+import { readCrlDer } from "./crl-store";
 import { CRL_REFRESH_AFTER_MS, publishCrl } from "./publish-crl";
 
 export type CrlBytes = { caId: string; crlNumber: bigint; thisUpdate: Date; nextUpdate: Date; der: Uint8Array };
@@ -25,8 +26,8 @@ export async function currentCrl(caId: string, now = new Date()): Promise<CrlByt
   }
   const cached = cache.get(caId);
   if (cached && cached.crlNumber === latest.crlNumber) return cached;
-  const row = await client.crl.findUniqueOrThrow({ where: { caId_crlNumber: { caId, crlNumber: latest.crlNumber } } });
-  const entry = { caId, crlNumber: row.crlNumber, thisUpdate: row.thisUpdate, nextUpdate: row.nextUpdate, der: row.der };
+  const row = await client.crl.findUniqueOrThrow({ where: { caId_crlNumber: { caId, crlNumber: latest.crlNumber } }, omit: { der: true } });
+  const entry = { caId, crlNumber: row.crlNumber, thisUpdate: row.thisUpdate, nextUpdate: row.nextUpdate, der: await readCrlDer(client, caId, row.crlNumber) };
   cache.set(caId, entry);
   return entry;
 }

@@ -1,0 +1,154 @@
+// OCSP throughput and latency: Signet's production server (next start) against `openssl ocsp
+// -index` as a responder, on the same number of certificates, the same key type (P-256 delegated
+// responder), driven by the same load generator (wrk, POST, keep-alive where the server allows).
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { table } from "./measure";
+import { BENCH_DATABASE_URL, freshBenchDatabase, seedStore } from "./seed-pki";
+
+const CERTS = 200;
+const DURATION = "10s";
+const ROOT = path.resolve(import.meta.dirname, "..");
+
+export type WrkResult = { rps: number; p50ms: number; p99ms: number; non2xx: number; errors: number };
+export type OcspRow = { responder: string; connections: number } & WrkResult;
+
+function wrk(url: string, bodiesDir: string, connections: number): WrkResult {
+  const script = path.join(bodiesDir, "post.lua");
+  const out = execFileSync("wrk", ["-t", "2", "-c", String(connections), "-d", DURATION, "--latency", "-s", script, url], { encoding: "utf8", env: { ...process.env, OCSP_BODIES: bodiesDir } });
+  const ms = (label: string) => {
+    const m = new RegExp(`${label}%\\s+([\\d.]+)(us|ms|s)`).exec(out);
+    if (!m) throw new Error(`wrk output without ${label}%: ${out}`);
+    return Number(m[1]) * ({ us: 0.001, ms: 1, s: 1000 } as const)[m[2] as "us" | "ms" | "s"];
+  };
+  return {
+    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)![1]),
+    p50ms: ms("50"),
+    p99ms: ms("99"),
+    non2xx: Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0),
+    errors: Number(/Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out)?.slice(1).reduce((a, b) => a + Number(b), 0) ?? 0),
+  };
+}
+
+/** A wrk script that POSTs the request bodies in turn (binary-safe: Lua strings are bytes). */
+function writeWrkScript(dir: string, bodies: Buffer[]): void {
+  bodies.forEach((b, i) => fs.writeFileSync(path.join(dir, `req-${i}.der`), b));
+  fs.writeFileSync(
+    path.join(dir, "post.lua"),
+    `local bodies = {}
+for i = 0, ${bodies.length - 1} do
+  local f = assert(io.open("${dir}/req-" .. i .. ".der", "rb")); bodies[#bodies + 1] = f:read("*a"); f:close()
+end
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format("POST", nil, { ["Content-Type"] = "application/ocsp-request" }, bodies[(n % #bodies) + 1])
+end
+`,
+  );
+}
+
+function ocspRequest(dir: string, issuer: string, serialHex: string): Buffer {
+  const out = path.join(dir, `q-${serialHex}.der`);
+  execFileSync("openssl", ["ocsp", "-issuer", issuer, "-serial", `0x${serialHex}`, "-no_nonce", "-reqout", out]);
+  return fs.readFileSync(out);
+}
+
+async function waitFor(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      /* not up yet */
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not come up`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/** The peer: an OpenSSL CA with a P-256 delegated responder and an index of CERTS certificates. */
+function opensslResponder(dir: string, port: number): { child: ChildProcess; bodies: Buffer[] } {
+  const p = (f: string) => path.join(dir, f);
+  execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", p("peer-ca.key"), "-out", p("peer-ca.pem"), "-subj", "/O=Peer/CN=Peer CA", "-days", "30"]);
+  execFileSync("openssl", ["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", p("peer-ocsp.key"), "-out", p("peer-ocsp.csr"), "-subj", "/CN=Peer OCSP"]);
+  fs.writeFileSync(p("ocsp.ext"), "extendedKeyUsage=OCSPSigning\nkeyUsage=critical,digitalSignature\n");
+  execFileSync("openssl", ["x509", "-req", "-in", p("peer-ocsp.csr"), "-CA", p("peer-ca.pem"), "-CAkey", p("peer-ca.key"), "-CAcreateserial", "-days", "7", "-extfile", p("ocsp.ext"), "-out", p("peer-ocsp.pem")]);
+  const lines: string[] = [];
+  const bodies: Buffer[] = [];
+  for (let i = 0; i < CERTS; i++) {
+    const serial = crypto.randomBytes(16);
+    serial[0] = (serial[0] & 0x7f) | 0x01;
+    const hex = serial.toString("hex").toUpperCase();
+    const revoked = i % 10 === 0;
+    lines.push(`${revoked ? "R" : "V"}\t301231000000Z\t${revoked ? "260101000000Z,keyCompromise" : ""}\t${hex}\tunknown\t/CN=p${i}\n`);
+    if (i < 20) bodies.push(ocspRequest(dir, p("peer-ca.pem"), hex));
+  }
+  fs.writeFileSync(p("index.txt"), lines.join(""));
+  const child = spawn("openssl", ["ocsp", "-index", p("index.txt"), "-port", `127.0.0.1:${port}`, "-rsigner", p("peer-ocsp.pem"), "-rkey", p("peer-ocsp.key"), "-CA", p("peer-ca.pem"), "-nmin", "60"], { stdio: "ignore" });
+  return { child, bodies };
+}
+
+export async function benchOcsp(): Promise<{ rows: OcspRow[]; markdown: string }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "signet-bench-ocsp-"));
+  const env = { ...process.env, DATABASE_URL: BENCH_DATABASE_URL, SIGNET_DATA_DIR: path.join(dir, "data"), PORT: "3710", SIGNET_PUBLIC_URL: "http://127.0.0.1:3710", NODE_ENV: "production" as const };
+  Object.assign(process.env, { DATABASE_URL: env.DATABASE_URL, SIGNET_DATA_DIR: env.SIGNET_DATA_DIR, SIGNET_PUBLIC_URL: env.SIGNET_PUBLIC_URL });
+  await freshBenchDatabase();
+  const store = await seedStore();
+  fs.writeFileSync(path.join(dir, "org.pem"), store.orgCaPem);
+  fs.writeFileSync(path.join(dir, "root.pem"), store.rootPem);
+  // CERTS plugin certificates through the real workflow, one in ten revoked.
+  const { db, closeDb } = await import("../lib/db");
+  const { principalForUser } = await import("../lib/server/auth/resolve-principal");
+  const { requestPluginCert } = await import("../lib/server/requests/request-plugin-cert");
+  const { approveRequest } = await import("../lib/server/requests/approve-request");
+  const { revokeCertificate } = await import("../lib/server/certificates/revoke-certificate");
+  const client = await db();
+  const admin = await principalForUser(client, (await client.user.findFirstOrThrow({ where: { email: "admin@bench.test" } })).id, "token");
+  execFileSync("openssl", ["req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", path.join(dir, "p.key"), "-out", path.join(dir, "p.csr"), "-subj", "/CN=x"], { stdio: "ignore" });
+  const csrPem = fs.readFileSync(path.join(dir, "p.csr"), "utf8");
+  const bodies: Buffer[] = [];
+  for (let i = 0; i < CERTS; i++) {
+    const { request } = await requestPluginCert(admin, "bench", { pluginId: `com.bench.p${i}`, csrPem });
+    const { certificate } = await approveRequest(admin, request.id);
+    if (i % 10 === 0) await revokeCertificate(admin, certificate.serial, { reason: "keyCompromise" });
+    if (i < 20) bodies.push(ocspRequest(dir, path.join(dir, "org.pem"), certificate.serial));
+  }
+  await closeDb();
+
+  const rows: OcspRow[] = [];
+  const signetDir = fs.mkdtempSync(path.join(dir, "signet-"));
+  writeWrkScript(signetDir, bodies);
+  const server = spawn(process.execPath, [path.join(ROOT, "scripts", "start.mjs")], { cwd: ROOT, env, stdio: ["ignore", "ignore", "inherit"] });
+  try {
+    await waitFor("http://127.0.0.1:3710/api/v1/health", 600_000);
+    // One pass to have every answer pre-signed, then check one with OpenSSL.
+    wrk("http://127.0.0.1:3710/ocsp", signetDir, 2);
+    const sample = execFileSync("openssl", ["ocsp", "-reqin", path.join(signetDir, "req-1.der"), "-url", "http://127.0.0.1:3710/ocsp", "-CAfile", path.join(dir, "root.pem"), "-issuer", path.join(dir, "org.pem")], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    if (!/: good/.test(sample)) throw new Error(`Signet's OCSP answer did not verify: ${sample}`);
+    for (const c of [16, 4]) rows.push({ responder: "Signet (next start, 1 process)", connections: c, ...wrk("http://127.0.0.1:3710/ocsp", signetDir, c) });
+  } finally {
+    server.kill("SIGTERM");
+  }
+
+  const peerDir = fs.mkdtempSync(path.join(dir, "peer-"));
+  const peer = opensslResponder(peerDir, 3711);
+  writeWrkScript(peerDir, peer.bodies);
+  try {
+    await new Promise((r) => setTimeout(r, 1000));
+    for (const c of [16, 4]) rows.push({ responder: "openssl ocsp -index (1 process)", connections: c, ...wrk("http://127.0.0.1:3711/", peerDir, c) });
+  } finally {
+    peer.child.kill("SIGTERM");
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+
+  const best = (name: string) => Math.max(...rows.filter((r) => r.responder.startsWith(name)).map((r) => r.rps));
+  const markdown = `${table(
+    ["responder", "connections", "requests/s", "p50 (ms)", "p99 (ms)", "non-2xx", "socket errors"],
+    rows.map((r) => [r.responder, r.connections, r.rps, r.p50ms, r.p99ms, r.non2xx, r.errors]),
+  )}\n\nThroughput ratio (best Signet / best OpenSSL): ${(best("Signet") / best("openssl")).toFixed(2)}×`;
+  return { rows, markdown };
+}

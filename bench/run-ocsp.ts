@@ -1,0 +1,2 @@
+import { benchOcsp } from "./ocsp";
+console.log((await benchOcsp()).markdown);
