@@ -8,7 +8,7 @@ import { serialToHex } from "../../pki/certificate/serial";
 import type { CertStatus } from "../../pki/ocsp/basic-ocsp-response";
 import { OcspRequestError, parseOcspRequest, type OcspRequest, type RequestedCertId } from "../../pki/ocsp/ocsp-request";
 import { cacheableAnswer, etagOf, ocspErrorAnswer, signOcsp, uncacheableAnswer, type OcspAnswer } from "./ocsp-answer";
-import { cacheKey, certIdFormOf, getCachedOcsp, OCSP_REFRESH_BEFORE_MS, putCachedOcsp, type CachedOcsp } from "./ocsp-cache";
+import { cacheKey, certIdFormOf, getCachedOcsp, getWholeAnswer, OCSP_REFRESH_BEFORE_MS, putCachedOcsp, putWholeAnswer, requestKey, type CachedOcsp } from "./ocsp-cache";
 import { reportOcspFailure } from "./ocsp-failures";
 import { findOcspIssuer, type OcspIssuer } from "./ocsp-issuers";
 import { responderFor, type OcspResponderSigning } from "./ocsp-responder";
@@ -80,6 +80,9 @@ async function answerFresh(issuer: OcspIssuer, responder: OcspResponderSigning, 
 
 export async function answerOcsp(requestDer: Uint8Array, now = new Date()): Promise<OcspAnswer> {
   try {
+    const key = requestKey(requestDer);
+    const whole = getWholeAnswer(key, now.getTime());
+    if (whole) return { status: 200, ...whole };
     let request: OcspRequest;
     try {
       request = parseOcspRequest(requestDer);
@@ -94,7 +97,11 @@ export async function answerOcsp(requestDer: Uint8Array, now = new Date()): Prom
     if (!issuer || issuers.some((i) => i?.caId !== issuer.caId)) return ocspErrorAnswer("unauthorized");
     const responder = await responderFor(issuer, now);
     if (typeof responder === "string") return ocspErrorAnswer(responder);
-    if (request.certIds.length === 1 && !request.nonce) return await answerPreSigned(issuer, responder, request.certIds[0], now);
+    if (request.certIds.length === 1 && !request.nonce) {
+      const answer = await answerPreSigned(issuer, responder, request.certIds[0], now);
+      putWholeAnswer(key, answer, now.getTime());
+      return answer;
+    }
     return await answerFresh(issuer, responder, request, now);
   } catch (err) {
     reportOcspFailure("answer", err);

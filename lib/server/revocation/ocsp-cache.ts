@@ -47,6 +47,33 @@ export function putCachedOcsp(key: string, value: CachedOcsp): void {
 
 function forgetInMemory(caId: string, serialHex: string): void {
   for (const form of CERT_ID_FORMS) entries.delete(cacheKey(caId, serialHex, form));
+  // Revocations are rare: dropping every whole answer is simpler than indexing them by serial.
+  byRequest.clear();
+}
+
+/**
+ * Whole HTTP answers by the exact request bytes, for a second at most: a relying party asking
+ * again (or a CDN revalidating) skips parsing and lookups. Only nonce-free, single-certificate
+ * answers are kept, and a revocation drops them all. The second bounds how stale `max-age` gets.
+ */
+export type WholeAnswer = { der: Buffer; headers: Record<string, string> };
+const byRequest = new Map<string, { answer: WholeAnswer; until: number }>();
+const WHOLE_ANSWER_MS = 1_000;
+const MAX_WHOLE_ANSWERS = 10_000;
+
+export const requestKey = (requestDer: Uint8Array) => Buffer.from(requestDer.buffer, requestDer.byteOffset, requestDer.byteLength).toString("latin1");
+
+export function getWholeAnswer(key: string, now: number): WholeAnswer | undefined {
+  const hit = byRequest.get(key);
+  if (!hit) return undefined;
+  if (now < hit.until) return hit.answer;
+  byRequest.delete(key);
+  return undefined;
+}
+
+export function putWholeAnswer(key: string, answer: WholeAnswer, now: number): void {
+  if (byRequest.size >= MAX_WHOLE_ANSWERS) byRequest.clear();
+  byRequest.set(key, { answer, until: now + WHOLE_ANSWER_MS });
 }
 
 /** Drops every pre-signed answer for a certificate, here and in the shared table. */

@@ -59,13 +59,15 @@ export function decodeOcspGetPath(segments: readonly string[] | string | undefin
   return Buffer.from(text, "base64");
 }
 
+/** Whether an If-None-Match header names this ETag (weak comparison, RFC 9110 §13.1.2). */
+export function matchesEtag(ifNoneMatch: string | null | undefined, etag: string): boolean {
+  return Boolean(ifNoneMatch && ifNoneMatch.split(",").some((t) => t.trim().replace(/^W\//, "") === etag || t.trim() === "*"));
+}
+
 function toResponse(answer: OcspAnswer, req: Request): Response {
   const etag = answer.headers.etag;
-  if (etag && (req.method === "GET" || req.method === "HEAD")) {
-    const ifNoneMatch = req.headers.get("if-none-match");
-    if (ifNoneMatch && ifNoneMatch.split(",").some((t) => t.trim().replace(/^W\//, "") === etag || t.trim() === "*")) {
-      return new Response(null, { status: 304, headers: answer.headers });
-    }
+  if (etag && (req.method === "GET" || req.method === "HEAD") && matchesEtag(req.headers.get("if-none-match"), etag)) {
+    return new Response(null, { status: 304, headers: answer.headers });
   }
   return new Response(req.method === "HEAD" ? null : new Uint8Array(answer.der), { status: answer.status, headers: { ...answer.headers, "content-length": String(answer.der.length) } });
 }

@@ -1,8 +1,15 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { db } from "../../db";
 import { env } from "../../env";
 import { isInitialized } from "../setup/initialize-signet";
 import { issueSetupToken } from "../setup/setup-token";
 import { writeServerLock } from "./server-lock";
+
+/**
+ * Handlers that scripts/server.mjs serves on node:http ahead of Next's pipeline. They are handed
+ * over from here, inside Next's module graph, so they share its caches and database client.
+ */
+export type NodeHandlers = { ocsp: (req: IncomingMessage, res: ServerResponse) => Promise<void> };
 
 export async function onServerStart(): Promise<void> {
   const e = env();
@@ -21,4 +28,6 @@ export async function onServerStart(): Promise<void> {
   registerRevocationWork();
   registerConsoleWork();
   startBackgroundJobs();
+  const { handleOcspNodeRequest } = await import("../revocation/ocsp-node");
+  (globalThis as { __signetNodeHandlers?: NodeHandlers }).__signetNodeHandlers = { ocsp: handleOcspNodeRequest };
 }

@@ -1,2 +1,0 @@
-import { benchOcsp } from "./ocsp";
-console.log((await benchOcsp()).markdown);
