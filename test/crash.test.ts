@@ -1,7 +1,9 @@
-// Crash safety: a process doing issuance, revocation and CRL generation is killed with SIGKILL at
+// Crash safety: a process doing issuance, revocation, CRL generation and archive signing is killed with SIGKILL at
 // random moments, again and again; afterwards nothing may be half-done. Runs on the PostgreSQL
 // server (DATABASE_URL, as CI does): the embedded database admits one process at a time.
 import { spawn } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
@@ -11,12 +13,15 @@ import { approveRequest } from "@/lib/server/requests/approve-request";
 import { principalForUser } from "@/lib/server/auth/resolve-principal";
 import { registerOrg } from "@/lib/server/orgs/register-org";
 import { initializeSignet } from "@/lib/server/setup/initialize-signet";
+import { sweepAbandonedFiles } from "@/lib/server/artifacts/sweep-abandoned-files";
 import { resetDatabase } from "./helpers";
+
+const listFiles = (dir: string) => (fs.existsSync(dir) ? fs.readdirSync(dir) : []);
 
 const ROUNDS = 8;
 const onServer = Boolean(process.env.DATABASE_URL);
 
-function runAndKill(args: string[], killAfterMs: number): Promise<{ issued: number; output: string }> {
+function runAndKill(args: string[], killAfterMs: number): Promise<{ issued: number; signed: number; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", path.resolve("test/crash/worker.ts"), ...args], {
       env: { ...process.env, SIGNET_DATA_DIR: env().dataDir },
@@ -34,12 +39,12 @@ function runAndKill(args: string[], killAfterMs: number): Promise<{ issued: numb
     child.on("exit", (code, signal) => {
       clearTimeout(timer);
       if (signal !== "SIGKILL") return reject(new Error(`worker ended by itself (${code}): ${output}`));
-      resolve({ issued: (output.match(/^issued /gm) ?? []).length, output });
+      resolve({ issued: (output.match(/^issued /gm) ?? []).length, signed: (output.match(/^signed /gm) ?? []).length, output });
     });
   });
 }
 
-describe.runIf(onServer)("crash safety: kill -9 during issuance, revocation and CRL generation", () => {
+describe.runIf(onServer)("crash safety: kill -9 during issuance, revocation, CRL generation and signing", () => {
   let adminUserId = "";
   let orgCaId = "";
 
@@ -57,12 +62,15 @@ describe.runIf(onServer)("crash safety: kill -9 during issuance, revocation and 
 
   it("leaves no half-done work behind, whenever it is killed", { timeout: 600_000 }, async () => {
     let issued = 0;
+    let signed = 0;
     for (let round = 0; round < ROUNDS; round++) {
       // Spread the kills over the whole cycle: key generation, signing, commit, CRL encoding.
       const result = await runAndKill([adminUserId, "crash", orgCaId, String(round)], 400 + Math.floor(Math.random() * 2600));
       issued += result.issued;
+      signed += result.signed;
     }
     expect(issued, "the worker must have done real work between kills").toBeGreaterThan(0);
+    expect(signed, "the worker must have signed archives between kills").toBeGreaterThan(0);
 
     const client = await db();
     // 1. No serial is left reserved: reservation, signature, record and audit commit as one.
@@ -87,7 +95,19 @@ describe.runIf(onServer)("crash safety: kill -9 during issuance, revocation and 
     for (const ca of await client.certificateAuthority.findMany({ select: { id: true, lastCrlNumber: true, crls: { select: { crlNumber: true } } } })) {
       for (const crl of ca.crls) expect(crl.crlNumber <= ca.lastCrlNumber).toBe(true);
     }
-    // 6. The audit chain is intact.
+    // 6. Every artifact row has its file, byte for byte, and its audit event; after the start-up
+    //    sweep no file is left that no row names (uploads in flight, half-written or uncommitted).
+    const artifactEvents = new Set((await client.auditEvent.findMany({ where: { action: "artifact.signed" }, select: { subjectId: true } })).map((e) => e.subjectId));
+    const artifacts = await client.artifact.findMany({ select: { id: true, sha256: true, storagePath: true } });
+    for (const a of artifacts) {
+      const bytes = fs.readFileSync(path.join(env().dataDir, a.storagePath));
+      expect(crypto.createHash("sha256").update(bytes).digest("hex"), `artifact ${a.id}`).toBe(a.sha256);
+      expect(artifactEvents.has(a.id), `artifact ${a.id} has no artifact.signed event`).toBe(true);
+    }
+    await sweepAbandonedFiles(client, Date.now(), 0);
+    const left = [...listFiles(path.join(env().dataDir, "artifacts")), ...listFiles(path.join(env().dataDir, "tmp"))];
+    expect(left.sort()).toEqual(artifacts.map((a) => path.basename(a.storagePath)).sort());
+    // 7. The audit chain is intact.
     expect(await verifyAuditChain(client)).toMatchObject({ valid: true });
   });
 });

@@ -2,8 +2,8 @@
 import { z } from "zod";
 import type { Prisma } from "../../generated/prisma/client";
 import { db } from "../../db";
-import { isOperator, type Principal } from "../auth/principal";
-import { AppError } from "../errors";
+import type { Principal } from "../auth/principal";
+import { requireOperatorFor } from "../auth/require-operator";
 
 export const auditQuery = z.object({
   actor: z.string().max(320).optional(),
@@ -17,13 +17,8 @@ export const auditQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
-export function requireOperator(actor: Principal): void {
-  if (actor.kind !== "user") throw new AppError("unauthenticated", "Sign in or send an API token");
-  if (!isOperator(actor)) throw new AppError("forbidden", "Only store operators can read the audit log");
-}
-
 export async function listAuditEvents(actor: Principal, raw: Record<string, string>) {
-  requireOperator(actor);
+  requireOperatorFor(actor, "read the audit log");
   const q = auditQuery.parse(raw);
   const client = await db();
   let orgId: string | undefined;

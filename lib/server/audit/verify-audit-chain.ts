@@ -1,6 +1,6 @@
 import { db, type Db } from "../../db";
 import type { Principal } from "../auth/principal";
-import { requireOperator } from "./list-audit-events";
+import { requireOperatorFor } from "../auth/require-operator";
 import { auditHash, GENESIS_HASH } from "./audit-hash";
 
 export type AuditChainReport = { valid: boolean; events: number; brokenAt?: string; problem?: string };
@@ -36,6 +36,6 @@ export async function verifyAuditChain(client: Db, batchSize = 2000): Promise<Au
 
 /** The operator-facing check behind `GET /api/v1/audit/verify`. */
 export async function verifyAuditLog(actor: Principal): Promise<AuditChainReport> {
-  requireOperator(actor);
+  requireOperatorFor(actor, "verify the audit log");
   return verifyAuditChain(await db());
 }

@@ -25,8 +25,10 @@ export async function onServerStart(): Promise<void> {
   const { registerRevocationWork } = await import("../revocation/register-revocation-work");
   const { startBackgroundJobs } = await import("./background-jobs");
   const { registerConsoleWork } = await import("../notifications/register-console-work");
+  const { registerArtifactWork } = await import("../artifacts/register-artifact-work");
   registerRevocationWork();
   registerConsoleWork();
+  registerArtifactWork();
   startBackgroundJobs();
   const { handleOcspNodeRequest } = await import("../revocation/ocsp-node");
   (globalThis as { __signetNodeHandlers?: NodeHandlers }).__signetNodeHandlers = { ocsp: handleOcspNodeRequest };
