@@ -1,6 +1,5 @@
 // CRLs as stock relying parties see them, fetched over HTTP: OpenSSL (crl, verify -crl_check_all),
 // GnuTLS certtool and python-cryptography.
-import { execFile } from "node:child_process";
 import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
@@ -9,20 +8,13 @@ import { readCrlDer } from "@/lib/server/revocation/crl-store";
 import { publishCrl } from "@/lib/server/revocation/publish-crl";
 import { call } from "./helpers";
 import { issuePlugin, revokeOverHttp, seedRevocationHierarchy, type Seeded } from "./ocsp-seed";
-import { tempDir } from "./pki-fixtures";
+import { runTool as run, tempDir } from "./pki-fixtures";
 
 const dir = tempDir("signet-crl-");
 let seed: Seeded;
 let good: { file: string; serial: string };
 let victim: { file: string; serial: string };
 
-function run(cmd: string, args: string[]): Promise<{ code: number; out: string }> {
-  return new Promise((resolve) => {
-    execFile(cmd, args, { encoding: "utf8", timeout: 30_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === "number" ? err.code : -1) : 0, out: `${stdout}${stderr}` });
-    });
-  });
-}
 
 /** Fetches a CA's CRL over HTTP and writes it as DER and PEM. */
 async function fetchCrl(caId: string, name: string): Promise<{ der: string; pem: string; response: Response; number: bigint }> {

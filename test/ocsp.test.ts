@@ -1,27 +1,18 @@
 // The OCSP responder as stock clients see it, over real HTTP: OpenSSL (POST and GET), GnuTLS
 // ocsptool and python-cryptography.
-import { execFile } from "node:child_process";
 import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { parseOcspResponse } from "@/lib/pki/ocsp/parse-ocsp-response";
 import { answerOcsp } from "@/lib/server/revocation/answer-ocsp";
 import { issuePlugin, revokeOverHttp, seedRevocationHierarchy, type Seeded } from "./ocsp-seed";
-import { tempDir, writePem } from "./pki-fixtures";
+import { runTool as run, tempDir, writePem } from "./pki-fixtures";
 
 const dir = tempDir("signet-ocsp-");
 let seed: Seeded;
 let good: { file: string; serial: string };
 let victim: { file: string; serial: string };
 
-/** Runs a tool asynchronously (the server answering it lives in this very process). */
-function run(cmd: string, args: string[]): Promise<{ code: number; out: string }> {
-  return new Promise((resolve) => {
-    execFile(cmd, args, { encoding: "utf8", timeout: 30_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === "number" ? err.code : -1) : 0, out: `${stdout}${stderr}` });
-    });
-  });
-}
 
 /** `openssl ocsp` against our responder, trusting only the root (the response carries the rest). */
 function opensslAsk(target: string[], extra: string[] = [], issuer = seed.files.org) {

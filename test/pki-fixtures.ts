@@ -1,5 +1,5 @@
 // Test fixtures made by stock OpenSSL, so what Signet accepts is checked against a tool we did not write.
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -25,4 +25,13 @@ export function writePem(dir: string, name: string, pem: string): string {
 
 export function openssl(args: string[]): string {
   return execFileSync("openssl", args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+}
+
+/** Runs a tool asynchronously, so a server living in the test process can answer it; never throws. */
+export function runTool(cmd: string, args: string[]): Promise<{ code: number; out: string }> {
+  return new Promise((resolve) => {
+    execFile(cmd, args, { encoding: "utf8", timeout: 30_000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === "number" ? err.code : -1) : 0, out: `${stdout}${stderr}` });
+    });
+  });
 }

@@ -23,6 +23,16 @@ export const OID = {
   sha512: "2.16.840.1.101.3.4.2.3",
 } as const;
 
+/** The hash each X.509 signature algorithm we accept signs over (SHA-1 ones are absent on purpose). */
+export const SIGNATURE_HASH: Readonly<Record<string, HashName>> = {
+  [OID.sha256WithRSAEncryption]: "sha256",
+  [OID.sha384WithRSAEncryption]: "sha384",
+  [OID.sha512WithRSAEncryption]: "sha512",
+  [OID.ecdsaWithSHA256]: "sha256",
+  [OID.ecdsaWithSHA384]: "sha384",
+  [OID.ecdsaWithSHA512]: "sha512",
+};
+
 export interface Signer {
   readonly algorithm: KeyAlgorithm;
   /** DER SubjectPublicKeyInfo of the key. */

@@ -3,17 +3,9 @@
 import crypto from "node:crypto";
 import { KeyUsageFlags } from "@peculiar/asn1-x509";
 import { OIDS } from "../certificate/profiles";
-import { OID } from "../signer";
+import { SIGNATURE_HASH } from "../signer";
 import { parseCertificate, type ParsedCertificate } from "./parse-certificate";
 
-const SIGNATURE_HASH: Record<string, "sha256" | "sha384" | "sha512"> = {
-  [OID.sha256WithRSAEncryption]: "sha256",
-  [OID.sha384WithRSAEncryption]: "sha384",
-  [OID.sha512WithRSAEncryption]: "sha512",
-  [OID.ecdsaWithSHA256]: "sha256",
-  [OID.ecdsaWithSHA384]: "sha384",
-  [OID.ecdsaWithSHA512]: "sha512",
-};
 const ANY_EKU = "2.5.29.37.0";
 const MAX_DEPTH = 6;
 

@@ -5,7 +5,7 @@ import { AsnConvert } from "@peculiar/asn1-schema";
 import { CertificationRequest } from "@peculiar/asn1-csr";
 import { Extensions, SubjectPublicKeyInfo } from "@peculiar/asn1-x509";
 import { nameToString } from "../certificate/names";
-import { OID, type KeyAlgorithm } from "../signer";
+import { OID, SIGNATURE_HASH, type KeyAlgorithm } from "../signer";
 import { describeExtension } from "./describe-extension";
 
 export type CsrErrorCode = "too_large" | "not_a_csr" | "not_der" | "bad_signature" | "weak_signature_algorithm" | "unsupported_key" | "weak_key" | "explicit_curve";
@@ -35,14 +35,6 @@ export type ParsedCsr = {
 const EXTENSION_REQUEST = "1.2.840.113549.1.9.14";
 const MAX_RSA_BITS = 8192;
 
-const SIGNATURE_HASH: Record<string, "sha256" | "sha384" | "sha512"> = {
-  [OID.sha256WithRSAEncryption]: "sha256",
-  [OID.sha384WithRSAEncryption]: "sha384",
-  [OID.sha512WithRSAEncryption]: "sha512",
-  [OID.ecdsaWithSHA256]: "sha256",
-  [OID.ecdsaWithSHA384]: "sha384",
-  [OID.ecdsaWithSHA512]: "sha512",
-};
 const SHA1_SIGNATURES = new Set(["1.2.840.113549.1.1.5", "1.2.840.10045.4.1"]);
 
 function decode(input: string | Uint8Array, maxBytes: number): Uint8Array {

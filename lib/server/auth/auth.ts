@@ -56,7 +56,8 @@ function createAuth(client: Db) {
       twoFactor({ issuer: "Signet" }),
       bearer(),
       // Tokens are for CI pipelines: Signet's own rate limits apply, not a per-key daily quota.
-      apiKey({ defaultPrefix: "sgt_", rateLimit: { enabled: false } }),
+      // Names are capped by our own schema (64 characters); better-auth counts UTF-16 units, so allow 128.
+      apiKey({ defaultPrefix: "sgt_", rateLimit: { enabled: false }, maximumNameLength: 128 }),
       passkey({ rpName: "Signet", rpID: new URL(publicUrl).hostname, origin: publicUrl }),
       nextCookies(),
     ],

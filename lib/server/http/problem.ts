@@ -45,6 +45,11 @@ export function errorResponse(err: unknown): Response {
     const detail = errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join("; ");
     return problem(400, detail || "Invalid input", { code: "bad_request", errors });
   }
+  // better-auth refuses bad input with its own APIError: a client error is still a client error.
+  const statusCode = (err as { name?: string; statusCode?: unknown } | null)?.statusCode;
+  if ((err as { name?: string } | null)?.name === "APIError" && typeof statusCode === "number" && statusCode >= 400 && statusCode < 500) {
+    return problem(statusCode, (err as Error).message || "The request was refused");
+  }
   console.error("[signet] unexpected error", err);
   return problem(500, "Something went wrong on our side. The event was logged.");
 }
