@@ -25,8 +25,14 @@ const MAX_ENTRIES = 50_000;
 // instances does not hide a revocation.
 const SYNC_OVERLAP_MS = 2 * 60_000;
 
-const entries = new Map<string, CachedOcsp>();
-let lastPoll: number | undefined;
+/**
+ * One cache per process, not per module instance: Next.js bundles instrumentation (the revocation
+ * poll, the node:http OCSP handler) apart from the route handlers (revocations), so module-level
+ * maps would exist twice and a revocation would clear only one of them.
+ */
+type CacheState = { entries: Map<string, CachedOcsp>; byRequest: Map<string, { answer: WholeAnswer; until: number }>; lastPoll?: number };
+const state: CacheState = ((globalThis as { __signetOcspCache?: CacheState }).__signetOcspCache ??= { entries: new Map(), byRequest: new Map() });
+const { entries, byRequest } = state;
 
 export const cacheKey = (caId: string, serialKey: string, form: CertIdForm) => `${caId}:${serialKey}:${form}`;
 
@@ -57,7 +63,6 @@ function forgetInMemory(caId: string, serialHex: string): void {
  * answers are kept, and a revocation drops them all. The second bounds how stale `max-age` gets.
  */
 export type WholeAnswer = { der: Buffer; headers: Record<string, string> };
-const byRequest = new Map<string, { answer: WholeAnswer; until: number }>();
 const WHOLE_ANSWER_MS = 1_000;
 const MAX_WHOLE_ANSWERS = 10_000;
 
@@ -88,10 +93,10 @@ export async function forgetOcspResponse(caId: string, serialHex: string): Promi
 /** Drops answers for certificates revoked since the last look (by any instance). */
 export async function syncRevocationsIntoOcspCache(now = new Date()): Promise<number> {
   // The cache starts empty, so a fresh instance need not read the revocation history.
-  const since = new Date((lastPoll ?? now.getTime()) - SYNC_OVERLAP_MS);
+  const since = new Date((state.lastPoll ?? now.getTime()) - SYNC_OVERLAP_MS);
   const client = await db();
   const fresh = await client.revocation.findMany({ where: { createdAt: { gt: since } }, select: { issuerCaId: true, serialHex: true } });
   for (const r of fresh) forgetInMemory(r.issuerCaId, r.serialHex);
-  lastPoll = now.getTime();
+  state.lastPoll = now.getTime();
   return fresh.length;
 }
