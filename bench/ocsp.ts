@@ -7,7 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { table } from "./measure";
-import { BENCH_DATABASE_URL, freshBenchDatabase, seedStore } from "./seed-pki";
+import { benchDataDir, freshBenchDatabase, seedStore } from "./seed-pki";
 
 const CERTS = 200;
 const DURATION = "10s";
@@ -116,8 +116,8 @@ function opensslResponder(dir: string, port: number): { child: ChildProcess; bod
 
 export async function benchOcsp(): Promise<{ rows: OcspRow[]; markdown: string }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "signet-bench-ocsp-"));
-  const env = { ...process.env, DATABASE_URL: BENCH_DATABASE_URL, SIGNET_DATA_DIR: path.join(dir, "data"), PORT: "3710", SIGNET_PUBLIC_URL: "http://127.0.0.1:3710", NODE_ENV: "production" as const };
-  Object.assign(process.env, { DATABASE_URL: env.DATABASE_URL, SIGNET_DATA_DIR: env.SIGNET_DATA_DIR, SIGNET_PUBLIC_URL: env.SIGNET_PUBLIC_URL });
+  benchDataDir();
+  const env = { ...process.env, PORT: "3710", NODE_ENV: "production" as const };
   await freshBenchDatabase();
   const store = await seedStore();
   fs.writeFileSync(path.join(dir, "org.pem"), store.orgCaPem);

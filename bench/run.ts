@@ -6,8 +6,10 @@ import os from "node:os";
 import path from "node:path";
 import { benchCrl } from "./crl";
 import { benchOcsp } from "./ocsp";
+import { benchDataDir } from "./seed-pki";
 import { benchSignArchive } from "./sign-archive";
 
+const dataDir = benchDataDir();
 const only = new Set(process.argv.slice(2));
 const want = (name: string) => only.size === 0 || only.has(name);
 const sections: string[] = [`# Signet benchmarks\n\n${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString()}\n`];
@@ -25,3 +27,4 @@ const out = path.join(import.meta.dirname, "results", "latest.md");
 fs.mkdirSync(path.dirname(out), { recursive: true });
 fs.writeFileSync(out, sections.join("\n"));
 console.log(`Written to ${path.relative(process.cwd(), out)}`);
+fs.rmSync(dataDir, { recursive: true, force: true });

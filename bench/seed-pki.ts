@@ -1,10 +1,23 @@
 // A store seeded for benchmarks on a PostgreSQL server: root, one approved org with a hosted CA,
 // and as many revoked plugin certificates as a run needs, bulk-inserted with their CRL entries.
 import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import pg from "pg";
 import { encodeCrlEntry } from "../lib/pki/crl/encode-crl";
 
 export const BENCH_DATABASE_URL = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/signet_bench";
+
+/**
+ * One data directory (master key) for the whole run: Signet reads its configuration and master
+ * key once per process, so every benchmark in this process and every child it starts share it.
+ */
+export function benchDataDir(): string {
+  process.env.SIGNET_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), "signet-bench-data-"));
+  process.env.DATABASE_URL = BENCH_DATABASE_URL;
+  return process.env.SIGNET_DATA_DIR;
+}
 
 /** Creates the bench database if it is missing and empties its schema (it is ours alone). */
 export async function freshBenchDatabase(): Promise<void> {
@@ -18,8 +31,13 @@ export async function freshBenchDatabase(): Promise<void> {
   await admin.end();
   const client = new pg.Client({ connectionString: BENCH_DATABASE_URL });
   await client.connect();
+  // A client opened before the reset (by an earlier benchmark in this process, or work it left
+  // running) would keep believing the schema is migrated: drop it, so the next db() migrates afresh.
+  const { closeDb } = await import("../lib/db");
+  await closeDb();
   await client.query("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;");
   await client.end();
+  await closeDb();
 }
 
 export type SeededStore = { rootCaId: string; orgCaId: string; orgCaPem: string; rootPem: string; operatorToken: string; orgAdminToken: string };

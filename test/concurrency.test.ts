@@ -11,6 +11,11 @@ import { approveRequest } from "@/lib/server/requests/approve-request";
 import { requestPluginCert } from "@/lib/server/requests/request-plugin-cert";
 import { verifyAuditChain } from "@/lib/server/audit/verify-audit-chain";
 import { initializeSignet } from "@/lib/server/setup/initialize-signet";
+import { certificateInfo } from "@/lib/pki/certificate/info";
+import { encodeCertId } from "@/lib/pki/ocsp/cert-id";
+import { encodeOcspRequest } from "@/lib/pki/ocsp/ocsp-request";
+import { parseOcspResponse } from "@/lib/pki/ocsp/parse-ocsp-response";
+import { answerOcsp } from "@/lib/server/revocation/answer-ocsp";
 import { resetDatabase } from "./helpers";
 import { opensslCsr, tempDir } from "./pki-fixtures";
 
@@ -72,4 +77,37 @@ describe("concurrency: parallel issuance and revocation across CAs", () => {
     }
     expect(await verifyAuditChain(client)).toMatchObject({ valid: true });
   });
+
+  it("keeps issuing while the OCSP responder is under load", async () => {
+    const client = await db();
+    const orgCa = await client.certificateAuthority.findFirstOrThrow({ where: { kind: "org", org: { slug: "north" } }, include: { certificate: true } });
+    const caInfo = certificateInfo(orgCa.certificate!.der!);
+    const requestFor = (serialHex: string) =>
+      encodeOcspRequest([encodeCertId({ hash: "sha256", issuerNameDer: caInfo.subjectDer, issuerSpkiDer: caInfo.spkiDer, serial: Buffer.from(serialHex, "hex") })], crypto.randomBytes(16));
+    const known = serials.north;
+    let stop = false;
+    const answered: string[] = [];
+    // Eight clients asking continuously (fresh nonces: every answer is signed), until issuance is done.
+    const load = Promise.all(
+      Array.from({ length: 8 }, async (_, i) => {
+        while (!stop) {
+          const answer = await answerOcsp(requestFor(known[(answered.length + i) % known.length]));
+          answered.push(parseOcspResponse(answer.der).status);
+        }
+      }),
+    );
+    const started = Date.now();
+    const issued: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const { request } = await requestPluginCert(admins.north, "north", { pluginId: `com.north.load${i}`, csrPem });
+      issued.push((await approveRequest(admins.north, request.id)).certificate.serial);
+    }
+    stop = true;
+    await load;
+    expect(issued).toHaveLength(6);
+    expect(answered.length).toBeGreaterThan(50);
+    expect(answered.every((s) => s === "successful")).toBe(true);
+    expect(Date.now() - started).toBeLessThan(60_000);
+  });
 });
+

@@ -60,6 +60,12 @@ export class CrlWriter {
     this.buffer = grown;
   }
 
+  /** Appends entry bytes given as base64 text, decoding straight into the CRL (no interim buffer). */
+  appendBase64(text: string): void {
+    this.reserve(Math.ceil((text.length * 3) / 4));
+    this.end += this.buffer.write(text, this.end, "base64");
+  }
+
   /** Appends DER-encoded revokedCertificates entries: whole ones, or a stream of them in any chunking. */
   append(encodedEntries: Uint8Array): void {
     this.reserve(encodedEntries.length);

@@ -48,7 +48,7 @@ export async function publishCrlInTx(tx: Tx, caId: string, now: Date) {
     signer: ca.signer,
     sizeHint: assembled.bytes,
   });
-  for await (const chunk of assembledEntryChunks(tx, assembled.bytes)) writer.append(chunk);
+  for await (const chunk of assembledEntryChunks(tx, assembled.bytes)) writer.appendBase64(chunk);
   const { der, head, tail } = await writer.finishWithLayout();
   await storeCrl(tx, { caId, crlNumber, thisUpdate, nextUpdate, entries, head, tail, sha256: crypto.createHash("sha256").update(der).digest("hex") });
   // Only the newest CRLs matter to relying parties; keep a short history for audit.
