@@ -10,9 +10,11 @@ import next from "next";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const port = Number(process.env.PORT ?? 3000);
-const hostname = process.env.HOSTNAME ?? "0.0.0.0";
+// Like `next start`: every interface unless SIGNET_HOST names one. (Not HOSTNAME: containers
+// export it as the machine's name, which would hide the server from localhost.)
+const hostname = process.env.SIGNET_HOST || undefined;
 
-const app = next({ dev: false, dir: root, hostname, port });
+const app = next({ dev: false, dir: root, hostname: hostname ?? "localhost", port });
 const handle = app.getRequestHandler();
 await app.prepare();
 

@@ -23,23 +23,9 @@ export type ArtifactItem = {
   signatureUrl: string;
 };
 
-export type FileState = "valid" | "modified" | "unsigned" | "invalid";
-
-export type VerificationReport = {
-  valid: boolean;
-  pluginId: string;
-  version: string;
-  sha256: string;
-  files: { path: string; state: FileState; detail?: string }[];
-  chain: { subject: string; issuer: string; serial: string; notAfter: string; status: string; revocation?: { reason?: string; revokedAt?: string }; source?: string; detail?: string }[];
-  chainTrusted: boolean;
-  artifactRevoked: boolean;
-  artifactRevocation: { reason?: string; revokedAt?: string } | null;
-  artifactChecked: boolean;
-  cms: { valid: boolean; signingTime: string | null; problems: string[] } | null;
-  problems: string[];
-  notes: string[];
-};
+// The verification report is plain JSON already (strings, no Dates): the client shares its type.
+export type { FileState } from "@/lib/pki/jpl/check-signatures";
+export type { VerificationReport } from "@/lib/pki/jpl/verify-plugin-archive";
 
 export const useArtifacts = (slug: string) =>
   useQuery({ queryKey: queryKeys.artifacts.list({ org: slug }), queryFn: () => apiFetch<ArtifactItem[]>(`/api/v1/orgs/${encodeURIComponent(slug)}/artifacts`) });
