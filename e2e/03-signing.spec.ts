@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import yazl from "yazl";
-import { screenshot, signIn } from "./fixtures";
+import { screenshot, signIn, requestHostedPluginCert } from "./fixtures";
 
 // Runs after 02-hierarchy in the same database: the org "acme" is approved, and its
 // browser-key certificate was revoked there, so this journey asks for a hosted-key one.
@@ -32,12 +32,7 @@ test("signing: a member gets a hosted-key plugin certificate, uploads a plugin w
   const input = path.join(work, "plugin.jpl");
   await buildPlugin(input);
   await signIn(page, ORG.email, ORG.password);
-  await page.goto(`/orgs/${ORG.slug}`);
-
-  await page.getByRole("textbox", { name: "Plugin id" }).fill(PLUGIN);
-  await page.getByLabel("Hosted by Signet").check();
-  await page.getByRole("button", { name: "Submit request" }).click();
-  await expect(page.getByText(`Request for ${PLUGIN} submitted`)).toBeVisible();
+  await requestHostedPluginCert(page, ORG.slug, PLUGIN);
   await page.getByRole("button", { name: new RegExp(PLUGIN.replace(/\./g, "\\.")) }).click();
   await page.getByRole("button", { name: "Approve and issue" }).click();
   await expect(page.getByTestId("request-review")).toContainText("Approved");

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect, test, type Page } from "@playwright/test";
-import { expectNoAxeViolations, OPERATOR, screenshots, signIn } from "./fixtures";
+import { expectNoAxeViolations, OPERATOR, screenshots, signIn, requestHostedPluginCert } from "./fixtures";
 
 // Runs after 01-setup, 02-hierarchy and 03-signing in the same database: the operator exists, the
 // org "acme" is approved, com.acme.e2e was revoked (keyCompromise) and com.acme.signed is valid.
@@ -103,11 +103,7 @@ test("settings: the operator shortens plugin validity, creates and revokes an AP
 
 test("notifications: a plugin request rings the org admin's bell and a signed webhook; its 20-day certificate then shows as expiring", async ({ page }) => {
   await signIn(page, ORG.email, ORG.password);
-  await page.goto(`/orgs/${ORG.slug}`);
-  await page.getByRole("textbox", { name: "Plugin id" }).fill(PLUGIN);
-  await page.getByLabel("Hosted by Signet").check();
-  await page.getByRole("button", { name: "Submit request" }).click();
-  await expect(page.getByText(`Request for ${PLUGIN} submitted`)).toBeVisible();
+  await requestHostedPluginCert(page, ORG.slug, PLUGIN);
 
   const pending = await delivery("request.pending", (d) => d.json.data.pluginId === PLUGIN);
   expect(pending.headers["x-signet-event"]).toBe("request.pending");

@@ -46,3 +46,12 @@ export async function expectNoAxeViolations(page: Page): Promise<void> {
     .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`);
   expect(blocking, `axe on ${page.url()}`).toEqual([]);
 }
+
+/** The org member's path to a plugin certificate on a hosted key: the request form on the org page. */
+export async function requestHostedPluginCert(page: Page, slug: string, pluginId: string): Promise<void> {
+  await page.goto(`/orgs/${slug}`);
+  await page.getByRole("textbox", { name: "Plugin id" }).fill(pluginId);
+  await page.getByLabel("Hosted by Signet").check();
+  await page.getByRole("button", { name: "Submit request" }).click();
+  await expect(page.getByText(`Request for ${pluginId} submitted`)).toBeVisible();
+}
