@@ -4,7 +4,7 @@ import type { Prisma } from "../../generated/prisma/client";
 import { db } from "../../db";
 import { isOperator, isOrgAdmin, membershipIn, type Principal, type UserPrincipal } from "../auth/principal";
 import { AppError } from "../errors";
-import { requireUserPrincipal as requireUser } from "../certificates/list-certificates";
+import { requireUser } from "../auth/principal";
 import { artifactSelect } from "./serialize-artifact";
 
 export function artifactScope(user: UserPrincipal): Prisma.ArtifactWhereInput {

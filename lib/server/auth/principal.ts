@@ -1,4 +1,5 @@
 // Who is acting. Every lib/server function takes one and scopes its queries by it.
+import { AppError } from "../errors";
 export type Membership = { orgId: string; slug: string; role: "owner" | "admin" | "member" };
 
 export type Principal =
@@ -35,4 +36,10 @@ export function membershipIn(p: Principal, orgId: string): Membership | undefine
 export function isOrgAdmin(p: Principal, orgId: string): boolean {
   const m = membershipIn(p, orgId);
   return m?.role === "owner" || m?.role === "admin";
+}
+
+/** Anything that needs an identity: a signed-in user or a token, else 401. */
+export function requireUser(actor: Principal): UserPrincipal {
+  if (actor.kind !== "user") throw new AppError("unauthenticated", "Sign in or send an API token");
+  return actor;
 }

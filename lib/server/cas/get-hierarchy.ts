@@ -2,7 +2,7 @@
 import { db } from "../../db";
 import { isOperator, type Principal } from "../auth/principal";
 import { certificateStatus } from "../certificates/serialize-certificate";
-import { requireUserPrincipal } from "../certificates/list-certificates";
+import { requireUser } from "../auth/principal";
 
 export type HierarchyNode = {
   id: string;
@@ -20,7 +20,7 @@ export type HierarchyNode = {
 const daysUntil = (notAfter: Date, now: Date) => Math.max(0, Math.ceil((notAfter.getTime() - now.getTime()) / 86_400_000));
 
 export async function getHierarchy(actor: Principal, now = new Date()): Promise<HierarchyNode[]> {
-  const user = requireUserPrincipal(actor);
+  const user = requireUser(actor);
   const client = await db();
   const orgScope = isOperator(user) ? {} : { orgId: { in: user.memberships.map((m) => m.orgId) } };
   const cas = await client.certificateAuthority.findMany({

@@ -3,7 +3,8 @@
 import { z } from "zod";
 import { db } from "../../db";
 import type { Principal } from "../auth/principal";
-import { certificateOrder, certificateWhere, listCertificatesQuery, requireUserPrincipal } from "./list-certificates";
+import { certificateOrder, certificateWhere, listCertificatesQuery } from "./list-certificates";
+import { requireUser } from "../auth/principal";
 import { certificateStatus } from "./serialize-certificate";
 
 export const exportQuery = listCertificatesQuery.extend({ format: z.enum(["csv", "json"]).default("csv") });
@@ -21,7 +22,7 @@ function csvCell(value: string | number | null): string {
 }
 
 export async function exportCertificates(actor: Principal, raw: Record<string, string>, now = new Date()) {
-  const user = requireUserPrincipal(actor);
+  const user = requireUser(actor);
   const q = exportQuery.parse(raw);
   const certificates = await (await db()).certificate.findMany({
     where: certificateWhere(user, q, now),

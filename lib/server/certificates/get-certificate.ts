@@ -1,7 +1,8 @@
 import { db } from "../../db";
 import { isOperator, type Principal } from "../auth/principal";
 import { AppError } from "../errors";
-import { certificateScope, issuerChain, requireUserPrincipal } from "./list-certificates";
+import { certificateScope, issuerChain } from "./list-certificates";
+import { requireUser } from "../auth/principal";
 import { describeCertificate } from "./describe-certificate";
 import { serializeCertificate } from "./serialize-certificate";
 
@@ -16,7 +17,7 @@ export function normalizeSerial(serialHex: string): string {
 }
 
 export async function findVisibleCertificate(actor: Principal, serialHex: string) {
-  const user = requireUserPrincipal(actor);
+  const user = requireUser(actor);
   const client = await db();
   const row = await client.certificate.findFirst({
     // The Root CA certificate is public (GET /ca/…) and ends every member's chain, so anyone signed in may open it.

@@ -1,8 +1,7 @@
 import { z } from "zod";
 import type { Prisma } from "../../generated/prisma/client";
 import { db, type Db } from "../../db";
-import { isOperator, type Principal, type UserPrincipal } from "../auth/principal";
-import { AppError } from "../errors";
+import { isOperator, requireUser, type Principal, type UserPrincipal } from "../auth/principal";
 import { serializeCertificate } from "./serialize-certificate";
 
 export const listCertificatesQuery = z.object({
@@ -20,11 +19,6 @@ export const listCertificatesQuery = z.object({
 export type CertificateQuery = z.infer<typeof listCertificatesQuery>;
 
 const KIND_DB = { "root-ca": "root_ca", "org-ca": "org_ca", plugin: "plugin", "ocsp-responder": "ocsp_responder" } as const;
-
-export function requireUserPrincipal(actor: Principal): UserPrincipal {
-  if (actor.kind !== "user") throw new AppError("unauthenticated", "Sign in or send an API token");
-  return actor;
-}
 
 /** Rows the actor may see: operators everything; members their organizations' certificates. */
 export function certificateScope(actor: UserPrincipal): Prisma.CertificateWhereInput {
@@ -66,7 +60,7 @@ export function certificateOrder(q: CertificateQuery): Prisma.CertificateOrderBy
 }
 
 export async function listCertificates(actor: Principal, raw: z.input<typeof listCertificatesQuery>, now = new Date()) {
-  const user = requireUserPrincipal(actor);
+  const user = requireUser(actor);
   const q = listCertificatesQuery.parse(raw);
   const rows = await (await db()).certificate.findMany({
     where: certificateWhere(user, q, now),

@@ -2,12 +2,12 @@
 // anyone in an organization (a person can be both).
 import { db } from "../../db";
 import type { Principal } from "../auth/principal";
-import { requireUserPrincipal } from "../certificates/list-certificates";
+import { requireUser } from "../auth/principal";
 import { getMemberOverview } from "./member-overview";
 import { getOperatorOverview } from "./operator-overview";
 
 export async function getDashboard(actor: Principal, now = new Date()) {
-  const user = requireUserPrincipal(actor);
+  const user = requireUser(actor);
   const client = await db();
   const [operator, member] = await Promise.all([
     user.isOperator ? getOperatorOverview(client, now) : null,

@@ -93,7 +93,4 @@ export async function parseJsonBody<T>(req: Request, schema: ZodType<T>, limit =
   return schema.parse(value);
 }
 
-export function requireUser(principal: Principal): Extract<Principal, { kind: "user" }> {
-  if (principal.kind !== "user") throw new AppError("unauthenticated", "Sign in or send an API token");
-  return principal;
-}
+export { requireUser } from "../auth/principal";

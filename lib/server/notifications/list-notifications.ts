@@ -4,7 +4,7 @@
 import type { Prisma } from "../../generated/prisma/client";
 import { db } from "../../db";
 import { isOrgAdmin, type Principal } from "../auth/principal";
-import { requireUserPrincipal } from "../certificates/list-certificates";
+import { requireUser } from "../auth/principal";
 import { readStorePolicy } from "../settings/store-policy";
 import { findExpiringCertificates } from "./expiring-certificates";
 
@@ -18,7 +18,7 @@ export type NotificationJson = {
 };
 
 export async function listNotifications(actor: Principal, now = new Date()): Promise<{ count: number; items: NotificationJson[] }> {
-  const user = requireUserPrincipal(actor);
+  const user = requireUser(actor);
   const client = await db();
   const policy = await readStorePolicy(client);
   const adminOrgIds = user.memberships.filter((m) => isOrgAdmin(user, m.orgId)).map((m) => m.orgId);

@@ -2,7 +2,7 @@ import { db } from "../../db";
 import type { Organization } from "../../generated/prisma/client";
 import { isOperator, membershipIn, type Principal } from "../auth/principal";
 import { AppError } from "../errors";
-import { requireUserPrincipal } from "../certificates/list-certificates";
+import { requireUser } from "../auth/principal";
 
 type OrgWithCa = Organization & { certificateAuthorities: { id: string; status: string; keyId: string | null; certificate: { serialHex: string; notAfter: Date } | null }[] };
 
@@ -31,7 +31,7 @@ const include = {
 };
 
 export async function listOrgs(actor: Principal) {
-  const user = requireUserPrincipal(actor);
+  const user = requireUser(actor);
   const rows = await (await db()).organization.findMany({
     where: isOperator(user) ? {} : { id: { in: user.memberships.map((m) => m.orgId) } },
     orderBy: { createdAt: "desc" },
@@ -41,7 +41,7 @@ export async function listOrgs(actor: Principal) {
 }
 
 export async function getOrg(actor: Principal, slug: string) {
-  const user = requireUserPrincipal(actor);
+  const user = requireUser(actor);
   const org = await (await db()).organization.findUnique({ where: { slug }, include });
   if (!org || !(isOperator(user) || membershipIn(user, org.id))) throw new AppError("not_found", "Organization not found");
   return serializeOrg(org);

@@ -2,14 +2,14 @@
 // certificate requests unless store policy reserves that to operators. Others' requests are 404.
 import type { Db } from "../../db";
 import type { CertificateRequest } from "../../generated/prisma/client";
-import { isOperator, isOrgAdmin, membershipIn, type Principal } from "../auth/principal";
+import { isOperator, isOrgAdmin, membershipIn, requireUser, type Principal } from "../auth/principal";
 import { AppError } from "../errors";
 import { readStorePolicy } from "../settings/store-policy";
 
 export type RequestRow = CertificateRequest;
 
-export async function authorizeDecision(client: Db, actor: Principal, requestId: string): Promise<RequestRow> {
-  if (actor.kind !== "user") throw new AppError("unauthenticated", "Sign in or send an API token");
+export async function authorizeDecision(client: Db, principal: Principal, requestId: string): Promise<RequestRow> {
+  const actor = requireUser(principal);
   const request = await client.certificateRequest.findUnique({ where: { id: requestId } });
   const visible = request && (isOperator(actor) || membershipIn(actor, request.orgId));
   if (!request || !visible) throw new AppError("not_found", "Request not found");

@@ -4,13 +4,13 @@ import { db } from "../../db";
 import { parseCsr } from "../../pki/csr/parse-csr";
 import { isOperator, membershipIn, type Principal } from "../auth/principal";
 import { AppError } from "../errors";
-import { requireUserPrincipal } from "../certificates/list-certificates";
+import { requireUser } from "../auth/principal";
 import { pkiUrlsFor } from "../certificates/pki-urls";
 import { readStorePolicy } from "../settings/store-policy";
 import { serializeRequest } from "./serialize-request";
 
 export async function getRequest(actor: Principal, requestId: string) {
-  const user = requireUserPrincipal(actor);
+  const user = requireUser(actor);
   const client = await db();
   const r = await client.certificateRequest.findUnique({ where: { id: requestId }, include: { org: true } });
   if (!r || !(isOperator(user) || membershipIn(user, r.orgId))) throw new AppError("not_found", "Request not found");

@@ -1,8 +1,7 @@
 import { z } from "zod";
 import type { Prisma } from "../../generated/prisma/client";
 import { db } from "../../db";
-import { isOperator, type Principal } from "../auth/principal";
-import { AppError } from "../errors";
+import { isOperator, requireUser, type Principal } from "../auth/principal";
 import { serializeRequest } from "./serialize-request";
 
 export const listRequestsQuery = z.object({
@@ -12,8 +11,8 @@ export const listRequestsQuery = z.object({
 });
 
 /** Operators see every request; org members see their organizations' requests. */
-export async function listRequests(actor: Principal, raw: z.input<typeof listRequestsQuery>) {
-  if (actor.kind !== "user") throw new AppError("unauthenticated", "Sign in or send an API token");
+export async function listRequests(principal: Principal, raw: z.input<typeof listRequestsQuery>) {
+  const actor = requireUser(principal);
   const q = listRequestsQuery.parse(raw);
   const where: Prisma.CertificateRequestWhereInput = {
     ...(q.status ? { status: q.status } : {}),

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { db } from "../../db";
 import { appendAuditEvent } from "../audit/append-audit-event";
-import { isOperator, membershipIn, type Principal } from "../auth/principal";
+import { isOperator, membershipIn, requireUser, type Principal } from "../auth/principal";
 import { AppError } from "../errors";
 import { pluginIdInPrefix, pluginIdSchema } from "../orgs/naming";
 import { csrSummary, parseCsrInput } from "./csr-input";
@@ -20,8 +20,8 @@ export const pluginCertRequestInput = z.object({
   keyAlgorithm: z.enum(PLUGIN_KEY_ALGORITHMS).optional(),
 });
 
-export async function requestPluginCert(actor: Principal, orgSlug: string, raw: z.input<typeof pluginCertRequestInput>) {
-  if (actor.kind !== "user") throw new AppError("unauthenticated", "Sign in or send an API token");
+export async function requestPluginCert(principal: Principal, orgSlug: string, raw: z.input<typeof pluginCertRequestInput>) {
+  const actor = requireUser(principal);
   const input = pluginCertRequestInput.parse(raw);
   const client = await db();
   const org = await client.organization.findUnique({ where: { slug: orgSlug } });

@@ -5,7 +5,7 @@ import { db } from "../../db";
 import { appendAuditEvent } from "../audit/append-audit-event";
 import type { Principal } from "../auth/principal";
 import { requireOperatorFor } from "../auth/require-operator";
-import { requireUserPrincipal } from "../certificates/list-certificates";
+import { requireUser } from "../auth/principal";
 import { readStorePolicy, storePolicySchema, writeStorePolicy, type StorePolicy } from "./store-policy";
 
 // The stored schema fills defaults; an update must not (a PATCH of one field would reset the others).
@@ -18,7 +18,7 @@ export const storePolicyPatch = storePolicyPut.partial();
 
 /** Everyone signed in may read it: org admins need to know whether an operator must approve. */
 export async function getStorePolicy(actor: Principal): Promise<StorePolicy> {
-  requireUserPrincipal(actor);
+  requireUser(actor);
   return readStorePolicy(await db());
 }
 

@@ -3,13 +3,13 @@
 import { db } from "../../db";
 import { appendAuditEvent } from "../audit/append-audit-event";
 import type { Principal } from "../auth/principal";
-import { requireUserPrincipal } from "../certificates/list-certificates";
+import { requireUser } from "../auth/principal";
 import { AppError } from "../errors";
 
 export type ApiTokenJson = { id: string; name: string; start: string | null; createdAt: string; expiresAt: string | null; lastUsedAt: string | null; expired: boolean };
 
 export async function listApiTokens(actor: Principal, now = new Date()): Promise<ApiTokenJson[]> {
-  const user = requireUserPrincipal(actor);
+  const user = requireUser(actor);
   const rows = await (await db()).apikey.findMany({
     where: { referenceId: user.userId, enabled: { not: false } },
     orderBy: { createdAt: "desc" },
@@ -29,7 +29,7 @@ export async function listApiTokens(actor: Principal, now = new Date()): Promise
 
 /** Deleting the row revokes at once: every bearer call looks the hashed key up. Others' tokens are 404. */
 export async function revokeApiToken(actor: Principal, tokenId: string): Promise<void> {
-  const user = requireUserPrincipal(actor);
+  const user = requireUser(actor);
   const client = await db();
   await client.$transaction(async (tx) => {
     const row = await tx.apikey.findFirst({ where: { id: tokenId, referenceId: user.userId }, select: { id: true, name: true, start: true } });
