@@ -104,4 +104,12 @@ describe("hostile JSON: every body gets a 4xx, never a 500", () => {
       { numRuns: RUNS },
     );
   });
+
+  it("refuses NUL characters (PostgreSQL text cannot hold them) in bodies, keys, queries and path parameters", async () => {
+    await expectClientError(await call(H(createToken), { token: admin, json: { name: "a\u0000b" } }), "token name with NUL");
+    await expectClientError(await call(H(createToken), { token: admin, json: { ["na\u0000me"]: "x" } }), "key with NUL");
+    await expectClientError(await call(H(listAudit), { token: operator, url: "http://localhost:3999/api/v1/audit?actor=%00" }), "query with NUL");
+    await expectClientError(await call(H(getCertificate), { token: operator, params: { serial: "ab\u0000" } }), "param with NUL");
+  });
 });
+
