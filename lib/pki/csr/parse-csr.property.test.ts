@@ -50,6 +50,18 @@ describe("parseCsr under hostile input", () => {
     );
   });
 
+  it("answers a change at every byte position with a CsrError or the same key", () => {
+    // Found by the random run above: a flipped tag (xor 27) that left a field the parser could
+    // not write back threw a plain Error. Every position, with flips that change tags and lengths.
+    for (let at = 0; at < validDer.length; at++) {
+      for (const xor of [0x01, 0x1b, 0x20, 0x7f, 0x80, 0xff]) {
+        const bytes = Uint8Array.from(validDer);
+        bytes[at] ^= xor;
+        if (outcome(bytes) === "parsed") expect(parseCsr(bytes).fingerprintSha256).toBe(parseCsr(validDer).fingerprintSha256);
+      }
+    }
+  });
+
   it("refuses truncations, trailing bytes and BER long-form lengths", () => {
     fc.assert(fc.property(fc.nat({ max: validDer.length - 1 }), (cut) => {
       expect(outcome(validDer.subarray(0, cut))).not.toBe("parsed");

@@ -61,7 +61,14 @@ export function parseCsr(input: string | Uint8Array, { maxBytes = 64 * 1024 }: {
     throw new CsrError("not_a_csr", "not a PKCS#10 certification request (truncated or malformed)");
   }
   // Strict DER: the canonical re-encoding must be byte-identical (rejects BER lengths, trailing bytes).
-  if (!Buffer.from(AsnConvert.serialize(csr)).equals(Buffer.from(der))) throw new CsrError("not_der", "not DER-encoded (BER forms or trailing bytes)");
+  // A value the parser took but cannot write back (e.g. a malformed OID) is no more a CSR.
+  let canonical: Uint8Array;
+  try {
+    canonical = new Uint8Array(AsnConvert.serialize(csr));
+  } catch {
+    throw new CsrError("not_a_csr", "not a PKCS#10 certification request (a field cannot be read back)");
+  }
+  if (!Buffer.from(canonical).equals(Buffer.from(der))) throw new CsrError("not_der", "not DER-encoded (BER forms or trailing bytes)");
 
   const info = csr.certificationRequestInfo;
   const spkiDer = new Uint8Array(AsnConvert.serialize(info.subjectPKInfo));
