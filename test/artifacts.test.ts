@@ -156,6 +156,10 @@ describe("artifacts: signing uploads, downloads and verification", () => {
       expect(typeof problem.detail, name).toBe("string");
       expect(problem.detail, name).not.toMatch(/[\u0000\u202E]/);
     }
+    // Verification reads archives through the same reader: the same refusal, never a 500.
+    const verified = await call(H(verify), { body: new Uint8Array(cases[3][1]), headers: { "content-type": "application/zip" } });
+    expect(verified.status).toBe(400);
+    expect((await verified.json()).archiveError).toBe("bad_file_name");
     expect(await storedState()).toEqual(before);
   });
 

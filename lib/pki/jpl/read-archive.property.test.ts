@@ -6,9 +6,9 @@ import fs from "node:fs";
 import path from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { badCharacter, collisionKey } from "../archive/entry-name-policy";
+import { badCharacter, collisionKey, textFieldViolation } from "../archive/entry-name-policy";
 import { ArchiveError } from "./archive-error";
-import { readManifest } from "./manifest";
+import { parseManifest, readManifest } from "./manifest";
 import { SafeArchive } from "./read-archive";
 import { manifest, rawZipTo, tempDir, zipTo, type RawZipEntry } from "./test-fixtures";
 
@@ -141,6 +141,26 @@ describe("archive reading under hostile input", async () => {
         for (const f of files) expect(dirs.has(f)).toBe(false);
       }),
       { numRuns: 800 },
+    );
+  });
+  it("returns manifest strings only when they can be stored and shown: refusals name the field", () => {
+    const text = fc.string({ unit: "binary", maxLength: 80 });
+    fc.assert(
+      fc.property(text, text, (name, version) => {
+        const bytes = new TextEncoder().encode(JSON.stringify({ id: "com.acme.prop", name, version }));
+        try {
+          const parsed = parseManifest(bytes);
+          for (const value of [parsed.id, parsed.name, parsed.version]) {
+            expect(textFieldViolation(value, 128)).toBeUndefined();
+            expect(value.includes("\u0000")).toBe(false);
+          }
+        } catch (err) {
+          expect(err).toBeInstanceOf(ArchiveError);
+          if (!name && !version) expect((err as ArchiveError).message).toMatch(/needs a "name" or a "version"/);
+          else expect(["name", "version"]).toContain((err as ArchiveError).field);
+        }
+      }),
+      { numRuns: 2000 },
     );
   });
 });
