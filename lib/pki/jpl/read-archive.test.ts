@@ -217,6 +217,13 @@ describe("safe archive reading", () => {
       agreeing.close();
     });
 
+    it("refuses a local header that names an entry differently, empty entries and directories included, before any content is read", async () => {
+      for (const entry of [{ name: "data/", localName: "../x/" }, { name: "data/empty.txt", localName: "data/other.txt" }, { name: "data/a.txt", localName: "data/b.txt", content: "x" }]) {
+        await expect(SafeArchive.open(await makeRaw([entry]))).rejects.toMatchObject({ code: "bad_file_name", message: expect.stringMatching(/local header disagrees with the central directory/) });
+      }
+      await expect(SafeArchive.open(await makeRaw([{ name: "data/", extra: unicodePathField("data/", "evil/") }]))).rejects.toMatchObject({ code: "bad_file_name" });
+    });
+
     it("refuses a local header whose UTF-8 flag disagrees with the central directory for a non-ASCII name", async () => {
       const err = await refusal(await makeRaw([{ name: "data/é.txt", localUtf8: false, content: "x" }]));
       expect(err.code).toBe("bad_file_name");

@@ -76,6 +76,7 @@ export class SafeArchive {
     try {
       if (zip.entryCount > limits.maxEntries) throw new ArchiveError("too_many_entries", `The archive has ${zip.entryCount} entries; at most ${limits.maxEntries} are accepted`);
       const entries = await readCentralDirectory(zip, limits);
+      for (const entry of entries) checkLocalHeader(entry, await zip.readLocalFileHeaderPromise(entry.raw));
       return new SafeArchive(zip, entries, limits);
     } catch (err) {
       zip.close();
@@ -97,13 +98,8 @@ export class SafeArchive {
     }
     let source: Readable;
     try {
-      // The local header must name the same file the central directory does: extractors that read
-      // local headers (streaming unzip, some libarchive modes) would otherwise see another archive.
       const local = await this.zip.readLocalFileHeaderPromise(entry.raw);
-      if (!local.fileName.equals(entry.raw.fileNameRaw) || local.compressionMethod !== entry.compressionMethod || !sameNameEncoding(local.generalPurposeBitFlag, entry.raw)) {
-        throw new ArchiveError("bad_file_name", `Entry '${entry.name}': the local header disagrees with the central directory`, entry.name);
-      }
-      checkUnicodePathField(entry.name, parseExtraFields(local.extraField));
+      checkLocalHeader(entry, local);
       // (yauzl 3.4's openReadStreamLowLevelPromise calls the wrong method; use the callback form.)
       source = await new Promise<Readable>((resolve, reject) =>
         this.zip.openReadStreamLowLevel(local.fileDataStart, entry.compressedSize, 0, entry.compressedSize, entry.compressionMethod === 8, null, (err, stream) => (err ? reject(err) : resolve(stream))),
@@ -220,6 +216,18 @@ function shownBytes(bytes: Buffer): string {
   let out = "";
   for (const b of bytes.subarray(0, 120)) out += b >= 0x20 && b <= 0x7e && b !== 0x5c ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, "0")}`;
   return `'${out}${bytes.length > 120 ? "…" : ""}'`;
+}
+
+/**
+ * The local header must name the same file the central directory does, in the same encoding and
+ * with no second name: extractors that read local headers (streaming unzip, some libarchive modes)
+ * would otherwise see another archive. Checked for every entry at open, empty ones and directories too.
+ */
+function checkLocalHeader(entry: ArchiveEntry, local: { fileName: Buffer; compressionMethod: number; generalPurposeBitFlag: number; extraField: Buffer }): void {
+  if (!local.fileName.equals(entry.raw.fileNameRaw) || local.compressionMethod !== entry.compressionMethod || !sameNameEncoding(local.generalPurposeBitFlag, entry.raw)) {
+    throw new ArchiveError("bad_file_name", `Entry '${printable(entry.name)}': the local header disagrees with the central directory`, printable(entry.name));
+  }
+  checkUnicodePathField(entry.name, parseExtraFields(local.extraField));
 }
 
 function sameNameEncoding(localFlags: number, raw: yauzl.Entry): boolean {

@@ -146,6 +146,8 @@ export type RawZipEntry = {
   localUtf8?: boolean;
   /** Extra field bytes, written in both headers. */
   extra?: Buffer;
+  /** The local header's name, when it should disagree with the central directory's. */
+  localName?: Buffer | string;
 };
 
 /**
@@ -158,6 +160,7 @@ export function rawZipTo(file: string, entries: RawZipEntry[]): string {
   let offset = 0;
   for (const e of entries) {
     const name = Buffer.isBuffer(e.name) ? e.name : Buffer.from(e.name, "utf8");
+    const localName = e.localName === undefined ? name : Buffer.isBuffer(e.localName) ? e.localName : Buffer.from(e.localName, "utf8");
     const content = Buffer.from(e.content ?? "");
     const extra = e.extra ?? Buffer.alloc(0);
     const crc = zlib.crc32(content) >>> 0;
@@ -172,7 +175,7 @@ export function rawZipTo(file: string, entries: RawZipEntry[]): string {
     local.writeUInt32LE(crc, 14);
     local.writeUInt32LE(content.length, 18);
     local.writeUInt32LE(content.length, 22);
-    local.writeUInt16LE(name.length, 26);
+    local.writeUInt16LE(localName.length, 26);
     local.writeUInt16LE(extra.length, 28);
     const isDir = name.at(-1) === 0x2f;
     const central = Buffer.alloc(46);
@@ -181,12 +184,13 @@ export function rawZipTo(file: string, entries: RawZipEntry[]): string {
     central.writeUInt16LE(20, 6);
     central.writeUInt16LE(flags(e.utf8 ?? true), 8);
     local.copy(central, 10, 8, 30); // method, time, date, crc, sizes, name and extra lengths
+    central.writeUInt16LE(name.length, 28);
     central.writeUInt16LE(0, 32);
     central.writeUInt32LE(((isDir ? 0o040755 : 0o100644) << 16) >>> 0, 38);
     central.writeUInt32LE(offset, 42);
-    locals.push(local, name, extra, content);
+    locals.push(local, localName, extra, content);
     centrals.push(central, name, extra);
-    offset += 30 + name.length + extra.length + content.length;
+    offset += 30 + localName.length + extra.length + content.length;
   }
   const directory = Buffer.concat(centrals);
   const end = Buffer.alloc(22);
