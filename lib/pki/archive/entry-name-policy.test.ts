@@ -36,4 +36,7 @@ describe("entry name policy", () => {
     expect(again.add("data/")?.message).toMatch(/more than once/);
     expect(again.add("data/A.TXT")?.message).toMatch(/differ only by letter case/);
   });
+  it("shows a non-NFC name with its combining marks escaped, beside the NFC spelling", () => {
+    expect(entryNameViolation("data/cafe\u0301.txt", 1024)?.message).toContain("'data/cafe\\u{301}.txt' is not in Unicode normalization form C (NFC would be 'data/café.txt')");
+  });
 });

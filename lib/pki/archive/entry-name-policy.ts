@@ -67,7 +67,11 @@ export function entryNameViolation(name: string, maxBytes: number): NameViolatio
   const bad = badCharacter(name);
   if (bad) return { code: "bad_file_name", message: `Entry name '${shown}' contains ${bad}` };
   const nfc = name.normalize("NFC");
-  if (nfc !== name) return { code: "bad_file_name", message: `Entry name '${shown}' is not in Unicode normalization form C (NFC; it would be '${printable(nfc)}'): rename it, or re-create the archive on a system that writes NFC names` };
+  if (nfc !== name) {
+    // Both spellings look alike; the combining marks, escaped, show what differs.
+    const marks = shown.replace(/\p{M}/gu, (m) => `\\u{${m.codePointAt(0)!.toString(16)}}`);
+    return { code: "bad_file_name", message: `Entry name '${marks}' is not in Unicode normalization form C (NFC would be '${printable(nfc)}'): rename it, or re-create the archive on a system that writes NFC names` };
+  }
   if (name.includes("\\")) return { code: "backslash_path", message: `Entry '${shown}' uses a backslash: Windows extractors treat it as a directory separator` };
   if (name.startsWith("/")) return { code: "absolute_path", message: `Entry '${shown}' has an absolute path` };
   if (/^[A-Za-z]:/.test(name)) return { code: "drive_letter", message: `Entry '${shown}' starts with a drive letter` };
