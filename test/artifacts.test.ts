@@ -12,7 +12,7 @@ import { GET as listArtifacts } from "@/app/api/v1/orgs/[slug]/artifacts/route";
 import { POST as verify } from "@/app/api/v1/verify/route";
 import { POST as revokeCertificate } from "@/app/api/v1/certificates/[serial]/revoke/route";
 import { verifyAuditChain } from "@/lib/server/audit/verify-audit-chain";
-import { patchBytes, pluginEntries, rewriteArchive, zipTo, type FixtureEntry } from "@/lib/pki/jpl/test-fixtures";
+import { patchBytes, pluginEntries, rawZipTo, rewriteArchive, zipTo, type FixtureEntry } from "@/lib/pki/jpl/test-fixtures";
 import { call } from "./helpers";
 import { openssl, opensslCsr, tempDir } from "./pki-fixtures";
 import { H, issuePluginCert, json, setUpStore, storedState, uploadArchive, type Store } from "./artifact-fixtures";
@@ -131,6 +131,35 @@ describe("artifacts: signing uploads, downloads and verification", () => {
       headers: { "content-type": "application/zip", "content-length": String(1024 * 1024 * 1024) },
     });
     expect(huge.status).toBe(413);
+    expect(await storedState()).toEqual(before);
+  });
+
+  it("refuses archive strings that cannot be stored or read one way (NUL version, CP437 names, case twins) with 400 naming them", async () => {
+    const before = await storedState();
+    const manifestWith = (fields: Record<string, string>) => ({ name: "manifest.json", content: JSON.stringify({ id: ID, name: "signed", version: "1.0", ...fields }) });
+    const cases: [string, Buffer, string, Record<string, string>][] = [
+      ["NUL in the manifest version", fs.readFileSync(await zipTo(file("nul.jpl"), [manifestWith({ version: "1.0\u0000" }), { name: "data/a.txt", content: "x" }])), "manifest_invalid", { field: "version", entry: "manifest.json" }],
+      ["bidi override in the manifest name", fs.readFileSync(await zipTo(file("bidi.jpl"), [manifestWith({ name: "evil\u202Etxt.exe" }), { name: "data/a.txt", content: "x" }])), "manifest_invalid", { field: "name" }],
+      ["an unflagged CP437 name", fs.readFileSync(rawZipTo(file("cp437.jpl"), [manifestWith({}), { name: Buffer.from("data/caf\x82\x1b.txt", "latin1"), utf8: false, content: "x" }])), "bad_file_name", {}],
+      ["a decomposed name", fs.readFileSync(rawZipTo(file("nfd.jpl"), [manifestWith({}), { name: "data/cafe\u0301.txt", content: "x" }])), "bad_file_name", {}],
+      ["names differing by case", fs.readFileSync(rawZipTo(file("case.jpl"), [manifestWith({}), { name: "data/a.txt", content: "1" }, { name: "data/A.txt", content: "2" }])), "duplicate_entry", { entry: "data/A.txt" }],
+      ["a NUL in an entry name", fs.readFileSync(rawZipTo(file("nulname.jpl"), [manifestWith({}), { name: "data/a\u0000.txt", content: "1" }])), "bad_file_name", { entry: "data/a\\u{0}.txt" }],
+    ];
+    for (const [name, body, archiveError, details] of cases) {
+      const res = await uploadArchive(store.acmeMember, "acme", ID, new Uint8Array(body), "application/zip");
+      const text = await res.text();
+      expect(res.status, `${name}: ${text}`).toBe(400);
+      expect(res.headers.get("content-type"), name).toBe("application/problem+json");
+      const problem = JSON.parse(text);
+      expect(problem.archiveError, name).toBe(archiveError);
+      expect(problem, name).toMatchObject(details);
+      expect(typeof problem.detail, name).toBe("string");
+      expect(problem.detail, name).not.toMatch(/[\u0000\u202E]/);
+    }
+    // Verification reads archives through the same reader: the same refusal, never a 500.
+    const verified = await call(H(verify), { body: new Uint8Array(cases[3][1]), headers: { "content-type": "application/zip" } });
+    expect(verified.status).toBe(400);
+    expect((await verified.json()).archiveError).toBe("bad_file_name");
     expect(await storedState()).toEqual(before);
   });
 

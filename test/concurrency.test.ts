@@ -1,5 +1,6 @@
 // Concurrency: revocations racing across two CAs keep every CA's CRL numbers strictly increasing
-// and every later CRL a superset of the earlier ones; serials stay unique under parallel issuance.
+// and every later CRL a superset of the earlier ones; serials stay unique under parallel issuance;
+// concurrent approvals for one plugin id end on one hosted key.
 import crypto from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
@@ -17,7 +18,8 @@ import { encodeOcspRequest } from "@/lib/pki/ocsp/ocsp-request";
 import { parseOcspResponse } from "@/lib/pki/ocsp/parse-ocsp-response";
 import { answerOcsp } from "@/lib/server/revocation/answer-ocsp";
 import { resetDatabase } from "./helpers";
-import { opensslCsr, tempDir } from "./pki-fixtures";
+import { openssl, opensslCsr, tempDir, writePem } from "./pki-fixtures";
+import { AppError } from "@/lib/server/errors";
 
 const PER_ORG = 12;
 const dir = tempDir("signet-concurrency-");
@@ -108,6 +110,49 @@ describe("concurrency: parallel issuance and revocation across CAs", () => {
     expect(answered.length).toBeGreaterThan(50);
     expect(answered.every((s) => s === "successful")).toBe(true);
     expect(Date.now() - started).toBeLessThan(60_000);
+  });
+  it("keeps one pending request per plugin id when requests race", async () => {
+    const results = await Promise.allSettled(Array.from({ length: 10 }, () => requestPluginCert(admins.south, "south", { pluginId: "com.south.racing" })));
+    const refused = results.filter((r) => r.status === "rejected").map((r) => (r as PromiseRejectedResult).reason);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    expect(refused).toHaveLength(9);
+    for (const err of refused) {
+      expect(err).toBeInstanceOf(AppError);
+      expect((err as AppError).code).toBe("conflict");
+      expect((err as AppError).message).toMatch(/com\.south\.racing is already pending/);
+    }
+    const client = await db();
+    expect(await client.certificateRequest.count({ where: { pluginId: "com.south.racing", status: "pending" } })).toBe(1);
+  });
+
+  it("issues every concurrent approval for one plugin id on one hosted key", async () => {
+    const client = await db();
+    const org = await client.organization.findUniqueOrThrow({ where: { slug: "north" } });
+    const pluginId = "com.north.onekey";
+    // Ten pending requests for one plugin id: what a database held before requests were limited to
+    // one pending per plugin id, and what the approval path must cope with regardless.
+    const requests = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        client.certificateRequest.create({
+          data: { kind: "plugin_cert", orgId: org.id, pluginId, keyMode: "hosted", subject: `O=${org.name}, CN=${pluginId}`, keyAlgorithm: "rsa-2048" },
+          select: { id: true },
+        }),
+      ),
+    );
+    const keysBefore = await client.managedKey.count({ where: { purpose: "plugin" } });
+    const approved = await Promise.all(requests.map(({ id }) => approveRequest(admins.north, id)));
+    expect(approved).toHaveLength(10);
+    // The public keys as OpenSSL reads them from the issued certificates: one key, ten certificates.
+    const pubkeys = new Set(approved.map(({ certificate }, i) => openssl(["x509", "-in", writePem(dir, `onekey-${i}.pem`, certificate.pem), "-noout", "-pubkey"])));
+    expect(pubkeys.size).toBe(1);
+    const certs = await client.certificate.findMany({ where: { pluginId, status: "issued" }, select: { keyId: true } });
+    expect(certs).toHaveLength(10);
+    expect(new Set(certs.map((c) => c.keyId)).size).toBe(1);
+    expect(await client.managedKey.count({ where: { certificates: { some: { pluginId } } } })).toBe(1);
+    // No key was generated and dropped beside it (crash.test.ts's orphan check, here under a race).
+    expect((await client.managedKey.count({ where: { purpose: "plugin" } })) - keysBefore).toBe(1);
+    expect(await client.auditEvent.count({ where: { action: "key.created", details: { path: ["pluginId"], equals: pluginId } } })).toBe(1);
+    expect(await verifyAuditChain(client)).toMatchObject({ valid: true });
   });
 });
 

@@ -31,6 +31,8 @@ export class ArchiveError extends Error {
     readonly code: ArchiveErrorCode,
     message: string,
     readonly entry?: string,
+    /** The field of a manifest that was refused ("version", "name"…). */
+    readonly field?: string,
   ) {
     super(message);
     this.name = "ArchiveError";

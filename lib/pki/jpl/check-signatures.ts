@@ -8,6 +8,7 @@ import { certificateEntryName, SIGNATURES_ENTRY, SIGNATURES_SIG_ENTRY } from "./
 import { readManifest, type PluginManifest } from "./manifest";
 import type { SafeArchive } from "./read-archive";
 import { decodeSignaturesMap } from "./signatures-map";
+import { printable } from "../archive/entry-name-policy";
 
 export type FileState = "valid" | "modified" | "unsigned" | "invalid";
 export type FileResult = { path: string; state: FileState; detail?: string };
@@ -99,7 +100,8 @@ export async function checkArchiveSignatures(archive: SafeArchive): Promise<Sign
   }
   const present = new Set(content.map((e) => e.name));
   for (const path of map.keys()) {
-    if (!present.has(path)) files.push({ path, state: "modified", detail: "signed entry is missing from the archive" });
+    // A key names no entry here, so nothing vetted it: shown escaped (no bidi override in a report).
+    if (!present.has(path)) files.push({ path: printable(path), state: "modified", detail: "signed entry is missing from the archive" });
   }
   return { manifest, chainDer, files, problems };
 }

@@ -1,5 +1,6 @@
-// Entry names that are safe to extract anywhere: relative, forward slashes only, no `..`, no
-// Windows drive letters or reserved characters. Checked on the name exactly as the archive states it.
+// Entry names of a .jpl: the archive-wide name policy (lib/pki/archive/entry-name-policy.ts) as
+// ArchiveErrors, plus the names a signature run writes itself.
+import { entryNameViolation, EntryNameSet, printable } from "../archive/entry-name-policy";
 import { ArchiveError } from "./archive-error";
 
 /** The three entries a signature run writes itself (FORMATS.md §1). */
@@ -8,16 +9,14 @@ export const SIGNATURES_SIG_ENTRY = "signatures.sig";
 export const certificateEntryName = (pluginId: string) => `${pluginId}.crt`;
 
 export function checkEntryName(name: string, maxBytes: number): void {
-  if (name.length === 0) throw new ArchiveError("bad_file_name", "An entry has an empty name");
-  if (Buffer.byteLength(name, "utf8") > maxBytes) throw new ArchiveError("bad_file_name", `An entry name is longer than ${maxBytes} bytes`, name.slice(0, 80));
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(name)) throw new ArchiveError("bad_file_name", "An entry name contains control characters", name);
-  if (name.includes("\\")) throw new ArchiveError("backslash_path", `Entry '${name}' uses a backslash: Windows extractors treat it as a directory separator`, name);
-  if (name.startsWith("/")) throw new ArchiveError("absolute_path", `Entry '${name}' has an absolute path`, name);
-  if (/^[A-Za-z]:/.test(name)) throw new ArchiveError("drive_letter", `Entry '${name}' starts with a drive letter`, name);
-  const segments = name.endsWith("/") ? name.slice(0, -1).split("/") : name.split("/");
-  if (segments.some((s) => s === "..")) throw new ArchiveError("parent_path", `Entry '${name}' climbs out of the archive with '..'`, name);
-  if (segments.some((s) => s === "" || s === ".")) throw new ArchiveError("bad_file_name", `Entry '${name}' has an empty or '.' path segment`, name);
+  const violation = entryNameViolation(name, maxBytes);
+  if (violation) throw new ArchiveError(violation.code, violation.message, printable(name));
+}
+
+/** Refuses a name that collides with an earlier one after NFC and case folding. */
+export function addEntryName(names: EntryNameSet, name: string): void {
+  const violation = names.add(name);
+  if (violation) throw new ArchiveError(violation.code, violation.message, printable(name));
 }
 
 /** Unix file type bits of an entry, when the archive was made on Unix (APPNOTE 4.4.2: host 3). */

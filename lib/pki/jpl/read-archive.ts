@@ -5,7 +5,8 @@ import { Transform, type Readable, type TransformCallback } from "node:stream";
 import zlib from "node:zlib";
 import yauzl from "yauzl";
 import { ArchiveError, DEFAULT_LIMITS, type ArchiveLimits } from "./archive-error";
-import { checkEntryName, checkEntryType, unixMode } from "./entry-name";
+import { EntryNameSet, printable } from "../archive/entry-name-policy";
+import { addEntryName, checkEntryName, checkEntryType, unixMode } from "./entry-name";
 
 export type ArchiveEntry = {
   name: string;
@@ -75,6 +76,7 @@ export class SafeArchive {
     try {
       if (zip.entryCount > limits.maxEntries) throw new ArchiveError("too_many_entries", `The archive has ${zip.entryCount} entries; at most ${limits.maxEntries} are accepted`);
       const entries = await readCentralDirectory(zip, limits);
+      for (const entry of entries) checkLocalHeader(entry, await zip.readLocalFileHeaderPromise(entry.raw));
       return new SafeArchive(zip, entries, limits);
     } catch (err) {
       zip.close();
@@ -96,12 +98,8 @@ export class SafeArchive {
     }
     let source: Readable;
     try {
-      // The local header must name the same file the central directory does: extractors that read
-      // local headers (streaming unzip, some libarchive modes) would otherwise see another archive.
       const local = await this.zip.readLocalFileHeaderPromise(entry.raw);
-      if (!local.fileName.equals(entry.raw.fileNameRaw) || local.compressionMethod !== entry.compressionMethod) {
-        throw new ArchiveError("bad_file_name", `Entry '${entry.name}': the local header disagrees with the central directory`, entry.name);
-      }
+      checkLocalHeader(entry, local);
       // (yauzl 3.4's openReadStreamLowLevelPromise calls the wrong method; use the callback form.)
       source = await new Promise<Readable>((resolve, reject) =>
         this.zip.openReadStreamLowLevel(local.fileDataStart, entry.compressedSize, 0, entry.compressedSize, entry.compressionMethod === 8, null, (err, stream) => (err ? reject(err) : resolve(stream))),
@@ -134,22 +132,16 @@ export class SafeArchive {
 
 async function readCentralDirectory(zip: yauzl.ZipFile, limits: ArchiveLimits): Promise<ArchiveEntry[]> {
   const entries: ArchiveEntry[] = [];
-  const names = new Set<string>();
+  const names = new EntryNameSet();
   let declaredTotal = 0;
   for await (const raw of zip.eachEntry()) {
     if (entries.length >= limits.maxEntries) throw new ArchiveError("too_many_entries", `The archive has more than ${limits.maxEntries} entries`);
-    let name: string;
-    try {
-      name = yauzl.getFileNameLowLevel(raw.generalPurposeBitFlag, raw.fileNameRaw, raw.extraFields, true);
-    } catch (err) {
-      throw new ArchiveError("bad_file_name", `An entry name cannot be decoded: ${describe(err)}`);
-    }
+    const name = decodeEntryName(raw.generalPurposeBitFlag, raw.fileNameRaw);
     checkEntryName(name, limits.maxNameBytes);
+    checkUnicodePathField(name, raw.extraFields);
     const mode = unixMode(raw.versionMadeBy, raw.externalFileAttributes);
     checkEntryType(name, mode, raw.externalFileAttributes);
-    const key = name.endsWith("/") ? name.slice(0, -1) : name;
-    if (names.has(key)) throw new ArchiveError("duplicate_entry", `The archive holds '${name}' more than once`, name);
-    names.add(key);
+    addEntryName(names, name);
     if (raw.isEncrypted()) throw new ArchiveError("encrypted_entry", `Entry '${name}' is encrypted`, name);
     if (raw.compressionMethod !== 0 && raw.compressionMethod !== 8) {
       throw new ArchiveError("unsupported_compression", `Entry '${name}' uses compression method ${raw.compressionMethod}; only stored and deflate are accepted`, name);
@@ -188,4 +180,83 @@ function checkNoOverlap(entries: ArchiveEntry[]): void {
       throw new ArchiveError("overlapping_entries", `Entries '${previous.name}' and '${sorted[i].name}' share bytes in the archive`, sorted[i].name);
     }
   }
+}
+
+const UTF8_NAME_FLAG = 0x800; // APPNOTE 4.4.4 bit 11: name and comment are UTF-8
+const UNICODE_PATH_FIELD = 0x7075; // APPNOTE 4.6.9 Info-ZIP Unicode Path Extra Field
+
+/**
+ * The entry name exactly as its bytes say. Without the UTF-8 flag, APPNOTE says CP437, but
+ * extractors use the local code page or UTF-8 instead: only printable ASCII reads the same in
+ * all of them. The name is never re-encoded, so what is signed is what every tool shows.
+ */
+function decodeEntryName(flags: number, bytes: Buffer): string {
+  if (flags & UTF8_NAME_FLAG) {
+    try {
+      // ignoreBOM: a leading U+FEFF is part of the name (and then refused as a format character).
+      return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+    } catch {
+      throw new ArchiveError("bad_file_name", `An entry name is flagged UTF-8 but is not valid UTF-8 (bytes ${shownBytes(bytes)})`, shownBytes(bytes));
+    }
+  }
+  const at = bytes.findIndex((b) => b < 0x20 || b > 0x7e);
+  if (at >= 0) {
+    throw new ArchiveError(
+      "bad_file_name",
+      `Entry name ${shownBytes(bytes)} is not flagged UTF-8 (ZIP general purpose bit 11) and holds byte 0x${bytes[at].toString(16).padStart(2, "0")}: ` +
+        "without the flag only printable ASCII reads the same in every extractor (CP437, local code page or UTF-8). Re-create the archive with a tool that flags UTF-8 names",
+      shownBytes(bytes),
+    );
+  }
+  return bytes.toString("latin1");
+}
+
+/** Printable ASCII as is, every other byte as \xNN: a name that cannot be decoded, shown safely. */
+function shownBytes(bytes: Buffer): string {
+  let out = "";
+  for (const b of bytes.subarray(0, 120)) out += b >= 0x20 && b <= 0x7e && b !== 0x5c ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, "0")}`;
+  return `'${out}${bytes.length > 120 ? "…" : ""}'`;
+}
+
+/**
+ * The local header must name the same file the central directory does, in the same encoding and
+ * with no second name: extractors that read local headers (streaming unzip, some libarchive modes)
+ * would otherwise see another archive. Checked for every entry at open, empty ones and directories too.
+ */
+function checkLocalHeader(entry: ArchiveEntry, local: { fileName: Buffer; compressionMethod: number; generalPurposeBitFlag: number; extraField: Buffer }): void {
+  if (!local.fileName.equals(entry.raw.fileNameRaw) || local.compressionMethod !== entry.compressionMethod || !sameNameEncoding(local.generalPurposeBitFlag, entry.raw)) {
+    throw new ArchiveError("bad_file_name", `Entry '${printable(entry.name)}': the local header disagrees with the central directory`, printable(entry.name));
+  }
+  checkUnicodePathField(entry.name, parseExtraFields(local.extraField));
+}
+
+function sameNameEncoding(localFlags: number, raw: yauzl.Entry): boolean {
+  // A local header read as CP437 would name a non-ASCII entry differently from the central directory.
+  return (localFlags & UTF8_NAME_FLAG) === (raw.generalPurposeBitFlag & UTF8_NAME_FLAG) || raw.fileNameRaw.every((b) => b < 0x80);
+}
+
+/**
+ * Info-ZIP's Unicode Path field carries a second name that some extractors (yauzl, Info-ZIP
+ * unzip) prefer to the header's and others ignore: one entry, two names. Refused unless identical.
+ */
+function checkUnicodePathField(name: string, extraFields: { id: number; data: Buffer }[]): void {
+  for (const field of extraFields) {
+    if (field.id !== UNICODE_PATH_FIELD) continue;
+    const other = field.data.length >= 5 && field.data[0] === 1 ? new TextDecoder("utf-8", { fatal: false }).decode(field.data.subarray(5)) : undefined;
+    if (other !== name) {
+      throw new ArchiveError("bad_file_name", `Entry '${printable(name)}' carries a second, different name in an Info-ZIP Unicode Path field${other !== undefined ? ` ('${printable(other)}')` : ""}: extractors disagree on which one to use`, printable(name));
+    }
+  }
+}
+
+function parseExtraFields(bytes: Buffer): { id: number; data: Buffer }[] {
+  const fields: { id: number; data: Buffer }[] = [];
+  for (let at = 0; at + 4 <= bytes.length; ) {
+    const id = bytes.readUInt16LE(at);
+    const size = bytes.readUInt16LE(at + 2);
+    if (at + 4 + size > bytes.length) throw new ArchiveError("not_a_zip", "A local header's extra field is truncated");
+    fields.push({ id, data: bytes.subarray(at + 4, at + 4 + size) });
+    at += 4 + size;
+  }
+  return fields;
 }

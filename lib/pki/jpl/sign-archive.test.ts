@@ -8,7 +8,7 @@ import { toPem } from "../certificate/pem";
 import { ArchiveError } from "./archive-error";
 import { SafeArchive } from "./read-archive";
 import { signArchive } from "./sign-archive";
-import { makeHierarchy, pluginEntries, tempDir, zipTo, type FixtureEntry, type TestHierarchy } from "./test-fixtures";
+import { makeHierarchy, pluginEntries, rawEntryNames, rawZipTo, tempDir, zipTo, type FixtureEntry, type TestHierarchy } from "./test-fixtures";
 
 const dir = tempDir("signet-sign-");
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -130,5 +130,27 @@ describe("signing a .jpl (Jami format)", () => {
     await expect(signArchive({ inputPath: input, outputPath: file("k1.jpl"), privateKey: other, chainDer: pki.chainDer })).rejects.toThrow(/does not belong/);
     const ec = crypto.generateKeyPairSync("ec", { namedCurve: "prime256v1" }).privateKey;
     await expect(signArchive({ inputPath: input, outputPath: file("k2.jpl"), privateKey: ec, chainDer: pki.chainDer })).rejects.toThrow();
+  });
+  it("writes every entry back under the exact name bytes it verified and signed", async () => {
+    const names = ["data/", "data/café.txt", "data/日本語.txt", "data/🎉 party.txt", "data/readme.txt", "lib/"];
+    const input = rawZipTo(file("names.jpl"), [
+      { name: "manifest.json", content: JSON.stringify({ id: ID, name: "demo", version: "1.0.0" }) },
+      ...names.map((name) => ({ name, content: name.endsWith("/") ? "" : `content of ${name}` })),
+      // Unflagged printable ASCII is the one name form that needs no flag; it must stay byte-identical too.
+      { name: "data/ascii-unflagged.txt", utf8: false, content: "x" },
+    ]);
+    const output = file("names-signed.jpl");
+    await signArchive({ inputPath: input, outputPath: output, privateKey: pki.pluginKey, chainDer: pki.chainDer });
+    const before = rawEntryNames(input);
+    const after = rawEntryNames(output).slice(0, before.length);
+    expect(after.map((e) => e.central.toString("hex"))).toEqual(before.map((e) => e.central.toString("hex")));
+    expect(after.map((e) => e.local.toString("hex"))).toEqual(before.map((e) => e.central.toString("hex")));
+    // Python's zipfile (not ours) reads the same names, and they are the keys of the signatures map.
+    const listed = JSON.parse(run("python3", ["-c", "import json,sys,zipfile; print(json.dumps(zipfile.ZipFile(sys.argv[1]).namelist()))", output])) as string[];
+    expect(listed.slice(0, before.length)).toEqual(before.map((e) => e.central.toString("utf8")));
+    const out = fs.mkdtempSync(path.join(dir, "names-"));
+    run("unzip", ["-qq", output, "-d", out]);
+    const map = decode(fs.readFileSync(path.join(out, "signatures"))) as Record<string, unknown>;
+    expect(Object.keys(map).sort()).toEqual(listed.filter((name) => ![`${ID}.crt`, "signatures", "signatures.sig"].includes(name)).sort());
   });
 });

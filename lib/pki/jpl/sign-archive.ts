@@ -78,6 +78,11 @@ export async function signArchive(input: SignArchiveInput): Promise<SignedArchiv
       if (e.isDirectory && generated.has(e.name.slice(0, -1))) throw new ArchiveError("bad_file_name", `'${e.name}' is a directory where the signature entries go`, e.name);
     }
     const toSign = archive.entries.filter((e) => !generated.has(e.name));
+    for (const e of toSign) {
+      // yazl writes names as UTF-8: the signed archive must name each entry with the very bytes that
+      // were checked and signed, never a re-encoding (a CP437 or lone-surrogate name would change).
+      if (!Buffer.from(e.name, "utf8").equals(e.raw.fileNameRaw)) throw new ArchiveError("bad_file_name", `Entry '${e.name}' cannot be written back under the same name bytes`, e.name);
+    }
     const threads = input.threads ?? (toSign.length >= PARALLEL_FROM_ENTRIES ? os.availableParallelism() : 0);
     signer.current = createDigestSigner(input.privateKey, threads);
     const digestSigner = signer.current;

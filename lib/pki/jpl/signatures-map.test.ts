@@ -25,4 +25,10 @@ describe("signatures map (MessagePack str → bin)", () => {
     expect(() => decodeSignaturesMap(trailing)).toThrow(/trailing/);
     expect(() => decodeSignaturesMap(Buffer.from([0x81, 0xa1]))).toThrow(/truncated/);
   });
+  it("keeps a leading U+FEFF in a key: 'manifest.json' and '\\uFEFFmanifest.json' are two keys, as byte comparison sees them", () => {
+    const bom = new Map([["\uFEFFmanifest.json", new Uint8Array([1])]]);
+    expect([...decodeSignaturesMap(encodeSignaturesMap(bom)).keys()]).toEqual(["\uFEFFmanifest.json"]);
+    const both = new Map([["manifest.json", new Uint8Array([1])], ["\uFEFFmanifest.json", new Uint8Array([2])]]);
+    expect(decodeSignaturesMap(encodeSignaturesMap(both))).toEqual(both);
+  });
 });

@@ -41,7 +41,9 @@ export function decodeSignaturesMap(bytes: Uint8Array): Map<string, Uint8Array> 
     pos += n;
     return bytes.subarray(pos - n, pos);
   };
-  const decoder = new TextDecoder("utf-8", { fatal: true });
+  // ignoreBOM: a key is compared byte for byte with entry names (as the Jami daemon compares
+  // it); a decoder that drops a leading U+FEFF would make "\uFEFFmanifest.json" sign manifest.json.
+  const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
   const head = u8();
   let count: number;

@@ -1,10 +1,12 @@
 // Fixtures for the archive tests, all made by code: ZIPs by yazl (hostile names patched in after,
-// since yazl refuses to write them), and a three-level hierarchy by Signet's own issuance code.
+// since yazl refuses to write them) or byte by byte (rawZipTo: names and flags no library writes),
+// and a three-level hierarchy by Signet's own issuance code.
 import crypto, { type KeyObject } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
+import zlib from "node:zlib";
 import yazl from "yazl";
 import { issueOrgCa, issuePluginCertificate, issueRootCa, certificateInfo, toPem } from "../certificate/issue";
 import { generateKeyPair, softwareSigner, spkiOf, type KeyAlgorithm } from "../signer";
@@ -132,4 +134,100 @@ export async function rewriteArchive(src: string, out: string, change: { replace
   }
   archive.close();
   return zipTo(out, [...entries, ...(change.add ?? [])]);
+}
+
+export type RawZipEntry = {
+  /** The name's bytes as written (a string is written as UTF-8). */
+  name: Buffer | string;
+  content?: Buffer | string;
+  /** General purpose bit 11 (the name is UTF-8); default true. */
+  utf8?: boolean;
+  /** The local header's bit 11, when it should disagree with the central directory's. */
+  localUtf8?: boolean;
+  /** Extra field bytes, written in both headers. */
+  extra?: Buffer;
+  /** The local header's name, when it should disagree with the central directory's. */
+  localName?: Buffer | string;
+};
+
+/**
+ * A ZIP written byte by byte (stored entries, APPNOTE 4.3.7 / 4.3.12 / 4.3.16), for names that
+ * no ZIP library writes: unflagged non-ASCII bytes, invalid UTF-8, disagreeing headers.
+ */
+export function rawZipTo(file: string, entries: RawZipEntry[]): string {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const e of entries) {
+    const name = Buffer.isBuffer(e.name) ? e.name : Buffer.from(e.name, "utf8");
+    const localName = e.localName === undefined ? name : Buffer.isBuffer(e.localName) ? e.localName : Buffer.from(e.localName, "utf8");
+    const content = Buffer.from(e.content ?? "");
+    const extra = e.extra ?? Buffer.alloc(0);
+    const crc = zlib.crc32(content) >>> 0;
+    const flags = (utf8: boolean) => (utf8 ? 0x800 : 0);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(flags(e.localUtf8 ?? e.utf8 ?? true), 6);
+    local.writeUInt16LE(0, 8); // stored
+    local.writeUInt16LE(0x1821, 10); // 03:01:02
+    local.writeUInt16LE(0x5a22, 12); // 2025-01-02
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(content.length, 18);
+    local.writeUInt32LE(content.length, 22);
+    local.writeUInt16LE(localName.length, 26);
+    local.writeUInt16LE(extra.length, 28);
+    const isDir = name.at(-1) === 0x2f;
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE((3 << 8) | 20, 4); // made on Unix
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(flags(e.utf8 ?? true), 8);
+    local.copy(central, 10, 8, 30); // method, time, date, crc, sizes, name and extra lengths
+    central.writeUInt16LE(name.length, 28);
+    central.writeUInt16LE(0, 32);
+    central.writeUInt32LE(((isDir ? 0o040755 : 0o100644) << 16) >>> 0, 38);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, localName, extra, content);
+    centrals.push(central, name, extra);
+    offset += 30 + localName.length + extra.length + content.length;
+  }
+  const directory = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  fs.writeFileSync(file, Buffer.concat([...locals, directory, end]));
+  return file;
+}
+
+/** Info-ZIP Unicode Path extra field (APPNOTE 4.6.9) naming `unicodeName` for the header name `headerName`. */
+export function unicodePathField(headerName: Buffer | string, unicodeName: string): Buffer {
+  const header = Buffer.isBuffer(headerName) ? headerName : Buffer.from(headerName);
+  const data = Buffer.concat([Buffer.from([1]), Buffer.alloc(4), Buffer.from(unicodeName, "utf8")]);
+  data.writeUInt32LE(zlib.crc32(header) >>> 0, 1);
+  const field = Buffer.alloc(4);
+  field.writeUInt16LE(0x7075, 0);
+  field.writeUInt16LE(data.length, 2);
+  return Buffer.concat([field, data]);
+}
+
+/** Each entry's name bytes in the central directory and in its local header, in order. */
+export function rawEntryNames(file: string): { central: Buffer; local: Buffer; utf8: boolean }[] {
+  const buf = fs.readFileSync(file);
+  const endAt = buf.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const count = buf.readUInt16LE(endAt + 10);
+  let at = buf.readUInt32LE(endAt + 16);
+  const names: { central: Buffer; local: Buffer; utf8: boolean }[] = [];
+  for (let i = 0; i < count; i++) {
+    const nameLength = buf.readUInt16LE(at + 28);
+    const central = buf.subarray(at + 46, at + 46 + nameLength);
+    const localAt = buf.readUInt32LE(at + 42);
+    const local = buf.subarray(localAt + 30, localAt + 30 + buf.readUInt16LE(localAt + 26));
+    names.push({ central, local, utf8: (buf.readUInt16LE(at + 8) & 0x800) !== 0 });
+    at += 46 + nameLength + buf.readUInt16LE(at + 30) + buf.readUInt16LE(at + 32);
+  }
+  return names;
 }

@@ -1,11 +1,14 @@
 // Property tests: any bytes given to the OCSP request parser end in a parsed request or an
-// OcspRequestError (→ malformedRequest); a parsed one's CertIDs are byte-exact pieces of the input.
+// OcspRequestError (→ malformedRequest); a parsed one's CertIDs are byte-exact pieces of the input;
+// a nonce is accepted exactly when RFC 9654 allows it (one DER OCTET STRING of 1..128 octets).
 import crypto from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { nameDer } from "../certificate/names";
 import { generateKeyPair, spkiOf } from "../signer";
+import { explicit, octetString, oid, sequence } from "../der";
 import { encodeCertId } from "./cert-id";
+import { OID_OCSP_NONCE } from "./extensions";
 import { encodeOcspRequest, OcspRequestError, parseOcspRequest } from "./ocsp-request";
 
 function outcome(bytes: Uint8Array): "parsed" | "refused" {
@@ -58,6 +61,32 @@ describe("parseOcspRequest under hostile input", () => {
         }
       }),
       { numRuns: 5000 },
+    );
+  });
+  const certId = encodeCertId({ hash: "sha1", issuerNameDer, issuerSpkiDer, serial: new Uint8Array([1, 2, 3]) });
+  const withNonceValue = (extnValue: Uint8Array) => sequence(sequence(sequence(sequence(certId)), explicit(2, sequence(sequence(oid(OID_OCSP_NONCE), octetString(extnValue))))));
+
+  it("accepts a nonce exactly when it is 1 to 128 octets, and hands back the extnValue to echo", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 0, maxLength: 300 }), (nonce) => {
+        const der = encodeOcspRequest([certId], nonce);
+        if (nonce.length >= 1 && nonce.length <= 128) expect(Buffer.from(parseOcspRequest(der).nonce!)).toEqual(octetString(nonce));
+        else expect(outcome(der)).toBe("refused");
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("accepts a nonce extnValue only when it is one DER OCTET STRING", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 0, maxLength: 140 }), (extnValue) => {
+        const isOneOctetString =
+          extnValue.length >= 2 &&
+          extnValue[0] === 0x04 &&
+          ((extnValue[1] < 0x80 && extnValue[1] >= 1 && extnValue.length === 2 + extnValue[1]) || (extnValue[1] === 0x81 && extnValue.length >= 3 && extnValue[2] >= 0x80 && extnValue[2] <= 128 && extnValue.length === 3 + extnValue[2]));
+        expect(outcome(withNonceValue(extnValue))).toBe(isOneOctetString ? "parsed" : "refused");
+      }),
+      { numRuns: 3000 },
     );
   });
 });

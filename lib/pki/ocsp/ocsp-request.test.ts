@@ -100,6 +100,12 @@ describe("parseOcspRequest", () => {
     ["an empty nonce", () => tbs(requestList(certId()), extensions(sequence(oid(OID_OCSP_NONCE), octetString(octetString(new Uint8Array())))))],
     ["a 129-octet nonce", () => tbs(requestList(certId()), extensions(sequence(oid(OID_OCSP_NONCE), octetString(octetString(Buffer.alloc(129, 9))))))],
     ["a nonce that is not an OCTET STRING", () => tbs(requestList(certId()), extensions(sequence(oid(OID_OCSP_NONCE), octetString(integer(5)))))],
+    // RFC 6960 §4.4.1 as RFC 9654 restates it: extnValue holds the DER of Nonce ::= OCTET STRING.
+    ["a bare nonce with no inner OCTET STRING", () => tbs(requestList(certId()), extensions(sequence(oid(OID_OCSP_NONCE), octetString(Buffer.from("0123456789abcdef0123456789abcdef", "hex")))))],
+    ["a nonce OCTET STRING followed by more bytes", () => tbs(requestList(certId()), extensions(sequence(oid(OID_OCSP_NONCE), octetString(Buffer.concat([octetString(Buffer.alloc(16, 1)), Buffer.from([0])])))))],
+    ["a nonce OCTET STRING with a long-form length (BER)", () => tbs(requestList(certId()), extensions(sequence(oid(OID_OCSP_NONCE), octetString(Buffer.concat([Buffer.from([0x04, 0x81, 0x10]), Buffer.alloc(16, 1)])))))],
+    ["a constructed nonce OCTET STRING (BER)", () => tbs(requestList(certId()), extensions(sequence(oid(OID_OCSP_NONCE), octetString(Buffer.concat([Buffer.from([0x24, 0x12]), octetString(Buffer.alloc(16, 1))])))))],
+    ["a 200-octet nonce", () => tbs(requestList(certId()), extensions(sequence(oid(OID_OCSP_NONCE), octetString(octetString(Buffer.alloc(200, 9))))))],
     ["an unknown critical extension", () => tbs(requestList(certId()), extensions(sequence(oid("1.2.3.4"), boolean(true), octetString(nullValue()))))],
     ["critical FALSE spelled out", () => tbs(requestList(certId()), extensions(sequence(oid("1.2.3.4"), boolean(false), octetString(nullValue()))))],
     ["a duplicated extension", () => tbs(requestList(certId()), extensions(sequence(oid("1.2.3.4"), octetString(nullValue())), sequence(oid("1.2.3.4"), octetString(nullValue()))))],
@@ -108,6 +114,23 @@ describe("parseOcspRequest", () => {
     ["more than 10 KiB", () => tbs(requestList(certId()), extensions(sequence(oid("1.2.3.4"), octetString(Buffer.alloc(11 * 1024)))))],
     ["nothing", () => new Uint8Array()],
   ])("rejects %s", (_name, build) => reject(build()));
+
+  it("accepts every nonce length RFC 9654 allows, 1 to 128 octets, as OpenSSL reads the same request", () => {
+    // RFC 8954 capped nonces at 32 octets; RFC 9654 (which obsoletes it) allows 1..128 and
+    // makes responders refuse only 0 and more than 128 (malformedRequest).
+    for (const length of [1, 16, 32, 33, 127, 128]) {
+      const nonce = crypto.randomBytes(length);
+      const der = encodeOcspRequest([certId()], nonce);
+      const reqFile = file(`nonce-${length}.der`);
+      fs.writeFileSync(reqFile, der);
+      const text = openssl(["ocsp", "-reqin", reqFile, "-req_text"]).toString("utf8");
+      expect(text.replace(/[\s:\\]/g, "").toLowerCase()).toContain(Buffer.from(octetString(nonce)).toString("hex"));
+      // OpenSSL prints the extnValue (with its line continuations); python-cryptography the nonce.
+      const py = execFileSync("python3", ["-c", "import sys\nfrom cryptography.x509 import ocsp, OCSPNonce\nprint(ocsp.load_der_ocsp_request(open(sys.argv[1],'rb').read()).extensions.get_extension_for_class(OCSPNonce).value.nonce.hex())", reqFile], { encoding: "utf8" });
+      expect(py.trim()).toBe(nonce.toString("hex"));
+      expect(Buffer.from(parseOcspRequest(der).nonce!)).toEqual(octetString(nonce));
+    }
+  });
 
   it("ignores a non-critical extension it does not know", () => {
     const der = tbs(requestList(certId()), extensions(sequence(oid("1.3.6.1.5.5.7.48.1.4"), octetString(sequence(oid("1.3.6.1.5.5.7.48.1.1"))))));

@@ -5,5 +5,5 @@ import { AppError } from "../errors";
 
 export function archiveProblem(err: unknown): unknown {
   if (!(err instanceof ArchiveError)) return err;
-  return new AppError(SIZE_CODES.has(err.code) ? "too_large" : "bad_request", err.message, { archiveError: err.code, ...(err.entry ? { entry: err.entry } : {}) });
+  return new AppError(SIZE_CODES.has(err.code) ? "too_large" : "bad_request", err.message, { archiveError: err.code, ...(err.entry ? { entry: err.entry } : {}), ...(err.field ? { field: err.field } : {}) });
 }

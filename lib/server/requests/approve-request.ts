@@ -16,6 +16,7 @@ import { readStorePolicy } from "../settings/store-policy";
 import { authorizeDecision, type RequestRow } from "./authorize-decision";
 import { serializeRequest } from "./serialize-request";
 import { kickWebhookDeliveries } from "../webhooks/deliver-webhooks";
+import { lockPluginId } from "./lock-plugin-id";
 
 export async function approveRequest(actor: Principal, requestId: string, now = new Date()) {
   const client = await db();
@@ -87,6 +88,10 @@ async function approveOrgCa(tx: Tx, actor: Principal, request: RequestRow, now: 
 }
 
 async function approvePluginCert(tx: Tx, actor: Principal, request: RequestRow, now: Date, validityDays: number) {
+  if (!request.pluginId) throw new AppError("conflict", "The request has no plugin id");
+  // Before the key lookup: of concurrent approvals for one plugin id (distinct requests), the first
+  // generates the hosted key and the others, waiting here, find its certificate and reuse the key.
+  await lockPluginId(tx, request.orgId, request.pluginId);
   const orgCa = await tx.certificateAuthority.findFirst({ where: { orgId: request.orgId, kind: "org", status: "active" }, orderBy: { createdAt: "desc" }, select: { id: true } });
   if (!orgCa) throw new AppError("conflict", "The organization has no active CA yet");
   const issuer = await loadIssuingCa(tx, orgCa.id, now);

@@ -10,6 +10,7 @@ import { csrSummary, parseCsrInput } from "./csr-input";
 import { serializeRequest } from "./serialize-request";
 import { kickWebhookDeliveries } from "../webhooks/deliver-webhooks";
 import { enqueueWebhookEvent } from "../webhooks/enqueue-webhook-event";
+import { lockPluginId } from "./lock-plugin-id";
 
 // Jami verifies RSA PKCS#1 v1.5 SHA-512 only, so plugin keys are RSA.
 export const PLUGIN_KEY_ALGORITHMS = ["rsa-2048", "rsa-3072", "rsa-4096"] as const;
@@ -37,6 +38,11 @@ export async function requestPluginCert(principal: Principal, orgSlug: string, r
   }
   if (csr && input.keyAlgorithm) throw new AppError("bad_request", "keyAlgorithm applies to hosted keys only; a CSR brings its own key");
   const created = await client.$transaction(async (tx) => {
+    // One pending request per plugin id: two would be two decisions about one plugin's key and
+    // certificate, and approving both would issue twice. The lock makes check-then-insert atomic.
+    await lockPluginId(tx, org.id, input.pluginId);
+    const pending = await tx.certificateRequest.findFirst({ where: { orgId: org.id, pluginId: input.pluginId, kind: "plugin_cert", status: "pending" }, select: { id: true } });
+    if (pending) throw new AppError("conflict", `A certificate request for ${input.pluginId} is already pending (${pending.id}): approve or reject it first`);
     const request = await tx.certificateRequest.create({
       data: {
         kind: "plugin_cert",
