@@ -130,16 +130,16 @@ describe("OCSP responder with stock clients", () => {
     expect(da.equals(db_)).toBe(false);
   });
 
-  it("echoes nonces of 1 to 128 octets (RFC 9654 §2.1), verified by OpenSSL; refuses 0 and 129 with malformedRequest", async () => {
+  it("echoes nonces of 1 to 32 octets (RFC 8954 §2.1), verified by OpenSSL; refuses 0, 33 and longer with malformedRequest", async () => {
     // OpenSSL writes the CertID; the test puts its own nonce beside it, encoded as OpenSSL's -nonce
     // does (extnValue = OCTET STRING of the nonce OCTET STRING), and has OpenSSL send and check it.
     const plain = `${dir}/nonce-base.der`;
     expect((await run("openssl", ["ocsp", "-issuer", seed.files.org, "-cert", good.file, "-no_nonce", "-reqout", plain])).code).toBe(0);
     const [certId] = parseOcspRequest(fs.readFileSync(plain)).certIds;
-    for (const length of [1, 16, 32, 33, 64, 128, 0, 129]) {
+    for (const length of [1, 16, 32, 0, 33, 64, 128, 129]) {
       const reqFile = writeBytes(`nonce-${length}.der`, encodeOcspRequest([certId.der], Buffer.alloc(length, 0xa5)));
       const asked = await run("openssl", ["ocsp", "-reqin", reqFile, "-url", `${seed.server.url}/ocsp`, "-CAfile", seed.files.root, "-resp_text"]);
-      if (length >= 1 && length <= 128) {
+      if (length >= 1 && length <= 32) {
         expect(asked.out, `nonce of ${length}`).toContain("Response verify OK");
         expect(asked.out, `nonce of ${length}`).not.toMatch(/Nonce Verify error/);
         const answered = parseOcspResponse(Buffer.from(await (await fetch(`${seed.server.url}/ocsp`, { method: "POST", headers: { "content-type": "application/ocsp-request" }, body: new Uint8Array(fs.readFileSync(reqFile)) })).arrayBuffer()));

@@ -1,11 +1,16 @@
 // Extensions as OCSP carries them (RFC 6960 §4.4, syntax of RFC 5280 §4.1): parsed strictly, and
-// the nonce (RFC 9654) encoded for responses.
+// the nonce (RFC 8954) encoded for responses.
 import { explicit, octetString, oid, sequence, TAG } from "../der";
 import { booleanValue, children, DerError, oidValue, type Tlv } from "./der-reader";
 
 export const OID_OCSP_NONCE = "1.3.6.1.5.5.7.48.1.2";
-/** RFC 9654 §2.1: a nonce is 1 to 128 octets; anything else is a malformedRequest. */
-export const NONCE_MAX_OCTETS = 128;
+/**
+ * RFC 8954 §2.1: a nonce is 1 to 32 octets; anything else is a malformedRequest. RFC 9654 later
+ * lets responders accept up to 128, but only as an option ("MAY"): a longer nonce buys a client
+ * nothing against replay and costs the responder a fresh signature per request, so Signet keeps
+ * the stricter bound every conforming client already meets.
+ */
+export const NONCE_MAX_OCTETS = 32;
 const MAX_EXTENSIONS = 8;
 
 export type ParsedExtension = { critical: boolean; value: Uint8Array };
