@@ -8,10 +8,12 @@ import { appendAuditEvent } from "../audit/append-audit-event";
 import { MIN_PASSWORD_LENGTH } from "../auth/auth";
 import type { Principal } from "../auth/principal";
 import { AppError } from "../errors";
+import { orgCaSubjectText } from "../cas/ca-subject";
 import { csrSummary, parseCsrInput } from "../requests/csr-input";
 import { createApiToken } from "../tokens/create-api-token";
 import { kickWebhookDeliveries } from "../webhooks/deliver-webhooks";
 import { enqueueWebhookEvent } from "../webhooks/enqueue-webhook-event";
+import { nameKey as orgNameKey } from "./name-key";
 import { orgNameSchema, pluginIdPrefixSchema, prefixesOverlap, slugSchema } from "./naming";
 
 export const registerOrgInput = z.object({
@@ -37,10 +39,13 @@ export async function registerOrg(raw: z.input<typeof registerOrgInput>) {
   }
   const client = await db();
   const passwordHash = await hashPassword(input.admin.password);
+  const nameKey = orgNameKey(input.name);
   const created = await client.$transaction(
     async (tx) => {
       // Serializes registrations so prefix-overlap checks cannot race.
       await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${REGISTRATION_LOCK})`);
+      const nameTaken = await tx.organization.findFirst({ where: { nameKey, status: { not: "rejected" } }, select: { name: true } });
+      if (nameTaken) throw new AppError("conflict", `The name '${input.name}' is taken: it is the same name as '${nameTaken.name}' (names are compared ignoring case, width and spacing)`);
       if (await tx.organization.findUnique({ where: { slug: input.slug }, select: { id: true } })) {
         throw new AppError("conflict", `The slug '${input.slug}' is taken`);
       }
@@ -56,7 +61,7 @@ export async function registerOrg(raw: z.input<typeof registerOrgInput>) {
       await tx.user.create({ data: { id: userId, email: input.admin.email, name: input.admin.name ?? input.admin.email } });
       await tx.account.create({ data: { id: crypto.randomUUID(), accountId: userId, providerId: "credential", userId, password: passwordHash } });
       await tx.organization.create({
-        data: { id: orgId, name: input.name, slug: input.slug, pluginIdPrefix: input.pluginIdPrefix, contactEmail: input.contactEmail ?? input.admin.email, status: "pending" },
+        data: { id: orgId, name: input.name, nameKey, slug: input.slug, pluginIdPrefix: input.pluginIdPrefix, contactEmail: input.contactEmail ?? input.admin.email, status: "pending" },
       });
       await tx.member.create({ data: { id: crypto.randomUUID(), organizationId: orgId, userId, role: "owner" } });
       const request = await tx.certificateRequest.create({
@@ -64,7 +69,7 @@ export async function registerOrg(raw: z.input<typeof registerOrgInput>) {
           kind: "org_ca",
           orgId,
           keyMode: csr ? "external" : "hosted",
-          subject: `O=${input.name}, CN=${input.name} CA`,
+          subject: orgCaSubjectText(input.name),
           keyAlgorithm: csr?.keyAlgorithm ?? "ecdsa-p256",
           ...(csr ? csrSummary(csr) : {}),
           requestedById: userId,
@@ -80,7 +85,7 @@ export async function registerOrg(raw: z.input<typeof registerOrgInput>) {
         orgId,
         details: { name: input.name, slug: input.slug, pluginIdPrefix: input.pluginIdPrefix, requestId: request.id, keyMode: csr ? "external" : "hosted" },
       });
-      await enqueueWebhookEvent(tx, "request.pending", () => ({ requestId: request.id, kind: "org-ca", orgSlug: input.slug, orgName: input.name, subject: `O=${input.name}, CN=${input.name} CA`, keyMode: csr ? "external" : "hosted" }));
+      await enqueueWebhookEvent(tx, "request.pending", () => ({ requestId: request.id, kind: "org-ca", orgSlug: input.slug, orgName: input.name, subject: orgCaSubjectText(input.name), keyMode: csr ? "external" : "hosted" }));
       return { orgId, request, admin };
     },
     { timeout: 30_000, maxWait: 30_000 },
