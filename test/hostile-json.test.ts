@@ -44,7 +44,7 @@ describe("hostile JSON: every body gets a 4xx, never a 500", () => {
   beforeAll(async () => {
     await resetDatabase();
     operator = (await initializeSignet({ adminEmail: "ops@example.com", adminPassword: "pw-123456789" })).operatorToken;
-    const reg = await call(H(registerOrg), { json: { name: "Fuzz Org", slug: "fuzz", pluginIdPrefix: "com.fuzz.", admin: { email: "admin@fuzz.test", password: "fuzz-password-1" } } });
+    const reg = await call(H(registerOrg), { json: { name: "Fuzz Org", slug: "fuzz", pluginIdPrefix: "com.fuzz.", admin: { email: "admin@fuzz.test", password: "fuzz-password-1" }, token: true } });
     const { token, request } = (await reg.json()) as { token: string; request: { id: string } };
     admin = token;
     expect((await call(H(approve), { token: operator, params: { id: request.id } })).status).toBe(200);

@@ -76,7 +76,8 @@ function createAuth(client: Db) {
       bearer(),
       // Tokens are for CI pipelines: Signet's own rate limits apply, not a per-key daily quota.
       // Names are capped by our own schema (64 characters); better-auth counts UTF-16 units, so allow 128.
-      apiKey({ defaultPrefix: "sgt_", rateLimit: { enabled: false }, maximumNameLength: 128 }),
+      // Expiry by default even for a key made without one (Signet's workflows always pass one).
+      apiKey({ defaultPrefix: "sgt_", rateLimit: { enabled: false }, maximumNameLength: 128, keyExpiration: { defaultExpiresIn: 90 * 86_400, maxExpiresIn: 365 } }),
       passkey({ rpName: "Signet", rpID: new URL(publicUrl).hostname, origin: publicUrl }),
       nextCookies(),
     ],

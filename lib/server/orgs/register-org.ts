@@ -1,5 +1,6 @@
 // Self-registration of an organization: its admin account, the pending organization, and the
-// org-CA request the operators will review — one transaction, then an org-admin API token.
+// org-CA request the operators will review — one transaction; then, only if the caller asked, an
+// org-admin API token.
 import crypto from "node:crypto";
 import { hashPassword } from "better-auth/crypto";
 import { z } from "zod";
@@ -10,7 +11,7 @@ import type { Principal } from "../auth/principal";
 import { AppError } from "../errors";
 import { orgCaSubjectText } from "../cas/ca-subject";
 import { csrSummary, parseCsrInput } from "../requests/csr-input";
-import { createApiToken } from "../tokens/create-api-token";
+import { createApiToken, tokenLifetimeSchema } from "../tokens/create-api-token";
 import { kickWebhookDeliveries } from "../webhooks/deliver-webhooks";
 import { enqueueWebhookEvent } from "../webhooks/enqueue-webhook-event";
 import { nameKey as orgNameKey } from "./name-key";
@@ -27,6 +28,11 @@ export const registerOrgInput = z.object({
     name: z.string().trim().min(1).max(100).optional(),
   }),
   csrPem: z.string().max(70_000).optional(),
+  // An org-admin API token for a client that registers by API and goes on by API. Only when asked
+  // (the console signs in instead), and it expires like every token.
+  token: z
+    .union([z.literal(true), z.object({ name: z.string().trim().min(1).max(64).optional(), expiresInDays: tokenLifetimeSchema.optional() }).strict()])
+    .optional(),
 });
 
 const REGISTRATION_LOCK = 72_707_004;
@@ -91,6 +97,9 @@ export async function registerOrg(raw: z.input<typeof registerOrgInput>) {
     { timeout: 30_000, maxWait: 30_000 },
   );
   kickWebhookDeliveries();
-  const token = await createApiToken(created.admin, { name: `${input.slug} admin` });
-  return { org: { id: created.orgId, slug: input.slug, status: "pending" as const }, request: { id: created.request.id }, token: token.token };
+  const org = { id: created.orgId, slug: input.slug, status: "pending" as const };
+  if (!input.token) return { org, request: { id: created.request.id } };
+  const asked = input.token === true ? {} : input.token;
+  const token = await createApiToken(created.admin, { name: asked.name ?? `${input.slug} admin`, expiresInDays: asked.expiresInDays });
+  return { org, request: { id: created.request.id }, token: token.token, tokenExpiresAt: token.expiresAt };
 }
