@@ -116,6 +116,12 @@ describe("hostile JSON: every body gets a 4xx, never a 500", () => {
     await expectClientError(await call(H(createToken), { token: admin, json: { ["na\u0000me"]: "x" } }), "key with NUL");
     await expectClientError(await call(H(listAudit), { token: operator, url: "http://localhost:3999/api/v1/audit?actor=%00" }), "query with NUL");
     await expectClientError(await call(H(getCertificate), { token: operator, params: { serial: "ab\u0000" } }), "param with NUL");
+    const surrogateParam = await call(H(getCertificate), { token: operator, params: { serial: "ab\udc00" } });
+    expect(surrogateParam.status).toBe(400);
+    expect(((await surrogateParam.json()) as { field: string }).field).toBe("serial");
+    const repeatedQuery = await call(H(listAudit), { token: operator, url: "http://localhost:3999/api/v1/audit?actor=a&actor=%00" });
+    expect(repeatedQuery.status).toBe(400);
+    expect(((await repeatedQuery.json()) as { field: string }).field).toBe("actor[1]");
   });
 
   it("refuses lone UTF-16 surrogates in free-text fields with a 400 that names the field", async () => {
