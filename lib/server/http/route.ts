@@ -99,10 +99,12 @@ export async function parseJsonBody<T>(req: Request, schema: ZodType<T>, limit =
 
 /** Every value of every query parameter (a repeated one too), keyed by name. */
 export function queryValues(search: URLSearchParams): Record<string, string | string[]> {
-  return Object.fromEntries([...new Set(search.keys())].map((k) => {
-    const all = search.getAll(k);
-    return [k, all.length === 1 ? all[0] : all];
-  }));
+  const values: Record<string, string | string[]> = {};
+  for (const name of new Set(search.keys())) {
+    const all = search.getAll(name);
+    values[name] = all.length === 1 ? all[0] : all;
+  }
+  return values;
 }
 
 export { requireUser } from "../auth/principal";

@@ -50,8 +50,8 @@ export async function registerOrg(raw: z.input<typeof registerOrgInput>) {
     async (tx) => {
       // Serializes registrations so prefix-overlap checks cannot race.
       await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${REGISTRATION_LOCK})`);
-      const nameTaken = await tx.organization.findFirst({ where: { nameKey, status: { not: "rejected" } }, select: { name: true } });
-      if (nameTaken) throw new AppError("conflict", `The name '${input.name}' is taken: it is the same name as '${nameTaken.name}' (names are compared ignoring case, width and spacing)`);
+      const nameTaken = await tx.organization.findFirst({ where: { nameKey, status: { not: "rejected" } }, select: { id: true } });
+      if (nameTaken) throw new AppError("conflict", `The name '${input.name}' is taken by another organization (names are compared ignoring case, width, spacing and look-alike letters)`);
       if (await tx.organization.findUnique({ where: { slug: input.slug }, select: { id: true } })) {
         throw new AppError("conflict", `The slug '${input.slug}' is taken`);
       }
