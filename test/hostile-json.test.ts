@@ -122,6 +122,8 @@ describe("hostile JSON: every body gets a 4xx, never a 500", () => {
     const repeatedQuery = await call(H(listAudit), { token: operator, url: "http://localhost:3999/api/v1/audit?actor=a&actor=%00" });
     expect(repeatedQuery.status).toBe(400);
     expect(((await repeatedQuery.json()) as { field: string }).field).toBe("actor[1]");
+    const protoQuery = await call(H(listAudit), { token: operator, url: "http://localhost:3999/api/v1/audit?__proto__=a&__proto__=%00" });
+    expect(protoQuery.status).toBe(400);
   });
 
   it("refuses lone UTF-16 surrogates in free-text fields with a 400 that names the field", async () => {

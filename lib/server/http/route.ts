@@ -99,7 +99,8 @@ export async function parseJsonBody<T>(req: Request, schema: ZodType<T>, limit =
 
 /** Every value of every query parameter (a repeated one too), keyed by name. */
 export function queryValues(search: URLSearchParams): Record<string, string | string[]> {
-  const values: Record<string, string | string[]> = {};
+  // No prototype: a parameter named "__proto__" must be an entry like any other, not a setter.
+  const values: Record<string, string | string[]> = Object.create(null);
   for (const name of new Set(search.keys())) {
     const all = search.getAll(name);
     values[name] = all.length === 1 ? all[0] : all;
