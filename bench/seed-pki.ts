@@ -53,10 +53,10 @@ export async function seedStore(): Promise<SeededStore> {
   const init = await initializeSignet({ adminEmail: "ops@bench.test", adminPassword: "bench-password-1" });
   const client = await db();
   const operator = await principalForUser(client, (await client.user.findFirstOrThrow()).id, "token");
-  const reg = await registerOrg({ name: "Bench Plugins", slug: "bench", pluginIdPrefix: "com.bench.", admin: { email: "admin@bench.test", password: "bench-password-1" } });
+  const reg = await registerOrg({ name: "Bench Plugins", slug: "bench", pluginIdPrefix: "com.bench.", admin: { email: "admin@bench.test", password: "bench-password-1" }, token: true });
   const approved = await approveRequest(operator, reg.request.id);
   const root = await client.certificateAuthority.findUniqueOrThrow({ where: { id: init.rootCaId }, include: { certificate: true } });
-  return { rootCaId: init.rootCaId, orgCaId: (approved as { caId?: string }).caId!, orgCaPem: approved.certificate.pem, rootPem: toPem(root.certificate!.der!, "CERTIFICATE"), operatorToken: init.operatorToken, orgAdminToken: reg.token };
+  return { rootCaId: init.rootCaId, orgCaId: (approved as { caId?: string }).caId!, orgCaPem: approved.certificate.pem, rootPem: toPem(root.certificate!.der!, "CERTIFICATE"), operatorToken: init.operatorToken, orgAdminToken: reg.token! };
 }
 
 const REASONS = ["keyCompromise", "superseded", "cessationOfOperation", "unspecified"] as const;

@@ -39,6 +39,7 @@ test("revocation data: OCSP turns from good to revoked at once, and the CRL list
     slug: "revocation-org",
     pluginIdPrefix: "org.revocation.",
     admin: { email: "admin@revocation.test", password: "revocation-pass-1" },
+    token: true,
   });
   const orgCa = await post<{ certificate: { pem: string } }>(request, `/api/v1/requests/${reg.request.id}/approve`, operator, {});
   file("org.pem", orgCa.certificate.pem);

@@ -28,7 +28,7 @@ export type Store = { operator: string; acmeAdmin: string; acmeMember: string; b
 
 async function register(name: string, slug: string, prefix: string): Promise<{ token: string; requestId: string }> {
   const reg = await json<{ request: { id: string }; token: string }>(
-    await call(H(registerOrg), { json: { name, slug, pluginIdPrefix: prefix, admin: { email: `admin@${slug}.test`, password: `${slug}-password-1` } } }),
+    await call(H(registerOrg), { json: { name, slug, pluginIdPrefix: prefix, admin: { email: `admin@${slug}.test`, password: `${slug}-password-1` }, token: true } }),
     201,
   );
   return { token: reg.token, requestId: reg.request.id };

@@ -21,7 +21,7 @@ describe("audit: browse, filter and verify the hash chain", () => {
   beforeAll(async () => {
     await resetDatabase();
     operator = (await initializeSignet({ adminEmail: "ops@example.com", adminPassword: "pw-123456789" })).operatorToken;
-    const res = await call(H(registerOrg), { json: { name: "Acme Plugins", slug: "acme", pluginIdPrefix: "com.acme.", admin: { email: "admin@acme.test", password: "acme-password-1" } } });
+    const res = await call(H(registerOrg), { json: { name: "Acme Plugins", slug: "acme", pluginIdPrefix: "com.acme.", admin: { email: "admin@acme.test", password: "acme-password-1" }, token: true } });
     expect(res.status).toBe(201);
     orgAdmin = ((await res.json()) as { token: string }).token;
   });

@@ -24,7 +24,7 @@ type Who = "anonymous" | "member" | "otherAdmin" | "admin" | "operator";
 const tokens: Record<Who, string | undefined> = { anonymous: undefined, member: "", otherAdmin: "", admin: "", operator: "" };
 
 async function register(name: string, slug: string, prefix: string): Promise<{ token: string; requestId: string }> {
-  const res = await call(H(registerOrg), { json: { name, slug, pluginIdPrefix: prefix, admin: { email: `admin@${slug}.test`, password: "org-password-1" } } });
+  const res = await call(H(registerOrg), { json: { name, slug, pluginIdPrefix: prefix, admin: { email: `admin@${slug}.test`, password: "org-password-1" }, token: true } });
   expect(res.status).toBe(201);
   const body = (await res.json()) as { token: string; request: { id: string } };
   return { token: body.token, requestId: body.request.id };

@@ -20,7 +20,7 @@ export async function jsonOf<T>(res: Response | Promise<Response>, status: numbe
 
 export async function registerApprovedOrg(operator: string, name: string, slug: string, prefix: string): Promise<string> {
   const reg = await jsonOf<{ token: string; request: { id: string } }>(
-    call(H(registerOrg), { json: { name, slug, pluginIdPrefix: prefix, admin: { email: `admin@${slug}.test`, password: "org-password-1" } } }),
+    call(H(registerOrg), { json: { name, slug, pluginIdPrefix: prefix, admin: { email: `admin@${slug}.test`, password: "org-password-1" }, token: true } }),
     201,
   );
   await jsonOf(call(H(approve), { token: operator, params: { id: reg.request.id } }), 200);

@@ -43,7 +43,7 @@ describe("hierarchy: enrollment, approval, plugin certificates, revocation", () 
 
   it("registers an org, and the operator's approval issues an org CA with the profile", async () => {
     const reg = await json<{ org: { slug: string; status: string }; request: { id: string }; token: string }>(
-      await call(H(registerOrg), { json: { name: "Acme Plugins", slug: "acme", pluginIdPrefix: "com.acme.", admin: { email: "admin@acme.test", password: "acme-password-1" } } }),
+      await call(H(registerOrg), { json: { name: "Acme Plugins", slug: "acme", pluginIdPrefix: "com.acme.", admin: { email: "admin@acme.test", password: "acme-password-1" }, token: true } }),
       201,
     );
     expect(reg.org).toMatchObject({ slug: "acme", status: "pending" });

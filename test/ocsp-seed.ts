@@ -56,7 +56,7 @@ export async function seedRevocationHierarchy(dir: string, tag: string): Promise
   // A per-file client address keeps the in-memory registration rate limit out of the way.
   const from = { "x-forwarded-for": `10.${crypto.randomInt(255)}.${crypto.randomInt(255)}.${crypto.randomInt(255)}` };
   const hosted = await ok<{ request: { id: string }; token: string }>(
-    await call(H(registerOrg), { headers: from, json: { name: `Acme ${tag}`, slug: `acme-${tag}`, pluginIdPrefix: `com.acme${tag}.`, admin: { email: `admin-${tag}@acme.test`, password: "acme-password-1" } } }),
+    await call(H(registerOrg), { headers: from, json: { name: `Acme ${tag}`, slug: `acme-${tag}`, pluginIdPrefix: `com.acme${tag}.`, admin: { email: `admin-${tag}@acme.test`, password: "acme-password-1" }, token: true } }),
     201,
   );
   const hostedCa = await ok<{ caId: string }>(await call(H(approve), { token: operator, params: { id: hosted.request.id } }), 200);

@@ -49,7 +49,7 @@ describe.skipIf(!softhsmInstalled)("PKCS#11 key custody: CA keys in SoftHSM2", (
     rootCaId = init.rootCaId;
     const from = { "x-forwarded-for": `10.11.${crypto.randomInt(255)}.${crypto.randomInt(255)}` };
     const reg = await ok<{ request: { id: string }; token: string }>(
-      await call(H(registerOrg), { headers: from, json: { name: "Token Org", slug: "token-org", pluginIdPrefix: "com.token.", admin: { email: "admin@token.test", password: "token-password-1" } } }),
+      await call(H(registerOrg), { headers: from, json: { name: "Token Org", slug: "token-org", pluginIdPrefix: "com.token.", admin: { email: "admin@token.test", password: "token-password-1" }, token: true } }),
       201,
     );
     const orgCa = await ok<{ caId: string; certificate: { pem: string } }>(await call(H(approve), { token: init.operatorToken, params: { id: reg.request.id } }), 200);

@@ -28,7 +28,7 @@ export function ApiTokens() {
   function submit(e: FormEvent) {
     e.preventDefault();
     create.mutate(
-      { name: name.trim(), ...(expiry ? { expiresInDays: Number(expiry) } : {}) },
+      { name: name.trim(), expiresInDays: Number(expiry) },
       {
         onSuccess: (t) => {
           setCreated({ name: t.name, token: t.token });
@@ -60,7 +60,6 @@ export function ApiTokens() {
               <option value="30">in 30 days</option>
               <option value="90">in 90 days</option>
               <option value="365">in a year</option>
-              <option value="">never</option>
             </Select>
           </Field>
           <Button type="submit" disabled={create.isPending || !name.trim()}>{create.isPending ? "Creating…" : "Create token"}</Button>

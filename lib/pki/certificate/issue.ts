@@ -88,14 +88,19 @@ export async function issueRootCa(input: { signer: Signer; commonName: string; s
 
 type ChildInput = { issuer: CertificateInfo; issuerSigner: Signer; subjectPublicKeySpki: Uint8Array; serial: Uint8Array; notBefore: Date; notAfter: Date; urls: PkiUrls };
 
+/** An organization CA's subject: the workflow shows it for review and keeps it unique before issuing. */
+export function orgCaSubject(orgName: string): NamePart[] {
+  return [
+    { type: "O", value: orgName },
+    { type: "CN", value: `${orgName} CA` },
+  ];
+}
+
 export async function issueOrgCa(input: ChildInput & { orgName: string }): Promise<Uint8Array> {
   const prepared = prepareCertificate({
     ...input,
     profile: PROFILES.orgCa,
-    subject: [
-      { type: "O", value: input.orgName },
-      { type: "CN", value: `${input.orgName} CA` },
-    ],
+    subject: orgCaSubject(input.orgName),
     issuer: issuerFacts(input.issuer),
     signerAlgorithm: input.issuerSigner.algorithm,
   });

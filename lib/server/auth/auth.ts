@@ -7,11 +7,13 @@ import { admin, bearer, organization, twoFactor } from "better-auth/plugins";
 import { apiKey } from "@better-auth/api-key";
 import { passkey } from "@better-auth/passkey";
 import { nextCookies } from "better-auth/next-js";
+import { APIError } from "better-auth/api";
 import { createAccessControl } from "better-auth/plugins/access";
 import { adminAc, defaultStatements, userAc } from "better-auth/plugins/admin/access";
 import { db, type Db } from "../../db";
 import { env } from "../../env";
 import { masterKey } from "../keys/master-key";
+import { DISABLED_AUTH_PATHS } from "./auth-routes";
 
 export const OPERATOR_ROLE = "operator";
 export const MIN_PASSWORD_LENGTH = 10;
@@ -39,7 +41,11 @@ function createAuth(client: Db) {
     secret: authSecret(),
     trustedOrigins: [publicUrl],
     database: prismaAdapter(client, { provider: "postgresql" }),
-    emailAndPassword: { enabled: true, minPasswordLength: MIN_PASSWORD_LENGTH, autoSignIn: true },
+    // Accounts are made only by Signet's workflows (setup, organization registration), which write
+    // the user and its credential in their own transaction; open sign-up would make members of no one.
+    emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: MIN_PASSWORD_LENGTH, autoSignIn: true },
+    // Second lock behind the HTTP allow-list in ./auth-routes.ts (which answers 404 first).
+    disabledPaths: [...DISABLED_AUTH_PATHS],
     session: { expiresIn: SESSION_MAX_AGE_SECONDS, updateAge: 60 * 60 },
     user: { additionalFields: {} },
     // better-auth's default for sign-in is 3 per 10 s per address, which a person who mistypes once
@@ -51,13 +57,27 @@ function createAuth(client: Db) {
       customRules: { "/sign-in/email": { window: 60, max: 20 }, "/sign-up/email": { window: 60, max: 10 } },
     },
     plugins: [
-      organization({ allowUserToCreateOrganization: false }),
+      organization({
+        allowUserToCreateOrganization: false,
+        // An organization holds CAs, certificates and audit history: it is suspended, never deleted.
+        disableOrganizationDeletion: true,
+        organizationHooks: {
+          // An organization's name is the O= of its CA and every certificate below it, and its slug
+          // is its address: both change only through Signet's workflows, never the library's update.
+          beforeUpdateOrganization: async ({ organization: change }) => {
+            if (change.name !== undefined || change.slug !== undefined) {
+              throw new APIError("FORBIDDEN", { message: "An organization's name and slug change only through Signet's own requests" });
+            }
+          },
+        },
+      }),
       admin({ ac: accessControl, roles, adminRoles: [OPERATOR_ROLE], defaultRole: "user" }),
       twoFactor({ issuer: "Signet" }),
       bearer(),
       // Tokens are for CI pipelines: Signet's own rate limits apply, not a per-key daily quota.
       // Names are capped by our own schema (64 characters); better-auth counts UTF-16 units, so allow 128.
-      apiKey({ defaultPrefix: "sgt_", rateLimit: { enabled: false }, maximumNameLength: 128 }),
+      // Expiry by default even for a key made without one (Signet's workflows always pass one).
+      apiKey({ defaultPrefix: "sgt_", rateLimit: { enabled: false }, maximumNameLength: 128, keyExpiration: { defaultExpiresIn: 90 * 86_400, maxExpiresIn: 365 } }),
       passkey({ rpName: "Signet", rpID: new URL(publicUrl).hostname, origin: publicUrl }),
       nextCookies(),
     ],

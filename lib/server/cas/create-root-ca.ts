@@ -8,6 +8,7 @@ import { appendAuditEvent } from "../audit/append-audit-event";
 import type { Principal } from "../auth/principal";
 import { toBytes } from "../db/bytes";
 import { createManagedKey } from "../keys/create-managed-key";
+import { caSubjectKey } from "./ca-subject";
 import { signerForKey } from "../keys/signer-for-key";
 
 export const ROOT_VALIDITY_YEARS = 30;
@@ -56,6 +57,7 @@ export async function createRootCa(
       kind: "root",
       keyId: key.id,
       subject: info.subject,
+      subjectKey: caSubjectKey(info.subject),
       subjectDer: toBytes(info.subjectDer),
       spkiSha1: toBytes(info.subjectKeyIdentifier),
       certificateId: reserved.id,

@@ -6,6 +6,7 @@ import { env } from "../../env";
 import type { Principal } from "../auth/principal";
 import { resolvePrincipal } from "../auth/resolve-principal";
 import { errorResponse } from "./problem";
+import { assertStorableText } from "./text-input";
 
 export const DEFAULT_JSON_LIMIT = 256 * 1024;
 
@@ -47,7 +48,8 @@ export function apiRoute<P = Record<string, never>>(handler: Handler<P>) {
       assertSameOrigin(req);
       const principal = await resolvePrincipal(req.headers);
       const params = ctx?.params ? await ctx.params : ({} as P);
-      assertNoNul([...new URL(req.url).searchParams.values(), ...Object.values(params as Record<string, unknown>)], "The URL");
+      assertStorableText(queryValues(new URL(req.url).searchParams), "The query string");
+      assertStorableText(params, "The URL path");
       const result = await handler({ req, principal, params });
       return result instanceof Response ? result : json(result);
     } catch (err) {
@@ -91,23 +93,19 @@ export async function parseJsonBody<T>(req: Request, schema: ZodType<T>, limit =
   } catch {
     throw new AppError("bad_request", "The request body is not valid JSON");
   }
-  assertNoNul([value], "The request body");
+  assertStorableText(value, "The request body");
   return schema.parse(value);
 }
 
-/**
- * PostgreSQL text cannot hold U+0000: a NUL anywhere in input would fail at the database as a 500.
- * Refused here, once, for every route (body strings and keys, query values, path parameters).
- */
-function assertNoNul(values: unknown[], where: string): void {
-  const stack = [...values];
-  while (stack.length) {
-    const v = stack.pop();
-    if (typeof v === "string") {
-      if (v.includes("\0")) throw new AppError("bad_request", `${where} contains a NUL character (U+0000)`);
-    } else if (Array.isArray(v)) stack.push(...v);
-    else if (v && typeof v === "object") for (const [k, inner] of Object.entries(v)) stack.push(k, inner);
+/** Every value of every query parameter (a repeated one too), keyed by name. */
+export function queryValues(search: URLSearchParams): Record<string, string | string[]> {
+  // No prototype: a parameter named "__proto__" must be an entry like any other, not a setter.
+  const values: Record<string, string | string[]> = Object.create(null);
+  for (const name of new Set(search.keys())) {
+    const all = search.getAll(name);
+    values[name] = all.length === 1 ? all[0] : all;
   }
+  return values;
 }
 
 export { requireUser } from "../auth/principal";

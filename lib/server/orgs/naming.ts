@@ -1,13 +1,32 @@
 // The shapes of the names Signet accepts from organizations.
 import { z } from "zod";
+import { nameScriptProblem } from "./name-key";
 
-// Names go into certificate subjects (O=…): printable, no control characters, no leading/trailing space.
+// Names go into certificate subjects (O=…). Control and bidirectional formatting characters are
+// refused, not stripped: a right-to-left override makes a subject read differently from its bytes.
+// Runs of spaces (any Unicode space) become one and the ends are trimmed, so the stored name is the
+// name people see. Uniqueness is decided on nameKey (./name-key.ts), not on these bytes.
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Zl}\p{Zp}]/u;
+
 export const orgNameSchema = z
   .string()
-  .trim()
-  .min(2)
-  .max(64)
-  .regex(/^[\p{L}\p{N}][\p{L}\p{N} .,&'()_-]*$/u, "Use letters, digits, spaces and . , & ' ( ) _ -");
+  .max(256)
+  .superRefine((raw, ctx) => {
+    const bad = INVISIBLE.exec(raw);
+    if (bad) ctx.addIssue({ code: "custom", message: `The name contains a control, formatting or bidirectional character (U+${bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")})` });
+  })
+  .transform((raw) => raw.normalize("NFC").replace(/\p{Zs}+/gu, " ").trim())
+  .pipe(
+    z
+      .string()
+      .min(2)
+      .max(64)
+      .regex(/^[\p{L}\p{N}][\p{L}\p{N} .,&'()_-]*$/u, "Use letters, digits, spaces and . , & ' ( ) _ -")
+      .superRefine((name, ctx) => {
+        const problem = nameScriptProblem(name);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      }),
+  );
 
 export const slugSchema = z
   .string()

@@ -1,5 +1,6 @@
 // Self-registration of an organization: its admin account, the pending organization, and the
-// org-CA request the operators will review — one transaction, then an org-admin API token.
+// org-CA request the operators will review — one transaction; then, only if the caller asked, an
+// org-admin API token.
 import crypto from "node:crypto";
 import { hashPassword } from "better-auth/crypto";
 import { z } from "zod";
@@ -8,10 +9,12 @@ import { appendAuditEvent } from "../audit/append-audit-event";
 import { MIN_PASSWORD_LENGTH } from "../auth/auth";
 import type { Principal } from "../auth/principal";
 import { AppError } from "../errors";
+import { orgCaSubjectText } from "../cas/ca-subject";
 import { csrSummary, parseCsrInput } from "../requests/csr-input";
-import { createApiToken } from "../tokens/create-api-token";
+import { createApiToken, tokenLifetimeSchema } from "../tokens/create-api-token";
 import { kickWebhookDeliveries } from "../webhooks/deliver-webhooks";
 import { enqueueWebhookEvent } from "../webhooks/enqueue-webhook-event";
+import { nameKey as orgNameKey } from "./name-key";
 import { orgNameSchema, pluginIdPrefixSchema, prefixesOverlap, slugSchema } from "./naming";
 
 export const registerOrgInput = z.object({
@@ -25,6 +28,11 @@ export const registerOrgInput = z.object({
     name: z.string().trim().min(1).max(100).optional(),
   }),
   csrPem: z.string().max(70_000).optional(),
+  // An org-admin API token for a client that registers by API and goes on by API. Only when asked
+  // (the console signs in instead), and it expires like every token.
+  token: z
+    .union([z.literal(true), z.object({ name: z.string().trim().min(1).max(64).optional(), expiresInDays: tokenLifetimeSchema.optional() }).strict()])
+    .optional(),
 });
 
 const REGISTRATION_LOCK = 72_707_004;
@@ -37,10 +45,13 @@ export async function registerOrg(raw: z.input<typeof registerOrgInput>) {
   }
   const client = await db();
   const passwordHash = await hashPassword(input.admin.password);
+  const nameKey = orgNameKey(input.name);
   const created = await client.$transaction(
     async (tx) => {
       // Serializes registrations so prefix-overlap checks cannot race.
       await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${REGISTRATION_LOCK})`);
+      const nameTaken = await tx.organization.findFirst({ where: { nameKey, status: { not: "rejected" } }, select: { id: true } });
+      if (nameTaken) throw new AppError("conflict", `The name '${input.name}' is taken by another organization (names are compared ignoring case, width, spacing and look-alike letters)`);
       if (await tx.organization.findUnique({ where: { slug: input.slug }, select: { id: true } })) {
         throw new AppError("conflict", `The slug '${input.slug}' is taken`);
       }
@@ -56,7 +67,7 @@ export async function registerOrg(raw: z.input<typeof registerOrgInput>) {
       await tx.user.create({ data: { id: userId, email: input.admin.email, name: input.admin.name ?? input.admin.email } });
       await tx.account.create({ data: { id: crypto.randomUUID(), accountId: userId, providerId: "credential", userId, password: passwordHash } });
       await tx.organization.create({
-        data: { id: orgId, name: input.name, slug: input.slug, pluginIdPrefix: input.pluginIdPrefix, contactEmail: input.contactEmail ?? input.admin.email, status: "pending" },
+        data: { id: orgId, name: input.name, nameKey, slug: input.slug, pluginIdPrefix: input.pluginIdPrefix, contactEmail: input.contactEmail ?? input.admin.email, status: "pending" },
       });
       await tx.member.create({ data: { id: crypto.randomUUID(), organizationId: orgId, userId, role: "owner" } });
       const request = await tx.certificateRequest.create({
@@ -64,7 +75,7 @@ export async function registerOrg(raw: z.input<typeof registerOrgInput>) {
           kind: "org_ca",
           orgId,
           keyMode: csr ? "external" : "hosted",
-          subject: `O=${input.name}, CN=${input.name} CA`,
+          subject: orgCaSubjectText(input.name),
           keyAlgorithm: csr?.keyAlgorithm ?? "ecdsa-p256",
           ...(csr ? csrSummary(csr) : {}),
           requestedById: userId,
@@ -80,12 +91,15 @@ export async function registerOrg(raw: z.input<typeof registerOrgInput>) {
         orgId,
         details: { name: input.name, slug: input.slug, pluginIdPrefix: input.pluginIdPrefix, requestId: request.id, keyMode: csr ? "external" : "hosted" },
       });
-      await enqueueWebhookEvent(tx, "request.pending", () => ({ requestId: request.id, kind: "org-ca", orgSlug: input.slug, orgName: input.name, subject: `O=${input.name}, CN=${input.name} CA`, keyMode: csr ? "external" : "hosted" }));
+      await enqueueWebhookEvent(tx, "request.pending", () => ({ requestId: request.id, kind: "org-ca", orgSlug: input.slug, orgName: input.name, subject: orgCaSubjectText(input.name), keyMode: csr ? "external" : "hosted" }));
       return { orgId, request, admin };
     },
     { timeout: 30_000, maxWait: 30_000 },
   );
   kickWebhookDeliveries();
-  const token = await createApiToken(created.admin, { name: `${input.slug} admin` });
-  return { org: { id: created.orgId, slug: input.slug, status: "pending" as const }, request: { id: created.request.id }, token: token.token };
+  const org = { id: created.orgId, slug: input.slug, status: "pending" as const };
+  if (!input.token) return { org, request: { id: created.request.id } };
+  const asked = input.token === true ? {} : input.token;
+  const token = await createApiToken(created.admin, { name: asked.name ?? `${input.slug} admin`, expiresInDays: asked.expiresInDays });
+  return { org, request: { id: created.request.id }, token: token.token, tokenExpiresAt: token.expiresAt };
 }

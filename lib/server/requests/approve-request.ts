@@ -9,6 +9,7 @@ import type { Principal } from "../auth/principal";
 import { toBytes } from "../db/bytes";
 import { AppError } from "../errors";
 import { findRootCaId, loadIssuingCa } from "../cas/load-issuing-ca";
+import { caSubjectKey, orgCaSubjectText } from "../cas/ca-subject";
 import { recordIssuance } from "../certificates/record-issuance";
 import { addDays, pkiUrlsFor, wholeSecond } from "../certificates/pki-urls";
 import { createManagedKey } from "../keys/create-managed-key";
@@ -42,6 +43,8 @@ export async function lockPendingRequest(tx: Tx, requestId: string): Promise<voi
 async function approveOrgCa(tx: Tx, actor: Principal, request: RequestRow, now: Date, validityDays: number) {
   const root = await loadIssuingCa(tx, await findRootCaId(tx), now);
   const org = await tx.organization.findUniqueOrThrow({ where: { id: request.orgId } });
+  // Before any key is made: a refused approval must leave no key behind (not even in an HSM).
+  const subject = await assertUniqueOrgCaSubject(tx, org, request.subject);
   const hosted = request.keyMode === "hosted";
   const key = hosted ? await createManagedKey(tx, (request.keyAlgorithm as KeyAlgorithm) ?? "ecdsa-p256", "org-ca") : undefined;
   if (key) await appendAuditEvent(tx, { actor, action: "key.created", subjectType: "key", subjectId: key.id, orgId: org.id, details: { algorithm: request.keyAlgorithm, purpose: "org-ca", backend: key.backend } });
@@ -49,10 +52,16 @@ async function approveOrgCa(tx: Tx, actor: Principal, request: RequestRow, now: 
   if (!publicKeySpki) throw new AppError("conflict", "The request has no public key");
   const notBefore = wholeSecond(now);
   const notAfter = addDays(notBefore, validityDays);
-  const ca = await tx.certificateAuthority.create({
-    data: { kind: "org", orgId: org.id, parentId: root.id, keyId: key?.id ?? null, subject: request.subject, subjectDer: new Uint8Array(), spkiSha1: new Uint8Array() },
-    select: { id: true },
-  });
+  const ca = await tx.certificateAuthority
+    .create({
+      data: { kind: "org", orgId: org.id, parentId: root.id, keyId: key?.id ?? null, subject, subjectKey: caSubjectKey(subject), subjectDer: new Uint8Array(), spkiSha1: new Uint8Array() },
+      select: { id: true },
+    })
+    .catch((err: unknown) => {
+      // The partial unique index on active CAs' subjects: a concurrent issuance won the name.
+      if ((err as { code?: string }).code === "P2002") throw new AppError("conflict", `An active CA with the subject '${subject}' already exists`);
+      throw err;
+    });
   const issued = await recordIssuance(tx, {
     actor,
     kind: "org_ca",
@@ -79,12 +88,31 @@ async function approveOrgCa(tx: Tx, actor: Principal, request: RequestRow, now: 
   });
   await tx.certificateAuthority.update({
     where: { id: ca.id },
-    data: { subject: issued.info.subject, subjectDer: toBytes(issued.info.subjectDer), spkiSha1: toBytes(issued.info.subjectKeyIdentifier), certificateId: issued.certificate.id },
+    data: { subject: issued.info.subject, subjectKey: caSubjectKey(issued.info.subject), subjectDer: toBytes(issued.info.subjectDer), spkiSha1: toBytes(issued.info.subjectKeyIdentifier), certificateId: issued.certificate.id },
   });
   await tx.organization.update({ where: { id: org.id }, data: { status: "approved", rejectionReason: null } });
   const decided = await markDecided(tx, actor, request, "approved");
   await appendAuditEvent(tx, { actor, action: "request.approved", subjectType: "request", subjectId: request.id, orgId: org.id, details: { kind: "org_ca", caId: ca.id, serial: issued.certificate.serialHex } });
   return { request: decided, certificate: { serial: issued.certificate.serialHex, pem: toPem(issued.der, "CERTIFICATE") }, caId: ca.id };
+}
+
+const CA_SUBJECT_LOCK = 72_707_010;
+
+/**
+ * The CA is issued in the name the operator reviewed, and in a name no other active CA holds: the
+ * request's subject was fixed at registration, and the organization's name may not have moved
+ * since (only Signet's workflows change it, and none does once it was asked for).
+ */
+async function assertUniqueOrgCaSubject(tx: Tx, org: { id: string; name: string }, reviewed: string): Promise<string> {
+  const subject = orgCaSubjectText(org.name);
+  // Requests written before subjects were RFC 4514-escaped read "O=Acme, Inc, …": same name.
+  if (subject.replaceAll("\\", "") !== reviewed.replaceAll("\\", "")) throw new AppError("conflict", `The organization is now named '${org.name}', not the name in this request ('${reviewed}'): nothing was issued`);
+  // Issuances of one subject queue here, so the check below sees any that committed first (the
+  // partial unique index on active CAs' subjects is the backstop).
+  await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${CA_SUBJECT_LOCK}, hashtext($1))`, caSubjectKey(subject));
+  const holder = await tx.certificateAuthority.findFirst({ where: { subjectKey: caSubjectKey(subject), status: "active" }, select: { orgId: true } });
+  if (holder) throw new AppError("conflict", holder.orgId === org.id ? `The organization already has an active CA named '${subject}'` : `Another organization's active CA already has the subject '${subject}': nothing was issued`);
+  return subject;
 }
 
 async function approvePluginCert(tx: Tx, actor: Principal, request: RequestRow, now: Date, validityDays: number) {

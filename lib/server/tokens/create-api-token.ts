@@ -6,9 +6,16 @@ import { auth } from "../auth/auth";
 import type { Principal } from "../auth/principal";
 import { AppError } from "../errors";
 
+// Every token expires: a leaked CI secret stops working on its own. 90 days unless the person
+// chooses otherwise, at most a year (better-auth's api-key maximum, configured in ../auth/auth.ts).
+export const DEFAULT_TOKEN_DAYS = 90;
+export const MAX_TOKEN_DAYS = 365;
+
+export const tokenLifetimeSchema = z.number().int().min(1).max(MAX_TOKEN_DAYS, `A token lives at most ${MAX_TOKEN_DAYS} days`);
+
 export const createTokenInput = z.object({
   name: z.string().trim().min(1).max(64),
-  expiresInDays: z.number().int().min(1).max(3650).optional(),
+  expiresInDays: tokenLifetimeSchema.default(DEFAULT_TOKEN_DAYS),
 });
 
 export async function createApiToken(actor: Principal, raw: z.input<typeof createTokenInput>) {
@@ -19,7 +26,7 @@ export async function createApiToken(actor: Principal, raw: z.input<typeof creat
     body: {
       userId: actor.userId,
       name: input.name,
-      expiresIn: input.expiresInDays ? input.expiresInDays * 86_400 : undefined,
+      expiresIn: input.expiresInDays * 86_400,
     },
   });
   const client = await db();
@@ -29,8 +36,8 @@ export async function createApiToken(actor: Principal, raw: z.input<typeof creat
       action: "token.created",
       subjectType: "token",
       subjectId: created.id,
-      details: { name: input.name, start: created.start ?? null },
+      details: { name: input.name, start: created.start ?? null, expiresAt: created.expiresAt ? new Date(created.expiresAt).toISOString() : null },
     });
   });
-  return { id: created.id, name: input.name, token: created.key };
+  return { id: created.id, name: input.name, token: created.key, expiresAt: created.expiresAt ? new Date(created.expiresAt).toISOString() : null };
 }

@@ -1,9 +1,5 @@
-import { auth } from "@/lib/server/auth/auth";
+import { handleAuthRequest } from "@/lib/server/auth/handle-auth-request";
 
 export const dynamic = "force-dynamic";
 
-async function handle(req: Request): Promise<Response> {
-  return (await auth()).handler(req);
-}
-
-export { handle as GET, handle as POST };
+export { handleAuthRequest as GET, handleAuthRequest as POST };
