@@ -34,8 +34,8 @@ describe("API tokens: made on request, expiring by default", () => {
     operator = (await initializeSignet({ adminEmail: "ops@example.com", adminPassword: "pw-123456789" })).operatorToken;
   });
 
-  it("registration makes no token unless the caller asks for one", async () => {
-    const res = await register();
+  it("registration makes no token when the caller declines one, as the console's form does", async () => {
+    const res = await register({ token: false });
     expect(res.status).toBe(201);
     const body = (await res.json()) as Record<string, unknown>;
     expect(Object.keys(body).sort()).toEqual(["org", "request"]);
@@ -44,7 +44,10 @@ describe("API tokens: made on request, expiring by default", () => {
     expect(await client.apikey.count({ where: { referenceId: admin.id } })).toBe(0);
   });
 
-  it("an asked-for registration token works, is the org admin's, and expires (90 days, or as asked)", async () => {
+  it("a registration token (API.md's default, or asked for) works, is the org admin's, and expires (90 days, or as asked)", async () => {
+    const byDefault = await register();
+    expect(byDefault.status).toBe(201);
+    expectExpiresIn(((await byDefault.json()) as { tokenExpiresAt: string }).tokenExpiresAt, 90);
     const res = await register({ token: true });
     expect(res.status).toBe(201);
     const body = (await res.json()) as { token: string; tokenExpiresAt: string; org: { slug: string } };
@@ -60,7 +63,7 @@ describe("API tokens: made on request, expiring by default", () => {
     expect(custom.status).toBe(201);
     expectExpiresIn(((await custom.json()) as { tokenExpiresAt: string }).tokenExpiresAt, 7);
 
-    for (const bad of [{ expiresInDays: 0 }, { expiresInDays: 366 }, { expiresInDays: null }, { name: "" }, { never: true }, "yes", false, 1]) {
+    for (const bad of [{ expiresInDays: 0 }, { expiresInDays: 366 }, { expiresInDays: null }, { name: "" }, { never: true }, "yes", null, 1]) {
       const refused = await register({ token: bad });
       expect(refused.status, JSON.stringify(bad)).toBe(400);
     }

@@ -35,6 +35,8 @@ export function RegisterOrgForm() {
           slug,
           pluginIdPrefix: String(form.get("pluginIdPrefix")),
           admin: { email, password },
+          // The browser signs in below: no API token that nobody would ever see.
+          token: false,
           ...(keyMode === "external" ? { csrPem: String(form.get("csrPem")) } : {}),
         },
       });

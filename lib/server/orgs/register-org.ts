@@ -1,6 +1,6 @@
 // Self-registration of an organization: its admin account, the pending organization, and the
-// org-CA request the operators will review — one transaction; then, only if the caller asked, an
-// org-admin API token.
+// org-CA request the operators will review — one transaction; then, unless the caller declined, an
+// expiring org-admin API token (the console's form declines: it signs in instead).
 import crypto from "node:crypto";
 import { hashPassword } from "better-auth/crypto";
 import { z } from "zod";
@@ -28,11 +28,12 @@ export const registerOrgInput = z.object({
     name: z.string().trim().min(1).max(100).optional(),
   }),
   csrPem: z.string().max(70_000).optional(),
-  // An org-admin API token for a client that registers by API and goes on by API. Only when asked
-  // (the console signs in instead), and it expires like every token.
+  // An org-admin API token for a client that registers by API and goes on by API (API.md's
+  // `{org, request, token}`). It expires like every token; `false` declines it — the console's
+  // form does, since it signs in instead and would never show the token to anyone.
   token: z
-    .union([z.literal(true), z.object({ name: z.string().trim().min(1).max(64).optional(), expiresInDays: tokenLifetimeSchema.optional() }).strict()])
-    .optional(),
+    .union([z.boolean(), z.object({ name: z.string().trim().min(1).max(64).optional(), expiresInDays: tokenLifetimeSchema.optional() }).strict()])
+    .default(true),
 });
 
 const REGISTRATION_LOCK = 72_707_004;
