@@ -6,6 +6,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import * as openpgp from "openpgp";
+import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ArchiveError } from "../jpl/archive-error";
 import { rewriteArchive, zipTo, type FixtureEntry } from "../jpl/test-fixtures";
@@ -202,6 +203,23 @@ describe("Grafana MANIFEST.txt", () => {
     });
     expect(await verify(forged)).toMatchObject({ status: "invalid", reason: expect.stringMatching(/does not verify/) });
     expect(await verify(unsignedZip)).toMatchObject({ status: "unsigned" });
+    // Armor headers, as Grafana's Go code treats them: the unsigned Hash header is not compared with the
+    // signature's hash (still valid); any other header makes clearsign.Decode fail (invalid).
+    const original = fs.readFileSync(path.join(dir, "unpacked-ecdsa-p256", ID, "MANIFEST.txt"), "utf8");
+    for (const [text, status] of [
+      [original.replace("Hash: SHA512", "Hash: SHA256"), "valid"],
+      [original.replace("Hash: SHA512", "Hash: SHA512\nComment: hi"), "invalid"],
+    ] as const) {
+      const zipPath = await rewriteArchive(signedZip, path.join(dir, `v-header-${status}.zip`), { replace: { [`${ID}/MANIFEST.txt`]: text } });
+      expect((await verify(zipPath)).status).toBe(status);
+      if (goVerify) {
+        const keyFile = path.join(dir, "header-key.asc");
+        const manifestFile = path.join(dir, `header-${status}.txt`);
+        fs.writeFileSync(keyFile, key.pub.armored);
+        fs.writeFileSync(manifestFile, text);
+        expect(run(goVerify, [keyFile, manifestFile]).status).toBe(status === "valid" ? 0 : 1);
+      }
+    }
   });
 
   it("private-glob, community and commercial manifests; what the signer refuses", async () => {
@@ -232,14 +250,49 @@ describe("Grafana MANIFEST.txt", () => {
     await expect(signGrafanaPlugin({ inputPath: noVersion, outputPath: path.join(dir, "r10.zip"), signer: key.signer, key: { spki: key.signer.publicKeySpki, createdAt: CREATED }, signatureType: "community", signedByOrg: "acme", signedByOrgName: "Acme", now: NOW })).rejects.toMatchObject({ code: "manifest_invalid" });
   });
 
-  it("re-signing replaces MANIFEST.txt instead of listing or duplicating it", async () => {
+  it("re-signing replaces MANIFEST.txt instead of listing or duplicating it; the manifest keeps milliseconds", async () => {
     const key = keys.get("rsa-3072")!;
     const first = path.join(dir, "first.zip");
     await sign({ key, name: "first.zip" });
-    const second = await signGrafanaPlugin({ inputPath: first, outputPath: path.join(dir, "second.zip"), signer: key.signer, key: { spki: key.signer.publicKeySpki, createdAt: CREATED }, signatureType: "community", signedByOrg: "acme", signedByOrgName: "Acme", now: new Date(NOW.getTime() + 1000) });
+    const at = new Date(NOW.getTime() + 1234);
+    const second = await signGrafanaPlugin({ inputPath: first, outputPath: path.join(dir, "second.zip"), signer: key.signer, key: { spki: key.signer.publicKeySpki, createdAt: CREATED }, signatureType: "community", signedByOrg: "acme", signedByOrgName: "Acme", now: at });
+    expect(second.manifest.time).toBe(at.getTime());
+    expect(await verifyGrafanaPlugin({ zipPath: path.join(dir, "second.zip"), keys: [{ spki: key.signer.publicKeySpki, createdAt: CREATED }], now: at })).toMatchObject({ status: "valid" });
     expect(Object.keys(second.manifest.files)).not.toContain("MANIFEST.txt");
     const names = (JSON.parse(py(PY_ENTRIES, [path.join(dir, "second.zip")])) as [string][]).map(([n]) => n);
     expect(names.filter((n) => n.endsWith("MANIFEST.txt"))).toEqual([`${ID}/MANIFEST.txt`]);
+  });
+
+  it("any MANIFEST.txt, flipped, cut or spliced, gets a verdict (never valid unless unchanged, never an exception)", async () => {
+    const key = keys.get("ecdsa-p256")!;
+    const keyRef = [{ spki: key.signer.publicKeySpki, createdAt: CREATED }];
+    const signed = await sign({ key, name: "prop-base.zip" });
+    const text = Buffer.from(signed.manifestText);
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.record({ kind: fc.constant("flip" as const), at: fc.nat({ max: text.length - 1 }), xor: fc.integer({ min: 1, max: 255 }) }),
+          fc.record({ kind: fc.constant("cut" as const), at: fc.nat({ max: text.length - 1 }) }),
+          fc.record({ kind: fc.constant("splice" as const), at: fc.nat({ max: text.length - 1 }), junk: fc.uint8Array({ minLength: 1, maxLength: 40 }) }),
+        ),
+        async (m) => {
+          let bytes: Buffer;
+          if (m.kind === "flip") {
+            bytes = Buffer.from(text);
+            bytes[m.at] ^= m.xor;
+          } else if (m.kind === "cut") bytes = text.subarray(0, m.at);
+          else bytes = Buffer.concat([text.subarray(0, m.at), m.junk, text.subarray(m.at)]);
+          const zipPath = await rewriteArchive(path.join(dir, "prop-base.zip"), path.join(dir, `prop-${n++}.zip`), { replace: { [`${ID}/MANIFEST.txt`]: bytes } });
+          const verdict = await verifyGrafanaPlugin({ zipPath, keys: keyRef, appUrl: "https://grafana.acme.test/", now: NOW });
+          fs.rmSync(zipPath);
+          expect(["valid", "invalid", "modified", "unsigned"]).toContain(verdict.status);
+          // Only edits the signature does not cover (armor headers, trailing whitespace, base64 line breaks) may stay valid.
+          if (verdict.status === "valid") expect(verdict.manifest).toEqual(signed.manifest);
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 
   it("root URL matching follows Go's url.Parse, path.Clean and gobwas/glob", () => {

@@ -18,7 +18,7 @@ export type SignGrafanaInput = ManifestClaims & {
   outputPath: string;
   signer: Signer;
   key: OpenPgpKeyRef;
-  /** Manifest time and signature creation time: whole seconds. */
+  /** The manifest's time (ms); the signature's creation time is this, rounded down to the second (RFC 4880 §3.5). */
   now: Date;
   /** When set, plugin.json's id must equal it. */
   expectedPluginId?: string;
@@ -53,7 +53,8 @@ export async function signGrafanaPlugin(input: SignGrafanaInput): Promise<Signed
       keyId: openpgpKeyIds(input.key).keyId,
       files,
     });
-    const manifestText = await cleartextSign({ text: manifestJson(manifest), signer: input.signer, key: input.key, createdAt: input.now });
+    const signedAt = new Date(Math.floor(input.now.getTime() / 1000) * 1000);
+    const manifestText = await cleartextSign({ text: manifestJson(manifest), signer: input.signer, key: input.key, createdAt: signedAt });
 
     const zip = new yazl.ZipFile();
     out = fs.createWriteStream(input.outputPath, { flags: "wx", mode: 0o600 });

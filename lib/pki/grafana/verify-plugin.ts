@@ -64,6 +64,8 @@ export async function verifyGrafanaPlugin(input: GrafanaVerifyInput): Promise<Gr
       if (!key) return invalid(`the manifest names key ${manifest.keyId}, which is not one of the store's keys`, { manifest });
       if (key.revokedAt && key.revokedAt.getTime() <= input.now.getTime()) return invalid(`key ${manifest.keyId} is revoked`, { manifest });
       const verified = verifyDetached({ signature: clear.signature, data: clear.signed, key, now: input.now, sigType: SIG_TYPE.text });
+      // The Hash armor header is not signed, and Grafana (CheckDetachedSignature over block.Bytes) does not
+      // compare it with the signature's hash; neither does this verdict.
       keyId = verified.keyId;
     } catch (err) {
       if (err instanceof OpenPgpError || err instanceof SyntaxError || err instanceof TypeError) return invalid(`the signature does not verify: ${err.message}`);

@@ -187,7 +187,8 @@ function dashEscape(text: string): string {
 }
 
 export async function cleartextSign(input: { text: string; signer: Signer; key: OpenPgpKeyRef; createdAt: Date }): Promise<string> {
-  if (input.text.includes("\r") && !/^[^\r]*(\r\n[^\r]*)*$/.test(input.text)) throw new OpenPgpError("The text holds a bare carriage return");
+  // A lone CR is a line break to some readers and not to others: the signed text would be ambiguous.
+  if (/\r(?!\n)/.test(input.text)) throw new OpenPgpError("The text holds a bare carriage return");
   const signature = await detachedSignature({ data: canonicalCleartext(input.text), signer: input.signer, key: input.key, createdAt: input.createdAt, hash: "sha512", sigType: SIG_TYPE.text });
   return `-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA512\n\n${dashEscape(input.text)}\n${armorSignature(signature)}`;
 }
