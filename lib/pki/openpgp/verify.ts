@@ -32,7 +32,10 @@ function readPacket(bytes: Buffer): { tag: number; body: Buffer; rest: Buffer } 
     tag = first & 0x3f;
     const l0 = bytes[1];
     if (l0 < 192) [len, pos] = [l0, 2];
-    else if (l0 < 224) [len, pos] = [((l0 - 192) << 8) + bytes[2] + 192, 3];
+    else if (l0 < 224) {
+      if (bytes.length < 3) throw new OpenPgpError("Truncated OpenPGP packet");
+      [len, pos] = [((l0 - 192) << 8) + bytes[2] + 192, 3];
+    }
     else if (l0 === 255) [len, pos] = [bytes.readUInt32BE(2), 6];
     else throw new OpenPgpError("Partial-length OpenPGP packets are not accepted here");
   } else {
@@ -80,8 +83,18 @@ function readSubpackets(area: Buffer, hashed: boolean, out: Partial<ParsedSignat
   }
 }
 
-/** Parses exactly one v4 signature packet. */
+/** Parses exactly one v4 signature packet; any malformation is an OpenPgpError. */
 export function parseSignature(bytes: Uint8Array): ParsedSignature {
+  try {
+    return parseSignatureUnchecked(bytes);
+  } catch (err) {
+    // Buffer reads past the end throw RangeError: for hostile bytes that is just a truncated packet.
+    if (err instanceof RangeError) throw new OpenPgpError("Truncated OpenPGP signature");
+    throw err;
+  }
+}
+
+function parseSignatureUnchecked(bytes: Uint8Array): ParsedSignature {
   const { tag, body, rest } = readPacket(Buffer.from(bytes));
   if (tag !== PACKET_TAG.signature) throw new OpenPgpError("Not an OpenPGP signature packet");
   if (rest.length !== 0) throw new OpenPgpError("Bytes follow the signature packet");
@@ -103,9 +116,14 @@ export function parseSignature(bytes: Uint8Array): ParsedSignature {
   const mpis: Buffer[] = [];
   while (pos < body.length) {
     if (pos + 2 > body.length) throw new OpenPgpError("Truncated MPI");
-    const bytesLen = Math.ceil(body.readUInt16BE(pos) / 8);
+    const bits = body.readUInt16BE(pos);
+    const bytesLen = Math.ceil(bits / 8);
     if (pos + 2 + bytesLen > body.length) throw new OpenPgpError("Truncated MPI");
-    mpis.push(body.subarray(pos + 2, pos + 2 + bytesLen));
+    const value = body.subarray(pos + 2, pos + 2 + bytesLen);
+    // RFC 4880 §3.2: the bit count is exact. Accepting any count that rounds to the same octets would
+    // let one signature be re-encoded into several byte strings that all verify.
+    if (bits === 0 || (bits - 1) % 8 !== 7 - Math.clz32(value[0]) + 24) throw new OpenPgpError("An MPI's bit count is not exact");
+    mpis.push(value);
     pos += 2 + bytesLen;
   }
   if (!out.createdAt) throw new OpenPgpError("The signature has no hashed creation time");
