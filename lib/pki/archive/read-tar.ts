@@ -196,6 +196,7 @@ function checkHeader(header: tar.Header, name: string, limits: TarLimits): TarEn
   if (header.type === "directory" && (header.size ?? 0) !== 0) throw new ArchiveError("special_file", `Directory entry '${name}' has content`, name);
   if (((header.mode ?? 0) & S_ISUID_ISGID_ISVTX) !== 0) throw new ArchiveError("special_file", `Entry '${name}' is setuid, setgid or sticky`, name);
   checkEntryName(name, limits.maxNameBytes);
+  if (header.type === "file" && name.endsWith("/")) throw new ArchiveError("bad_file_name", `Regular file '${name}' has a directory's trailing '/'`, name);
   return header.type;
 }
 

@@ -133,6 +133,7 @@ describe("Mattermost bundle check (tar.gz)", () => {
       [{ name: "suid", content: "x", mode: 0o4755 }, "special_file"],
       [{ name: "plugin.json", content: manifest() }, "duplicate_entry"],
       [{ name: "plugin.json/inner", content: "x" }, "duplicate_entry"],
+      [{ name: "file-with-slash/", content: "x" }, "bad_file_name"],
     ];
     for (const [item, code] of cases) {
       const err = await refusal(gz(await tarBytes([base, item])));
