@@ -231,7 +231,9 @@ export async function readTar(source: AsyncIterable<Uint8Array> | Readable, visi
 
   const entries: TarEntry[] = [];
   const files = new Set<string>();
+  /** Directories named by an entry or implied by one's path. */
   const dirs = new Set<string>();
+  const explicitDirs = new Set<string>();
   try {
     for await (const entry of extract) {
       const name = normalizeName(entry.header.name);
@@ -245,14 +247,16 @@ export async function readTar(source: AsyncIterable<Uint8Array> | Readable, visi
       const segments = key.split("/");
       // A name twice, a file where a directory goes or the reverse: extractors disagree on which wins.
       if (files.has(key) || (type === "directory" ? false : dirs.has(key))) throw new ArchiveError("duplicate_entry", `The archive holds '${key}' more than once`, name);
-      if (type === "directory" && dirs.has(key) && entries.some((e) => e.type === "directory" && e.name === `${key}/`)) throw new ArchiveError("duplicate_entry", `The archive holds '${key}/' more than once`, name);
+      if (type === "directory" && explicitDirs.has(key)) throw new ArchiveError("duplicate_entry", `The archive holds '${key}/' more than once`, name);
       for (let i = 1; i < segments.length; i++) {
         const parent = segments.slice(0, i).join("/");
         if (files.has(parent)) throw new ArchiveError("duplicate_entry", `Entry '${name}' would be inside the file '${parent}'`, name);
         dirs.add(parent);
       }
-      if (type === "directory") dirs.add(key);
-      else files.add(key);
+      if (type === "directory") {
+        dirs.add(key);
+        explicitDirs.add(key);
+      } else files.add(key);
       const record: TarEntry = {
         name: type === "directory" ? `${key}/` : key,
         type,

@@ -139,6 +139,10 @@ describe("Mattermost bundle check (tar.gz)", () => {
       const err = await refusal(gz(await tarBytes([base, item])));
       expect(err.code, item.name).toBe(code);
     }
+    const twice = await refusal(gz(await tarBytes([base, { name: "d/", type: "directory" }, { name: "d/x", content: "x" }, { name: "./d/", type: "directory" }])));
+    expect(twice.code).toBe("duplicate_entry");
+    // A directory implied by a path and named afterwards is fine (tar writes parents first, but not always).
+    await expect(checkMattermostBundle(stream(gz(await tarBytes([base, { name: "e/f", content: "x" }, { name: "e/", type: "directory" }]))))).resolves.toMatchObject({ id: "com.example.demo" });
   });
 
   it("caps the inflated size while inflating, the compressed size and the entry count", async () => {
