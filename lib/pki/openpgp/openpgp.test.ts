@@ -133,6 +133,28 @@ describe("OpenPGP store keys and detached signatures", () => {
     expect(run(goVerify, [`${file}.gpg`, `${file}.sig`, file]).output.trim()).toBe(`OK ${pub.keyId}`);
   });
 
+  it("a key exported with its own revocation: openpgp.js sees it revoked, Go's x/crypto/openpgp (Mattermost) no longer accepts its signatures", async () => {
+    const { signer, pub } = keys.get("ecdsa-p256")!;
+    const revoked = await openpgpPublicKey({ spki: signer.publicKeySpki, createdAt: CREATED, userId: "Signet store key (ecdsa-p256) <store@signet.test>", signer, now: NOW, revocation: { at: NOW, reason: "superseded", comment: "rotated" } });
+    expect(revoked.fingerprint).toBe(pub.fingerprint);
+    const key = await openpgp.readKey({ armoredKey: revoked.armored });
+    await expect(key.verifyPrimaryKey(NOW)).rejects.toThrow(/revoked/i);
+    await expect(key.isRevoked(undefined, undefined, NOW)).resolves.toBe(true);
+    await expect((await openpgp.readKey({ armoredKey: pub.armored })).isRevoked(undefined, undefined, NOW)).resolves.toBe(false);
+    await expect(openpgpPublicKey({ spki: signer.publicKeySpki, createdAt: CREATED, userId: "x", signer, now: NOW, revocation: { at: new Date(NOW.getTime() + 1000), reason: "retired" } })).rejects.toThrow(/between/);
+    if (!goVerify) return;
+    const data = Buffer.from("a bundle signed before the rotation");
+    const file = path.join(dir, "rev.bin");
+    fs.writeFileSync(file, data);
+    fs.writeFileSync(`${file}.sig`, await detachedSignature({ data, signer, key: { spki: signer.publicKeySpki, createdAt: CREATED }, createdAt: NOW, hash: "sha256" }));
+    fs.writeFileSync(`${file}.key.asc`, pub.armored);
+    fs.writeFileSync(`${file}.revoked.asc`, revoked.armored);
+    expect(run(goVerify, [`${file}.key.asc`, `${file}.sig`, file]).status).toBe(0);
+    const r = run(goVerify, [`${file}.revoked.asc`, `${file}.sig`, file]);
+    expect(r.status, r.output).toBe(1);
+    expect(r.output).toMatch(/unknown entity/);
+  });
+
   it("streams: a 100 MB bundle is signed chunk by chunk without holding it, and gpgv accepts it", async () => {
     const { signer, pub } = keys.get("rsa-3072")!;
     const big = path.join(dir, "big.tar.gz");

@@ -19,7 +19,7 @@ export const PUBKEY_ALGO = { rsa: 1, ecdsa: 19 } as const;
 export const HASH_ALGO: Record<HashName, number> = { sha256: 8, sha384: 9, sha512: 10 };
 export const HASH_BY_ID: Record<number, HashName> = { 8: "sha256", 9: "sha384", 10: "sha512" };
 /** RFC 4880 §5.2.1. */
-export const SIG_TYPE = { binary: 0x00, text: 0x01, positiveCertification: 0x13 } as const;
+export const SIG_TYPE = { binary: 0x00, text: 0x01, positiveCertification: 0x13, keyRevocation: 0x20 } as const;
 /** RFC 4880 §4.3. */
 export const PACKET_TAG = { signature: 2, publicKey: 6, userId: 13 } as const;
 /** RFC 4880 §5.2.3.1, RFC 4880bis §5.2.3.28 (issuer fingerprint). */
@@ -28,6 +28,7 @@ export const SUBPACKET = {
   issuerKeyId: 16,
   preferredHash: 21,
   primaryUserId: 25,
+  reasonForRevocation: 29,
   keyFlags: 27,
   features: 30,
   issuerFingerprint: 33,

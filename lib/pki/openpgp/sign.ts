@@ -102,7 +102,18 @@ async function signaturePacket(input: {
  * certification by the key itself (gpgv and Go's ReadKeyRing drop a key without a self-signed identity).
  * Key flags say certify + sign: Go's KeysByIdUsage skips a key whose flags lack signing.
  */
-export async function openpgpPublicKey(input: { spki: Uint8Array; createdAt: Date; userId: string; signer: Signer; now: Date }): Promise<OpenPgpPublicKey> {
+export async function openpgpPublicKey(input: {
+  spki: Uint8Array;
+  createdAt: Date;
+  userId: string;
+  signer: Signer;
+  now: Date;
+  /**
+   * Ships the key's own revocation inside it (RFC 4880 §5.2.1, 0x20): Mattermost ignores expiry, and a
+   * host that re-imports this file stops trusting the key (Go's KeysByIdUsage skips revoked keys).
+   */
+  revocation?: { at: Date; reason: "superseded" | "compromised" | "retired"; comment?: string };
+}): Promise<OpenPgpPublicKey> {
   if (input.createdAt.getTime() > input.now.getTime()) throw new OpenPgpError("The key creation time is in the future");
   if (input.userId.length === 0 || /[\r\n]/.test(input.userId)) throw new OpenPgpError("The User ID must be one non-empty line");
   const key = keyPacketBody(input, input.signer);
@@ -123,7 +134,24 @@ export async function openpgpPublicKey(input: { spki: Uint8Array; createdAt: Dat
     // RFC 4880 §5.2.4: a certification hashes the key (0x99-prefixed) and the user ID (0xB4, four-octet length).
     data: [keyHashPrefix(key.body), key.body, Buffer.from([0xb4]), u32(uid.length), uid],
   });
-  const binary = Buffer.concat([packet(PACKET_TAG.publicKey, key.body), packet(PACKET_TAG.userId, uid), selfSig]);
+  let revocation: Buffer = Buffer.alloc(0);
+  if (input.revocation) {
+    const { at, reason, comment = "" } = input.revocation;
+    if (at.getTime() < input.createdAt.getTime() || at.getTime() > input.now.getTime()) throw new OpenPgpError("The revocation time must lie between the key's creation and now");
+    const code = { superseded: 1, compromised: 2, retired: 3 }[reason];
+    revocation = await signaturePacket({
+      signer: input.signer,
+      key,
+      sigType: SIG_TYPE.keyRevocation,
+      hash,
+      createdAt: at,
+      extraHashed: [subpacket(SUBPACKET.reasonForRevocation, Buffer.concat([Buffer.from([code]), Buffer.from(comment, "utf8")]))],
+      // RFC 4880 §5.2.4: a key revocation hashes the key alone.
+      data: [keyHashPrefix(key.body), key.body],
+    });
+  }
+  // RFC 4880 §11.1: the key's revocation signatures follow the key packet, before the User IDs.
+  const binary = Buffer.concat([packet(PACKET_TAG.publicKey, key.body), revocation, packet(PACKET_TAG.userId, uid), selfSig]);
   return {
     binary: new Uint8Array(binary),
     armored: armor("PGP PUBLIC KEY BLOCK", binary),
