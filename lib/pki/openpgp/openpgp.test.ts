@@ -155,6 +155,24 @@ describe("OpenPGP store keys and detached signatures", () => {
     expect(r.output).toMatch(/unknown entity/);
   });
 
+  it("rotation overlap: one .sig holding the old and the next key's signatures verifies in Go's x/crypto/openpgp under either key alone", async () => {
+    if (!goVerify) return;
+    const old = keys.get("rsa-3072")!;
+    const next = keys.get("ecdsa-p384")!;
+    const data = crypto.randomBytes(10_000);
+    const file = path.join(dir, "overlap.bin");
+    fs.writeFileSync(file, data);
+    const sigOf = (k: Fixture) => detachedSignature({ data, signer: k.signer, key: { spki: k.signer.publicKeySpki, createdAt: CREATED }, createdAt: NOW, hash: "sha512" });
+    // Concatenated signature packets are one OpenPGP message; CheckDetachedSignature uses the first whose key it holds.
+    fs.writeFileSync(`${file}.sig`, Buffer.concat([await sigOf(old), await sigOf(next)]));
+    for (const k of [old, next]) {
+      fs.writeFileSync(`${file}.asc`, k.pub.armored);
+      expect(run(goVerify, [`${file}.asc`, `${file}.sig`, file]).output.trim()).toBe(`OK ${k.pub.keyId}`);
+    }
+    fs.writeFileSync(`${file}.asc`, foreign.pub.armored);
+    expect(run(goVerify, [`${file}.asc`, `${file}.sig`, file]).status).toBe(1);
+  });
+
   it("streams: a 100 MB bundle is signed chunk by chunk without holding it, and gpgv accepts it", async () => {
     const { signer, pub } = keys.get("rsa-3072")!;
     const big = path.join(dir, "big.tar.gz");
