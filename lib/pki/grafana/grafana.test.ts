@@ -95,6 +95,7 @@ describe("Grafana MANIFEST.txt", () => {
   const keys = new Map<KeyAlgorithm, Key>();
   let foreign: Key;
   let goVerify: string | undefined;
+  let goVerifyXcrypto: string | undefined;
 
   const sign = (over: Omit<Partial<SignGrafanaInput>, "key"> & { key: Key; name: string }) => {
     const { key, name, ...rest } = over;
@@ -118,6 +119,7 @@ describe("Grafana MANIFEST.txt", () => {
     for (const a of ["rsa-3072", "ecdsa-p256", "ecdsa-p384"] as const) keys.set(a, await makeKey(a));
     foreign = await makeKey("ecdsa-p256");
     if (hasGo) goVerify = buildGoVerifier("grafana-verify");
+    if (hasGo) goVerifyXcrypto = buildGoVerifier("grafana-verify-xcrypto");
   }, 120_000);
 
   for (const algorithm of ["rsa-3072", "ecdsa-p256", "ecdsa-p384"] as const) {
@@ -161,6 +163,8 @@ describe("Grafana MANIFEST.txt", () => {
         const ok = run(goVerify, [keyFile, manifestFile]);
         expect(ok.output.split("\n")[0]).toBe(`OK ${key.pub.keyId}`);
         expect(JSON.parse(ok.output.slice(ok.output.indexOf("\n") + 1))).toEqual(result.manifest);
+        // Grafana releases before ProtonMail/go-crypto ran golang.org/x/crypto/openpgp: it accepts it too.
+        expect(run(goVerifyXcrypto!, [keyFile, manifestFile]).output.split("\n")[0]).toBe(`OK ${key.pub.keyId}`);
         const foreignFile = path.join(dir, "grafana-foreign.asc");
         fs.writeFileSync(foreignFile, foreign.pub.armored);
         expect(run(goVerify, [foreignFile, manifestFile]).status).toBe(1);

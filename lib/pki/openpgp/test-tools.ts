@@ -25,7 +25,7 @@ export function toolAvailable(tool: "gpgv" | "go" | "gpg"): boolean {
 const GO_ENV = { ...process.env, GO111MODULE: "off", GOPATH: "/usr/share/gocode", GOFLAGS: "", GOCACHE: path.join(os.tmpdir(), "signet-openpgp-gocache") };
 
 /** Compiles testdata/<name> once into a temp dir; returns the binary's path. */
-export function buildGoVerifier(name: "mattermost-verify" | "grafana-verify"): string {
+export function buildGoVerifier(name: "mattermost-verify" | "grafana-verify" | "grafana-verify-xcrypto"): string {
   const out = path.join(tempDir("signet-go-"), name);
   execFileSync("go", ["build", "-o", out, "."], { cwd: path.join(import.meta.dirname, "testdata", name), env: GO_ENV, stdio: "pipe" });
   return out;
