@@ -7,7 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import * as openpgp from "openpgp";
 import fc from "fast-check";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ArchiveError } from "../jpl/archive-error";
 import { rewriteArchive, zipTo, type FixtureEntry } from "../jpl/test-fixtures";
 import { generateKeyPair, softwareSigner, type KeyAlgorithm, type Signer } from "../signer";
@@ -112,6 +112,8 @@ describe("Grafana MANIFEST.txt", () => {
       ...rest,
     });
   };
+
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   beforeAll(async () => {
     dir = tempDir("signet-grafana-");

@@ -8,7 +8,7 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import zlib from "node:zlib";
 import tar from "tar-stream";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readTar, DEFAULT_TAR_LIMITS } from "../archive/read-tar";
 import { ArchiveError } from "../jpl/archive-error";
 import { generateKeyPair, softwareSigner } from "../signer";
@@ -63,6 +63,8 @@ const manifest = (id = "com.example.demo", version = "1.2.3") => JSON.stringify(
 
 describe("Mattermost bundle check (tar.gz)", () => {
   let dir: string;
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
   beforeAll(() => {
     dir = tempDir("signet-mm-");
   });

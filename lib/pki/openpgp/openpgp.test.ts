@@ -4,7 +4,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import * as openpgp from "openpgp";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateKeyPair, softwareSigner, type KeyAlgorithm, type Signer } from "../signer";
 import { armor, crc24, dearmor, OpenPgpError } from "./packets";
 import { armorSignature, canonicalCleartext, cleartextSign, detachedSignature, openpgpPublicKey, type OpenPgpPublicKey } from "./sign";
@@ -34,6 +34,8 @@ describe("OpenPGP store keys and detached signatures", () => {
   let foreign: Fixture;
   let dir: string;
   let goVerify: string | undefined;
+
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   beforeAll(async () => {
     dir = tempDir();

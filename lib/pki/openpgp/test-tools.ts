@@ -2,6 +2,7 @@
 // golang.org/x/crypto/openpgp (Mattermost) and github.com/ProtonMail/go-crypto (Grafana), built from
 // testdata/ by the test itself. Absent tools skip the test with a reason, except in CI, where they fail it.
 import { execFileSync, spawnSync } from "node:child_process";
+import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -24,10 +25,22 @@ export function toolAvailable(tool: "gpgv" | "go" | "gpg"): boolean {
 
 const GO_ENV = { ...process.env, GO111MODULE: "off", GOPATH: "/usr/share/gocode", GOFLAGS: "", GOCACHE: path.join(os.tmpdir(), "signet-openpgp-gocache") };
 
-/** Compiles testdata/<name> once into a temp dir; returns the binary's path. */
+const GO_BIN_DIR = path.join(os.tmpdir(), "signet-openpgp-gobin");
+
+/**
+ * Compiles testdata/<name> and returns the binary, kept per source hash so that repeated runs reuse it
+ * (three small files in the temp dir, not one per run). Built under a temporary name and renamed, since
+ * test files run in parallel.
+ */
 export function buildGoVerifier(name: "mattermost-verify" | "grafana-verify" | "grafana-verify-xcrypto"): string {
-  const out = path.join(tempDir("signet-go-"), name);
-  execFileSync("go", ["build", "-o", out, "."], { cwd: path.join(import.meta.dirname, "testdata", name), env: GO_ENV, stdio: "pipe" });
+  const source = path.join(import.meta.dirname, "testdata", name);
+  const hash = crypto.createHash("sha256").update(fs.readFileSync(path.join(source, "main.go"))).digest("hex").slice(0, 16);
+  const out = path.join(GO_BIN_DIR, `${name}-${hash}`);
+  if (fs.existsSync(out)) return out;
+  fs.mkdirSync(GO_BIN_DIR, { recursive: true });
+  const building = `${out}.${process.pid}.${Math.random().toString(36).slice(2)}`;
+  execFileSync("go", ["build", "-o", building, "."], { cwd: source, env: GO_ENV, stdio: "pipe" });
+  fs.renameSync(building, out);
   return out;
 }
 

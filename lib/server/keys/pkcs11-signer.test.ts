@@ -101,6 +101,7 @@ describe.skipIf(!softhsmInstalled)("PKCS#11 signer on SoftHSM2", () => {
         data[0] ^= 1;
         fs.writeFileSync(path.join(dir, "bundle"), data);
         expect(gpgv(dir, key.binary, [path.join(dir, "bundle.sig"), path.join(dir, "bundle")]).status).not.toBe(0);
+        fs.rmSync(dir, { recursive: true, force: true });
       }
     });
   }
