@@ -42,6 +42,12 @@ export interface Signer {
    * DER `ECDSA-Sig-Value` for ECDSA, the raw PKCS#1 v1.5 block for RSA.
    */
   sign(data: Uint8Array, hash: HashName): Promise<Uint8Array>;
+  /**
+   * The same signature over the concatenation of `parts`, hashed as they arrive. OpenPGP signs
+   * hash(file ‖ trailer) (RFC 4880 §5.2.4), so a 100 MB bundle is either buffered for `sign` or
+   * streamed here; a raw hash cannot be handed over because Node cannot sign a precomputed ECDSA digest.
+   */
+  signParts(parts: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, hash: HashName): Promise<Uint8Array>;
 }
 
 export function isRsa(algorithm: KeyAlgorithm): boolean {
@@ -119,6 +125,12 @@ export function softwareSigner(privateKey: KeyObject, algorithm?: KeyAlgorithm):
     async sign(data, hash) {
       // ECDSA: Node emits DER ECDSA-Sig-Value by default (dsaEncoding "der"); RSA: PKCS#1 v1.5.
       return new Uint8Array(crypto.sign(hash, data, privateKey));
+    },
+    async signParts(parts, hash) {
+      // crypto.Sign streams the digest and then signs it exactly as crypto.sign does.
+      const signing = crypto.createSign(hash);
+      for await (const part of parts) signing.update(part);
+      return new Uint8Array(signing.sign(privateKey));
     },
   };
 }

@@ -3,6 +3,7 @@
 
 export type ArchiveErrorCode =
   | "not_a_zip"
+  | "not_a_tar"
   | "too_many_entries"
   | "too_large"
   | "compression_ratio"

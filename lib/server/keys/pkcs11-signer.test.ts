@@ -1,13 +1,18 @@
 // The PKCS#11 signer against a real token (SoftHSM2): keys generated inside it, signatures checked by
 // node:crypto with the SubjectPublicKeySpki the token reported, in the encoding X.509 carries.
 import crypto from "node:crypto";
+import fs from "node:fs";
 import { createRequire } from "node:module";
+import path from "node:path";
+import * as openpgp from "openpgp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSoftHsmToken, SOFTHSM_MISSING, softhsmInstalled, type SoftHsmToken } from "@/test/softhsm";
 import type { HashName, KeyAlgorithm } from "@/lib/pki/signer";
 import { CK } from "./pkcs11-api";
 import { pkcs11Signer } from "./pkcs11-signer";
 import { Pkcs11Token } from "./pkcs11-token";
+import { detachedSignature, openpgpPublicKey } from "@/lib/pki/openpgp/sign";
+import { gpgv, tempDir, toolAvailable } from "@/lib/pki/openpgp/test-tools";
 
 if (!softhsmInstalled) console.warn(SOFTHSM_MISSING);
 
@@ -64,6 +69,39 @@ describe.skipIf(!softhsmInstalled)("PKCS#11 signer on SoftHSM2", () => {
         const data = Buffer.from("tbs");
         const recovered = crypto.publicDecrypt({ key: publicKey, padding: crypto.constants.RSA_PKCS1_PADDING }, Buffer.from(await signer.sign(data, "sha256")));
         expect(recovered.toString("hex")).toBe("3031300d060960864801650304020105000420" + crypto.createHash("sha256").update(data).digest("hex"));
+      }
+    });
+  }
+
+  for (const algorithm of ["ecdsa-p256", "rsa-3072"] as const) {
+    it(`${algorithm}: an OpenPGP store key and a streamed detached signature made inside the token verify with gpgv and openpgp.js`, async () => {
+      const label = `signer-test openpgp ${algorithm}`;
+      const spki = await token.generateKeyPair(algorithm, label, crypto.randomBytes(16));
+      const signer = pkcs11Signer(async () => token, { label, algorithm, publicKeySpki: spki });
+      const createdAt = new Date("2026-11-01T00:00:00Z");
+      const now = new Date("2026-12-01T00:00:00Z");
+      const key = await openpgpPublicKey({ spki, createdAt, userId: "Token store key <hsm@signet.test>", signer, now });
+      const chunks = [crypto.randomBytes(70_000), crypto.randomBytes(5), crypto.randomBytes(300_000)];
+      async function* parts() {
+        yield* chunks;
+      }
+      const sig = await detachedSignature({ data: parts(), signer, key: { spki, createdAt }, createdAt: now, hash: "sha512" });
+      const data = Buffer.concat(chunks);
+      // signParts over the pieces equals a signature over the whole (ECDSA is randomized: verified, not compared).
+      const whole = await signer.signParts(chunks, "sha256");
+      expect(crypto.verify("sha256", data, crypto.createPublicKey({ key: Buffer.from(spki), format: "der", type: "spki" }), whole)).toBe(true);
+      const verified = await openpgp.verify({ message: await openpgp.createMessage({ binary: data }), signature: await openpgp.readSignature({ binarySignature: sig }), verificationKeys: await openpgp.readKey({ armoredKey: key.armored }), date: now });
+      await expect(verified.signatures[0].verified).resolves.toBe(true);
+      if (toolAvailable("gpgv")) {
+        const dir = tempDir();
+        fs.writeFileSync(path.join(dir, "bundle"), data);
+        fs.writeFileSync(path.join(dir, "bundle.sig"), sig);
+        const ok = gpgv(dir, key.binary, [path.join(dir, "bundle.sig"), path.join(dir, "bundle")]);
+        expect(ok.status, ok.output).toBe(0);
+        data[0] ^= 1;
+        fs.writeFileSync(path.join(dir, "bundle"), data);
+        expect(gpgv(dir, key.binary, [path.join(dir, "bundle.sig"), path.join(dir, "bundle")]).status).not.toBe(0);
+        fs.rmSync(dir, { recursive: true, force: true });
       }
     });
   }

@@ -1,0 +1,100 @@
+// Signs a Grafana plugin zip: every regular file is hashed (one entry streaming at a time), the v2
+// manifest is built and cleartext-signed through the Signer, and a new zip is written with every original
+// entry's content byte for byte (same names, order, modes and times) plus <id>/MANIFEST.txt, replacing one
+// that was there. The source zip is read with the same strict reader as Jami uploads.
+import fs from "node:fs";
+import yazl from "yazl";
+import { DEFAULT_LIMITS, type ArchiveLimits } from "../jpl/archive-error";
+import { ArchiveError } from "../jpl/archive-error";
+import { SafeArchive } from "../jpl/read-archive";
+import type { Signer } from "../signer";
+import { cleartextSign, openpgpKeyIds, type OpenPgpKeyRef } from "../openpgp/sign";
+import { buildManifest, manifestJson, type GrafanaManifest, type ManifestClaims } from "./manifest";
+import { GRAFANA_MANIFEST, hashFiles, readGrafanaLayout } from "./plugin-layout";
+
+export type SignGrafanaInput = ManifestClaims & {
+  inputPath: string;
+  /** Created exclusively (never overwrites); removed again if signing fails. */
+  outputPath: string;
+  signer: Signer;
+  key: OpenPgpKeyRef;
+  /** The manifest's time (ms); the signature's creation time is this, rounded down to the second (RFC 4880 §3.5). */
+  now: Date;
+  /** When set, plugin.json's id must equal it. */
+  expectedPluginId?: string;
+  limits?: ArchiveLimits;
+};
+
+export type SignedGrafanaPlugin = {
+  pluginId: string;
+  version: string;
+  manifest: GrafanaManifest;
+  /** The MANIFEST.txt written into the zip. */
+  manifestText: string;
+};
+
+export async function signGrafanaPlugin(input: SignGrafanaInput): Promise<SignedGrafanaPlugin> {
+  const archive = await SafeArchive.open(input.inputPath, input.limits ?? DEFAULT_LIMITS);
+  let out: fs.WriteStream | undefined;
+  try {
+    const layout = await readGrafanaLayout(archive);
+    if (input.expectedPluginId !== undefined && layout.pluginId !== input.expectedPluginId) {
+      throw new ArchiveError("manifest_id_mismatch", `plugin.json names plugin '${layout.pluginId}', but this upload is for '${input.expectedPluginId}'`, `${layout.root}plugin.json`);
+    }
+    const files = await hashFiles(archive, layout);
+    const manifest = buildManifest({
+      signatureType: input.signatureType,
+      signedByOrg: input.signedByOrg,
+      signedByOrgName: input.signedByOrgName,
+      rootUrls: input.rootUrls,
+      pluginId: layout.pluginId,
+      version: layout.version,
+      time: input.now,
+      keyId: openpgpKeyIds(input.key).keyId,
+      files,
+    });
+    const signedAt = new Date(Math.floor(input.now.getTime() / 1000) * 1000);
+    const manifestText = await cleartextSign({ text: manifestJson(manifest), signer: input.signer, key: input.key, createdAt: signedAt });
+
+    const zip = new yazl.ZipFile();
+    out = fs.createWriteStream(input.outputPath, { flags: "wx", mode: 0o600 });
+    const written = new Promise<void>((resolve, reject) => {
+      out!.on("close", resolve);
+      out!.on("error", reject);
+      zip.on("error", reject);
+    });
+    zip.outputStream.pipe(out);
+    for (const entry of archive.entries) {
+      if (entry === layout.manifest) continue;
+      if (entry.isDirectory) {
+        zip.addEmptyDirectory(entry.name, { mtime: entry.mtime, mode: 0o040000 | ((entry.permissions ?? 0o755) & 0o755) });
+        continue;
+      }
+      const options = { mtime: entry.mtime, mode: 0o100000 | ((entry.permissions ?? 0o644) & 0o755), compress: entry.compressionMethod === 8, size: entry.uncompressedSize };
+      // Opened only when yazl reaches the entry: one inflating stream at a time.
+      zip.addReadStreamLazy(entry.name, options, (cb) => {
+        archive.openEntry(entry).then(
+          (stream) => {
+            stream.on("error", (err) => zip.emit("error", err));
+            cb(null, stream);
+          },
+          (err: Error) => cb(err, undefined as never),
+        );
+      });
+    }
+    zip.addBuffer(Buffer.from(manifestText, "utf8"), `${layout.root}${GRAFANA_MANIFEST}`, { mtime: input.now, mode: 0o100644 });
+    zip.end();
+    await written;
+    return { pluginId: layout.pluginId, version: layout.version, manifest, manifestText };
+  } catch (err) {
+    if (out) {
+      const closed = out.closed ? Promise.resolve() : new Promise<void>((resolve) => out!.once("close", () => resolve()));
+      out.destroy();
+      await closed;
+      await fs.promises.rm(input.outputPath, { force: true });
+    }
+    throw err;
+  } finally {
+    archive.close();
+  }
+}

@@ -1,0 +1,39 @@
+// The same check as grafana-verify, on golang.org/x/crypto/openpgp: what Grafana releases before the
+// switch to ProtonMail/go-crypto ran (pkg/plugins/manager/signature/manifest.go, readPluginManifest).
+//   go run . KEY.asc MANIFEST.txt   → prints "OK <key id>" and the plaintext, or the error (exit 1).
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+
+	"golang.org/x/crypto/openpgp"
+	"golang.org/x/crypto/openpgp/clearsign"
+)
+
+func main() {
+	key, err1 := os.ReadFile(os.Args[1])
+	body, err2 := os.ReadFile(os.Args[2])
+	if err1 != nil || err2 != nil {
+		fmt.Println("read:", err1, err2)
+		os.Exit(2)
+	}
+	block, _ := clearsign.Decode(body)
+	if block == nil {
+		fmt.Println("unable to decode manifest")
+		os.Exit(1)
+	}
+	keyring, err := openpgp.ReadArmoredKeyRing(bytes.NewBuffer(key))
+	if err != nil {
+		fmt.Println("failed to parse public key:", err)
+		os.Exit(1)
+	}
+	signer, err := openpgp.CheckDetachedSignature(keyring, bytes.NewBuffer(block.Bytes), block.ArmoredSignature.Body)
+	if err != nil {
+		fmt.Println("failed to check signature:", err)
+		os.Exit(1)
+	}
+	fmt.Printf("OK %016x\n", signer.PrimaryKey.KeyId)
+	os.Stdout.Write(block.Plaintext)
+}
