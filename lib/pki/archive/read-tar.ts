@@ -8,7 +8,8 @@ import { Readable, Transform, type TransformCallback } from "node:stream";
 import zlib from "node:zlib";
 import tar from "tar-stream";
 import { ArchiveError } from "../jpl/archive-error";
-import { checkEntryName } from "../jpl/entry-name";
+import { addEntryName, checkEntryName } from "../jpl/entry-name";
+import { EntryNameSet } from "./entry-name-policy";
 
 export type TarLimits = {
   maxEntries: number;
@@ -230,10 +231,10 @@ export async function readTar(source: AsyncIterable<Uint8Array> | Readable, visi
   tail.pipe(extract as unknown as NodeJS.WritableStream);
 
   const entries: TarEntry[] = [];
-  const files = new Set<string>();
-  /** Directories named by an entry or implied by one's path. */
-  const dirs = new Set<string>();
-  const explicitDirs = new Set<string>();
+  // A name twice, a file where a directory goes or the reverse, or two spellings of one path
+  // (case, Unicode normalization): extractors disagree on which wins. The policy every archive
+  // format shares decides.
+  const names = new EntryNameSet();
   try {
     for await (const entry of extract) {
       const name = normalizeName(entry.header.name);
@@ -244,19 +245,7 @@ export async function readTar(source: AsyncIterable<Uint8Array> | Readable, visi
       if (entries.length >= limits.maxEntries) throw new ArchiveError("too_many_entries", `The archive has more than ${limits.maxEntries} entries`);
       const type = checkHeader(entry.header, name, limits);
       const key = name.endsWith("/") ? name.slice(0, -1) : name;
-      const segments = key.split("/");
-      // A name twice, a file where a directory goes or the reverse: extractors disagree on which wins.
-      if (files.has(key) || (type === "directory" ? false : dirs.has(key))) throw new ArchiveError("duplicate_entry", `The archive holds '${key}' more than once`, name);
-      if (type === "directory" && explicitDirs.has(key)) throw new ArchiveError("duplicate_entry", `The archive holds '${key}/' more than once`, name);
-      for (let i = 1; i < segments.length; i++) {
-        const parent = segments.slice(0, i).join("/");
-        if (files.has(parent)) throw new ArchiveError("duplicate_entry", `Entry '${name}' would be inside the file '${parent}'`, name);
-        dirs.add(parent);
-      }
-      if (type === "directory") {
-        dirs.add(key);
-        explicitDirs.add(key);
-      } else files.add(key);
+      addEntryName(names, type === "directory" ? `${key}/` : key);
       const record: TarEntry = {
         name: type === "directory" ? `${key}/` : key,
         type,
