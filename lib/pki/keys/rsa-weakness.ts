@@ -3,7 +3,7 @@
 // no factor smaller than 752) and §6.1.1.3 (4) (close primes found by ≤ 100 rounds of Fermat; ROCA).
 // Cost on this machine (Node 20): about 1 ms for RSA-2048 and 3 ms for RSA-4096, dominated by the
 // perfect-power roots; the ROCA test is 38 small remainders.
-import { bitLength, gcd, iroot, isqrt, isSquare, modPow, primesBelow } from "./bigint";
+import { bitLength, gcd, iroot, isqrt, isSquare, primesBelow } from "./bigint";
 
 const SMALL_PRIMES = primesBelow(752);
 const SMALL_PRIMORIAL = SMALL_PRIMES.reduce((product, p) => product * BigInt(p), 1n);
@@ -67,6 +67,7 @@ export function rsaWeakness(modulus: bigint, exponent: bigint): string | undefin
     const shown = exponent < 2n ** 64n ? exponent.toString() : `a ${bitLength(exponent)}-bit number`;
     return `the RSA public exponent must be odd and between 2^16+1 and 2^256−1 (CA/B BR §6.1.6); this one is ${shown}`;
   }
+  if (modulus % 2n === 0n) return "the RSA modulus is even (CA/B BR §6.1.6: it must be odd)";
   const factor = smallestSmallFactor(modulus);
   if (factor !== undefined) return `the RSA modulus has the small prime factor ${factor} (CA/B BR §6.1.6: none below 752)`;
   const power = perfectPowerExponent(modulus);
