@@ -5,7 +5,7 @@
 // replaces asymmetricKeyDetails for deciding what a key is.
 import crypto, { type KeyObject } from "node:crypto";
 import { children, contentOf, DerError, oidToString, readRoot, type Tlv } from "../der-read";
-import { OID, type KeyAlgorithm } from "../signer";
+import type { KeyAlgorithm } from "../signer";
 import { bigIntFromBytes, bitLength } from "./bigint";
 import { CURVES, ecPointProblem, type CurveName } from "./ec-point";
 import { rsaWeakness } from "./rsa-weakness";
@@ -31,6 +31,10 @@ export type CheckedPublicKey = { spkiDer: Uint8Array; bits: number; keyAlgorithm
 const MAX_RSA_BITS = 16384;
 const MIN_RSA_BITS = 512;
 const RSA_ALGORITHMS: Readonly<Record<number, KeyAlgorithm>> = { 2048: "rsa-2048", 3072: "rsa-3072", 4096: "rsa-4096" };
+
+// Local rather than signer.ts's OID table: signer.ts classifies its own keys through this module.
+const RSA_ENCRYPTION = "1.2.840.113549.1.1.1";
+const EC_PUBLIC_KEY = "1.2.840.10045.2.1";
 
 const invalid = (message: string): never => {
   throw new PublicKeyError("invalid_key", message);
@@ -99,8 +103,8 @@ function readSpki(spkiDer: Uint8Array): CheckedPublicKey {
   const bitString = contentOf(spkiDer, subjectPublicKey);
   if (bitString.length < 1 || bitString[0] !== 0) return invalid("the subjectPublicKey BIT STRING has unused bits");
   const keyBits = bitString.subarray(1);
-  if (algorithmOid === OID.rsaEncryption) return readRsa(spkiDer, params, keyBits);
-  if (algorithmOid === OID.ecPublicKey) return readEc(spkiDer, params, keyBits);
+  if (algorithmOid === RSA_ENCRYPTION) return readRsa(spkiDer, params, keyBits);
+  if (algorithmOid === EC_PUBLIC_KEY) return readEc(spkiDer, params, keyBits);
   throw new PublicKeyError("unsupported_key", `key algorithm ${algorithmOid} is not accepted (RSA, or ECDSA on P-256 or P-384)`);
 }
 
