@@ -2,6 +2,7 @@
 // numbers, and RSA private keys from chosen primes so a CSR with a weak key can carry a valid signature.
 import crypto, { type KeyObject } from "node:crypto";
 import { algorithmIdentifier, bitString, integer, oid, sequence } from "../der";
+import { bytesOf, children, readRoot } from "../der-read";
 import { OID } from "../signer";
 import { gcd, primesBelow } from "./bigint";
 
@@ -78,4 +79,16 @@ export function rsaPrivateKey(p: bigint, q: bigint, e = 65537n): KeyObject {
     key: { kty: "RSA", n: b64(p * q), e: b64(e), d: b64(d), p: b64(p), q: b64(q), dp: b64(d % (p - 1n)), dq: b64(d % (q - 1n)), qi: b64(modInverse(q, p)) },
     format: "jwk",
   });
+}
+
+/**
+ * The certificate `certDer` with its subject public key replaced by `spkiDer` (the issuer's signature
+ * no longer verifies, which is the point: the key must be refused before any signature is checked).
+ */
+export function withSubjectKey(certDer: Uint8Array, spkiDer: Uint8Array): Uint8Array {
+  const [tbs, ...rest] = children(certDer, readRoot(certDer, 0x30));
+  const fields = children(certDer, tbs);
+  const spkiIndex = (fields[0].tag === 0xa0 ? 1 : 0) + 5;
+  const parts = fields.map((f, i) => (i === spkiIndex ? Buffer.from(spkiDer) : Buffer.from(bytesOf(certDer, f))));
+  return new Uint8Array(sequence(sequence(...parts), ...rest.map((t) => Buffer.from(bytesOf(certDer, t)))));
 }
