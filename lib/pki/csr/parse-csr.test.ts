@@ -2,33 +2,24 @@
 // fits its key (RSA parameters NULL, ECDSA parameters absent), carrying a valid key of a kind some
 // profile certifies and not a known-weak one. OpenSSL-made requests are the ones that must pass.
 import { execFileSync } from "node:child_process";
-import crypto, { type KeyObject } from "node:crypto";
+import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { explicit, integer, nullValue, oid, sequence, set, tlv } from "../der";
-import { nameDer } from "../certificate/names";
+import { integer, nullValue, oid, sequence, set, tlv } from "../der";
 import { closePrimes, ecSpki, primePair, rocaPrime, rsaPrivateKey, rsaSpki } from "../keys/test-keys";
-import { OID, spkiOf, type HashName } from "../signer";
+import { OID, spkiOf } from "../signer";
 import { CsrError, parseCsr } from "./parse-csr";
+import { csrDer, ECDSA_SHA256, RSA_SHA256, sigAlg } from "./test-csr";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "signet-csr-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const SUBJECT = Buffer.from(nameDer([{ type: "O", value: "Acme" }, { type: "CN", value: "com.acme.x" }]));
 const utf8 = (s: string) => tlv(0x0c, Buffer.from(s));
 const attribute = (type: string, ...values: Buffer[]) => sequence(oid(type), set(...values));
 const CHALLENGE = "1.2.840.113549.1.9.7";
 const EXTENSION_REQUEST = "1.2.840.113549.1.9.14";
-const sigAlg = (algorithm: string, params?: Buffer) => (params ? sequence(oid(algorithm), params) : sequence(oid(algorithm)));
-
-type Parts = { version?: number; subject?: Buffer; spki: Uint8Array; attributes?: Buffer[]; algorithm: Buffer; key?: KeyObject; hash?: HashName };
-function csrDer({ version = 0, subject = SUBJECT, spki, attributes = [], algorithm, key, hash = "sha256" }: Parts): Uint8Array {
-  const info = sequence(integer(version), subject, Buffer.from(spki), explicit(0, ...attributes));
-  const signature = key ? crypto.sign(hash, info, key) : crypto.randomBytes(64);
-  return new Uint8Array(sequence(info, algorithm, tlv(0x03, Buffer.concat([Buffer.from([0]), signature]))));
-}
 
 function outcome(der: Uint8Array | string): { code: string; message: string } | "parsed" {
   try {
@@ -42,8 +33,6 @@ function outcome(der: Uint8Array | string): { code: string; message: string } | 
 
 const rsa = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
 const ec = crypto.generateKeyPairSync("ec", { namedCurve: "prime256v1" });
-const RSA_SHA256 = sigAlg(OID.sha256WithRSAEncryption, nullValue());
-const ECDSA_SHA256 = sigAlg(OID.ecdsaWithSHA256);
 
 describe("parseCsr: what OpenSSL writes is accepted", () => {
   it("accepts RSA and EC requests with three attributes, and with a multi-valued RDN (OpenSSL sorts both)", () => {
