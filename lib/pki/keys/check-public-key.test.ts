@@ -93,6 +93,36 @@ describe("EC public keys", () => {
     expect(refusal(ecSpki(point, "1.3.132.0.10"))).toMatchObject({ code: "unsupported_key", message: expect.stringContaining("1.3.132.0.10") });
   });
 
+  it("agrees with python-cryptography on which points are valid public keys (an oracle we did not write)", () => {
+    // Valid points, one-bit flips of them, and x with y = 0 or y = p−1: python's from_encoded_point
+    // validates the point on its curve; both must give the same verdict on every one.
+    const cases: { curve: "prime256v1" | "secp384r1"; point: Uint8Array }[] = [];
+    for (let i = 0; i < 120; i++) {
+      const curve = i % 2 ? "prime256v1" : "secp384r1";
+      const point = ecPoint(curve);
+      if (i % 3 === 1) point[1 + crypto.randomInt(point.length - 1)] ^= 1 << crypto.randomInt(8);
+      if (i % 3 === 2) point.fill(0, (point.length + 1) / 2);
+      cases.push({ curve, point });
+    }
+    const script = [
+      "import sys, json",
+      "from cryptography.hazmat.primitives.asymmetric import ec",
+      "for line in sys.stdin:",
+      "    c = json.loads(line)",
+      "    curve = ec.SECP256R1() if c['curve'] == 'prime256v1' else ec.SECP384R1()",
+      "    try:",
+      "        ec.EllipticCurvePublicKey.from_encoded_point(curve, bytes.fromhex(c['point'])); print('valid')",
+      "    except ValueError:",
+      "        print('invalid')",
+    ].join("\n");
+    const input = cases.map((c) => JSON.stringify({ curve: c.curve, point: Buffer.from(c.point).toString("hex") })).join("\n");
+    const python = execFileSync("python3", ["-c", script], { input }).toString().trim().split("\n");
+    const ours = cases.map((c) => (refusal(ecSpki(c.point, c.curve === "prime256v1" ? OID.secp256r1 : OID.secp384r1)) === "accepted" ? "valid" : "invalid"));
+    expect(ours).toEqual(python);
+    expect(ours.filter((v) => v === "valid").length).toBeGreaterThanOrEqual(40);
+    expect(ours.filter((v) => v === "invalid").length).toBeGreaterThanOrEqual(70);
+  });
+
   it("accepts P-256 and P-384 keys from OpenSSL and classifies them", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "signet-keys-"));
     for (const [curve, algorithm, bits] of [["P-256", "ecdsa-p256", 256], ["P-384", "ecdsa-p384", 384]] as const) {
