@@ -4,6 +4,7 @@
 // member's plugin-certificate request; an archive whose <id>.crt holds such a key is reported
 // invalid by the public verifier; the process answers the next request each time.
 import crypto from "node:crypto";
+import fc from "fast-check";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -76,6 +77,23 @@ describe("hostile keys: invalid and weak keys are refused with a 4xx, and the pr
       expect(await (await db()).organization.count({ where: { slug } })).toBe(0);
     });
   }
+
+  it("POST /orgs with CSRs around randomly mutated keys → always a 4xx problem+json, never a 500", async () => {
+    const spkis = [spkiOf(ec.publicKey), spkiOf(rsa.publicKey), ecSpki(Uint8Array.from([0]))];
+    await fc.assert(
+      fc.asyncProperty(fc.nat({ max: spkis.length - 1 }), fc.nat({ max: 300 }), fc.integer({ min: 0, max: 255 }), async (which, at, xor) => {
+        resetRateLimits();
+        const spki = Uint8Array.from(spkis[which]);
+        spki[at % spki.length] ^= xor;
+        const slug = `m${crypto.randomBytes(4).toString("hex")}`;
+        const res = await call(H(registerOrg), { json: { name: `Org ${slug}`, slug, pluginIdPrefix: `com.${slug}.`, admin: { email: `a@${slug}.test`, password: "hostile-password-1" }, csrPem: csrToPem(csrDer({ spki, algorithm: which === 1 ? RSA_SHA256 : ECDSA_SHA256 })) } });
+        // The signature is random bytes, so no mutation can make this CSR acceptable.
+        expect(res.status, await res.clone().text()).toBe(400);
+        expect(res.headers.get("content-type")).toBe("application/problem+json");
+      }),
+      { numRuns: 60 },
+    );
+  });
 
   it("still registers an org with a good CSR afterwards", async () => {
     resetRateLimits();
