@@ -201,6 +201,18 @@ describe("audit checkpoints", () => {
     if (process.env.DATABASE_URL) expect((await cli(["audit", "verify", "--checkpoint", file])).code).toBe(1);
   }, 120_000);
 
+  it("`signet audit checkpoint --out FILE` saves one that `signet audit verify --checkpoint` accepts", async () => {
+    const file = path.join(dir, "from-cli.json");
+    const saved = await cli(["audit", "checkpoint", "--url", base, "--out", file]);
+    expect(saved.code, saved.err).toBe(0);
+    const cp = JSON.parse(fs.readFileSync(file, "utf8")) as Checkpoint;
+    expect(cp.seq).toBe((await (await db()).auditEvent.findFirstOrThrow({ orderBy: { seq: "desc" } })).seq.toString());
+    await addEvents();
+    const ok = await cliHttp(["--checkpoint", file, "--json"]);
+    expect(ok.code, ok.out + ok.err).toBe(0);
+    expect(JSON.parse(ok.out)).toMatchObject({ valid: true, checkpoint: { seq: cp.seq, extended: true } });
+  }, 120_000);
+
   it("refuses a checkpoint that is not signed by the store's key, and a malformed one (exit 1 / 2)", async () => {
     const cp = await checkpoint();
     const forged = path.join(dir, "forged.json");
