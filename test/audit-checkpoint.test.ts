@@ -213,6 +213,21 @@ describe("audit checkpoints", () => {
     expect(JSON.parse(ok.out)).toMatchObject({ valid: true, checkpoint: { seq: cp.seq, extended: true } });
   }, 120_000);
 
+  it.skipIf(Boolean(process.env.DATABASE_URL))("with the embedded database held by a running server, `signet audit verify` reads that server over HTTP", async () => {
+    // This test process holds PGlite; a server lock naming it (live pid) and the test server is what `npm start` leaves.
+    const { serverLockPath } = await import("@/lib/server/startup/server-lock");
+    fs.writeFileSync(serverLockPath(), JSON.stringify({ pid: process.pid, url: base, startedAt: new Date().toISOString() }));
+    try {
+      const file = path.join(dir, "held.json");
+      fs.writeFileSync(file, JSON.stringify(await checkpoint()));
+      const res = await cli(["audit", "verify", "--checkpoint", file], { SIGNET_TOKEN: operator });
+      expect(res.code, res.out + res.err).toBe(0);
+      expect(res.out).toContain(`note: read the audit log from ${base}`);
+    } finally {
+      fs.rmSync(serverLockPath(), { force: true });
+    }
+  }, 120_000);
+
   it("refuses a checkpoint that is not signed by the store's key, and a malformed one (exit 1 / 2)", async () => {
     const cp = await checkpoint();
     const forged = path.join(dir, "forged.json");
