@@ -213,6 +213,16 @@ describe("audit checkpoints", () => {
     expect(JSON.parse(ok.out)).toMatchObject({ valid: true, checkpoint: { seq: cp.seq, extended: true } });
   }, 120_000);
 
+  it("`signet audit verify` and `audit checkpoint` on an embedded database exit by themselves (PGlite is closed)", async () => {
+    const own = { DATABASE_URL: "", SIGNET_DATA_DIR: path.join(dir, "own-embedded"), SIGNET_MASTER_KEY: "" };
+    const verified = await cli(["audit", "verify"], own);
+    expect(verified.code, verified.out + verified.err).toBe(0);
+    expect(verified.out).toContain("Audit chain intact: 0 events verified");
+    const empty = await cli(["audit", "checkpoint"], own);
+    expect(empty.code).toBe(1);
+    expect(empty.err).toContain("The audit log is empty");
+  }, 120_000);
+
   it.skipIf(Boolean(process.env.DATABASE_URL))("with the embedded database held by a running server, `signet audit verify` reads that server over HTTP", async () => {
     // This test process holds PGlite; a server lock naming it (live pid) and the test server is what `npm start` leaves.
     const { serverLockPath } = await import("@/lib/server/startup/server-lock");
