@@ -18,6 +18,12 @@ const schema = z.object({
   SIGNET_PKCS11_TOKEN_LABEL: z.string().min(1).max(32).optional(),
   SIGNET_PKCS11_PIN: z.string().min(1).optional(),
   SIGNET_PKCS11_PIN_FILE: z.string().min(1).optional(),
+  SIGNET_SMTP_URL: z
+    .string()
+    .url()
+    .refine((v) => /^smtps?:$/.test(new URL(v).protocol), "SIGNET_SMTP_URL must be smtp://user:pass@host:port or smtps://…")
+    .optional(),
+  SIGNET_MAIL_FROM: z.string().min(3).max(254).optional(),
 });
 
 /** A PKCS#11 token holding the CA keys. The PIN is given inline or as a file read at login; it is never logged. */
@@ -39,6 +45,8 @@ export type Env = {
   authSecret: string | undefined;
   /** Set when CA keys live in a PKCS#11 token instead of the database. */
   pkcs11: Pkcs11Config | undefined;
+  /** Outgoing mail: SMTP when `smtpUrl` is set, else files in `<dataDir>/outbox`. */
+  mail: { smtpUrl: string | undefined; from: string };
 };
 
 function pkcs11From(e: z.infer<typeof schema>, appRoot: string): Pkcs11Config | undefined {
@@ -77,11 +85,18 @@ function load(): Env {
     nodeEnv: e.NODE_ENV,
     authSecret: e.BETTER_AUTH_SECRET,
     pkcs11: pkcs11From(e, appRoot),
+    mail: { smtpUrl: e.SIGNET_SMTP_URL, from: e.SIGNET_MAIL_FROM ?? `Signet <signet@${new URL(e.SIGNET_PUBLIC_URL ?? "http://localhost").hostname}>` },
   };
 }
 
 let cached: Env | undefined;
 export function env(): Env {
   cached ??= load();
+  return cached;
+}
+
+/** Reads the configuration again (a test that starts its own SMTP server and points Signet at it). */
+export function reloadEnv(): Env {
+  cached = load();
   return cached;
 }

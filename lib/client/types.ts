@@ -30,6 +30,7 @@ export type RequestItem = {
   createdAt: string;
   decidedAt?: string;
   rejectionReason?: string;
+  contactVerified?: boolean;
 };
 
 export type RequestDetail = RequestItem & {
