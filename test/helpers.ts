@@ -36,9 +36,11 @@ export async function call(
  * link from an earlier test file's database is unknown (404) and skipped.
  */
 export async function followContactLink(address: string): Promise<void> {
-  const { deliverDueMail } = await import("@/lib/server/mail/deliver-mail");
+  const { deliverDueMail, mailDeliverySettled } = await import("@/lib/server/mail/deliver-mail");
   const { outboxMessages } = await import("./mail-outbox");
   const { POST: verify } = await import("@/app/api/v1/contact-verifications/[token]/route");
+  // The registration kicked a delivery round already; wait for it, then send whatever is still due.
+  await mailDeliverySettled();
   await deliverDueMail();
   for (const message of await outboxMessages(address, "contact-verification")) {
     const token = /\/verify-contact\/([A-Za-z0-9_-]{43})/.exec(message.text)?.[1];
