@@ -61,7 +61,7 @@ export async function mailArtifactRevoked(tx: Tx, artifact: { id: string; orgId:
   );
 }
 
-export async function mailCertificateExpiring(tx: Tx, cert: CertificateFacts, daysLeft: number, now: Date): Promise<void> {
+export async function mailCertificateExpiring(tx: Tx, cert: CertificateFacts, daysLeft: number): Promise<void> {
   if (!cert.orgId) return;
   await enqueueMail(
     tx,
@@ -73,6 +73,5 @@ export async function mailCertificateExpiring(tx: Tx, cert: CertificateFacts, da
       link: { label: "Open the certificate", url: consoleLink(`/certificates/${cert.serialHex}`) },
     }),
     cert.orgId,
-    now,
   );
 }

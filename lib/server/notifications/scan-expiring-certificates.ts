@@ -29,7 +29,7 @@ export async function scanExpiringCertificates(now = new Date()): Promise<{ rais
         await tx.$executeRawUnsafe(`INSERT INTO expiry_notice ("certificateId", "thresholdDays") VALUES ($1, $2) ON CONFLICT DO NOTHING`, cert.id, t);
       }
       await enqueueWebhookEvent(tx, "certificate.expiring", async () => ({ ...(await certificateEventData(tx, cert)), daysLeft: cert.daysLeft, thresholdDays: tightest }), now);
-      await mailCertificateExpiring(tx, cert, cert.daysLeft, now);
+      await mailCertificateExpiring(tx, cert, cert.daysLeft);
       return true;
     });
     if (fresh) raised.push({ serial: cert.serialHex, thresholdDays: tightest });
