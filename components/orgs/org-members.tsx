@@ -48,7 +48,7 @@ export function OrgMembers({ slug, canManage, selfEmail }: { slug: string; canMa
             {members.data.map((m) => (
               <li key={m.userId} className="flex flex-wrap items-center justify-between gap-3 py-3 text-sm">
                 <span className="min-w-0">
-                  <span className="font-medium">{m.name}</span> <span className="text-slate-500">{m.email}</span> <Badge tone={m.role === "admin" ? "blue" : "slate"}>{m.role}</Badge>
+                  <span className="font-medium">{m.name}</span> {m.name !== m.email ? <span className="text-slate-500">{m.email}</span> : null} <Badge tone={m.role === "admin" ? "blue" : "slate"}>{m.role}</Badge>
                   <span className="block text-xs text-slate-500">joined {isoDay(m.joinedAt)}</span>
                 </span>
                 {canManage ? (
