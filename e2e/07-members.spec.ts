@@ -10,8 +10,9 @@ const ORG = { name: "Team Seven", slug: "team7", prefix: "com.team7.", email: "a
 const DEV = { name: "Dev Seven", email: "dev@team7.test", password: "dev7-password-123" };
 let operatorToken = "";
 
-async function post<T>(request: APIRequestContext, url: string, token: string | undefined, data: unknown): Promise<T> {
-  const res = await request.post(url, { data, headers: token ? { authorization: `Bearer ${token}` } : {} });
+// Origin: a signed-in page's request context carries the session cookie, and cookie writes are CSRF-checked.
+async function post<T>(request: APIRequestContext, url: string, token: string | undefined, data: unknown, origin?: string): Promise<T> {
+  const res = await request.post(url, { data, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(origin ? { origin } : {}) } });
   expect(res.status(), await res.text()).toBeLessThan(300);
   return (await res.json()) as T;
 }
@@ -35,7 +36,7 @@ test.beforeAll(async ({ browser, baseURL }) => {
     pluginIdPrefix: ORG.prefix,
     admin: { email: ORG.email, password: ORG.password },
     token: false,
-  });
+  }, baseURL);
   await verifyContactByApi(page.request, operatorToken, ORG.email);
   await post(page.request, `/api/v1/requests/${reg.request.id}/approve`, operatorToken, {});
   await context.close();
