@@ -10,35 +10,37 @@ const ORG = { name: "Team Seven", slug: "team7", prefix: "com.team7.", email: "a
 const DEV = { name: "Dev Seven", email: "dev@team7.test", password: "dev7-password-123" };
 let operatorToken = "";
 
-// Origin: a signed-in page's request context carries the session cookie, and cookie writes are CSRF-checked.
-async function post<T>(request: APIRequestContext, url: string, token: string | undefined, data: unknown, origin?: string): Promise<T> {
-  const res = await request.post(url, { data, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(origin ? { origin } : {}) } });
+async function post<T>(request: APIRequestContext, url: string, token: string | undefined, data: unknown): Promise<T> {
+  const res = await request.post(url, { data, headers: token ? { authorization: `Bearer ${token}` } : {} });
   expect(res.status(), await res.text()).toBeLessThan(300);
   return (await res.json()) as T;
 }
 
-test.beforeAll(async ({ browser, baseURL }) => {
+test.beforeAll(async ({ browser, baseURL, playwright }) => {
   const context = await browser.newContext({ baseURL });
   const page = await context.newPage();
+  // Seeding goes through a cookie-less API client, as a script would.
+  const api = await playwright.request.newContext({ baseURL });
   await page.goto("/");
   if (page.url().includes("/setup")) {
     // Alone on a fresh data directory: initialize through the API with the printed setup token.
-    operatorToken = (await post<{ operatorToken: string }>(page.request, "/api/v1/setup", undefined, { setupToken: readSetupToken(), adminEmail: OPERATOR.email, adminPassword: OPERATOR.password })).operatorToken;
+    operatorToken = (await post<{ operatorToken: string }>(api, "/api/v1/setup", undefined, { setupToken: readSetupToken(), adminEmail: OPERATOR.email, adminPassword: OPERATOR.password })).operatorToken;
   } else {
     await signIn(page, OPERATOR.email, OPERATOR.password);
     const res = await page.request.post("/api/v1/tokens", { data: { name: "e2e members" }, headers: { origin: baseURL! } });
     expect(res.status()).toBe(201);
     operatorToken = ((await res.json()) as { token: string }).token;
   }
-  const reg = await post<{ request: { id: string } }>(page.request, "/api/v1/orgs", undefined, {
+  const reg = await post<{ request: { id: string } }>(api, "/api/v1/orgs", undefined, {
     name: ORG.name,
     slug: ORG.slug,
     pluginIdPrefix: ORG.prefix,
     admin: { email: ORG.email, password: ORG.password },
     token: false,
-  }, baseURL);
-  await verifyContactByApi(page.request, operatorToken, ORG.email);
-  await post(page.request, `/api/v1/requests/${reg.request.id}/approve`, operatorToken, {});
+  });
+  await verifyContactByApi(api, operatorToken, ORG.email);
+  await post(api, `/api/v1/requests/${reg.request.id}/approve`, operatorToken, {});
+  await api.dispose();
   await context.close();
 });
 
