@@ -89,3 +89,14 @@ test("members: the admin sees the new member and can make them admin", async ({ 
   await expect(page.getByText(`${DEV.email} is now admin`)).toBeVisible();
   await expect(row.getByRole("button", { name: "Make member" })).toBeVisible();
 });
+
+test("outbox: with no SMTP configured, the operator reads the invitation in Settings", async ({ page }) => {
+  await signIn(page, OPERATOR.email, OPERATOR.password);
+  await page.goto("/settings");
+  const outbox = page.getByRole("list", { name: "Outbox messages" });
+  const invitation = outbox.getByRole("button", { name: new RegExp(`invites you to ${ORG.name}`) }).first();
+  await expect(invitation).toContainText(`to ${DEV.email}`);
+  await invitation.click();
+  await expect(page.getByTestId("outbox-text").first()).toContainText("/invite/");
+  await screenshots(page, "outbox");
+});
