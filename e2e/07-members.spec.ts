@@ -9,6 +9,9 @@ test.describe.configure({ mode: "serial" });
 const ORG = { name: "Team Seven", slug: "team7", prefix: "com.team7.", email: "admin@team7.test", password: "team7-password-1" };
 const DEV = { name: "Dev Seven", email: "dev@team7.test", password: "dev7-password-123" };
 let operatorToken = "";
+// The operator's session from beforeAll, reused: the whole suite signs in often enough to meet
+// better-auth's per-address sign-in rate limit.
+let operatorState: Awaited<ReturnType<import("@playwright/test").BrowserContext["storageState"]>> | undefined;
 
 async function post<T>(request: APIRequestContext, url: string, token: string | undefined, data: unknown): Promise<T> {
   const res = await request.post(url, { data, headers: token ? { authorization: `Bearer ${token}` } : {} });
@@ -30,6 +33,7 @@ test.beforeAll(async ({ browser, baseURL, playwright }) => {
     const res = await page.request.post("/api/v1/tokens", { data: { name: "e2e members" }, headers: { origin: baseURL! } });
     expect(res.status()).toBe(201);
     operatorToken = ((await res.json()) as { token: string }).token;
+    operatorState = await context.storageState();
   }
   const reg = await post<{ request: { id: string } }>(api, "/api/v1/orgs", undefined, {
     name: ORG.name,
@@ -90,8 +94,10 @@ test("members: the admin sees the new member and can make them admin", async ({ 
   await expect(row.getByRole("button", { name: "Make member" })).toBeVisible();
 });
 
-test("outbox: with no SMTP configured, the operator reads the invitation in Settings", async ({ page }) => {
-  await signIn(page, OPERATOR.email, OPERATOR.password);
+test("outbox: with no SMTP configured, the operator reads the invitation in Settings", async ({ browser, baseURL }) => {
+  const context = await browser.newContext({ baseURL, ...(operatorState ? { storageState: operatorState } : {}) });
+  const page = await context.newPage();
+  if (!operatorState) await signIn(page, OPERATOR.email, OPERATOR.password);
   await page.goto("/settings");
   const outbox = page.getByRole("list", { name: "Outbox messages" });
   const invitation = outbox.getByRole("button", { name: new RegExp(`invites you to ${ORG.name}`) }).first();
@@ -99,4 +105,5 @@ test("outbox: with no SMTP configured, the operator reads the invitation in Sett
   await invitation.click();
   await expect(page.getByTestId("outbox-text").first()).toContainText("/invite/");
   await screenshots(page, "outbox");
+  await context.close();
 });
