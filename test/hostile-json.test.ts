@@ -17,7 +17,7 @@ import { PUT as putPolicy } from "@/app/api/v1/settings/policy/route";
 import { GET as authGet, POST as authPost } from "@/app/api/auth/[...all]/route";
 import { resetRateLimits } from "@/lib/server/http/rate-limit";
 import { initializeSignet } from "@/lib/server/setup/initialize-signet";
-import { call, resetDatabase } from "./helpers";
+import { call, followContactLink, resetDatabase } from "./helpers";
 
 const H = (h: unknown) => h as never;
 const RUNS = 120;
@@ -47,6 +47,7 @@ describe("hostile JSON: every body gets a 4xx, never a 500", () => {
     const reg = await call(H(registerOrg), { json: { name: "Fuzz Org", slug: "fuzz", pluginIdPrefix: "com.fuzz.", admin: { email: "admin@fuzz.test", password: "fuzz-password-1" }, token: true } });
     const { token, request } = (await reg.json()) as { token: string; request: { id: string } };
     admin = token;
+    await followContactLink("admin@fuzz.test");
     expect((await call(H(approve), { token: operator, params: { id: request.id } })).status).toBe(200);
   });
 

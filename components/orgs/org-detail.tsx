@@ -8,9 +8,10 @@ import { RequestQueue } from "../requests/request-queue";
 import { Alert } from "../ui/alert";
 import { Badge, statusTone } from "../ui/badge";
 import { Card } from "../ui/card";
+import { OrgMembers } from "./org-members";
 import { PluginCertRequestForm } from "./plugin-cert-request-form";
 
-export function OrgDetail({ slug, isMember, isAdmin, isOperator }: { slug: string; isMember: boolean; isAdmin: boolean; isOperator: boolean }) {
+export function OrgDetail({ slug, isMember, isAdmin, isOperator, selfEmail = "" }: { slug: string; isMember: boolean; isAdmin: boolean; isOperator: boolean; selfEmail?: string }) {
   const { data: org, isLoading, error } = useOrg(slug);
   if (isLoading) return <p className="text-sm text-slate-500">Loading…</p>;
   if (error || !org) return <Alert>{error?.message ?? "Organization not found"}</Alert>;
@@ -22,6 +23,9 @@ export function OrgDetail({ slug, isMember, isAdmin, isOperator }: { slug: strin
       </div>
       {org.status === "pending" ? <Alert tone="info">Your registration is waiting for a store operator. You can request plugin certificates once it is approved.</Alert> : null}
       {org.status === "rejected" ? <Alert>Registration rejected: {org.rejectionReason}</Alert> : null}
+      {org.status === "pending" && !org.contactVerified ? (
+        <Alert tone="info">The contact address {org.contactEmail} is not verified yet: follow the link mailed to it. An operator cannot approve the organization before.</Alert>
+      ) : null}
       <Card title="Organization CA">
         <dl className="grid gap-3 text-sm sm:grid-cols-3">
           <div><dt className="text-xs text-slate-500">Plugin id prefix</dt><dd className="font-mono">{org.pluginIdPrefix}</dd></div>
@@ -42,6 +46,7 @@ export function OrgDetail({ slug, isMember, isAdmin, isOperator }: { slug: strin
           <RequestQueue org={slug} />
         </section>
       ) : null}
+      {isAdmin || isOperator ? <OrgMembers slug={slug} canManage={isAdmin} selfEmail={selfEmail} /> : null}
       <section className="space-y-3">
         <h2 className="text-lg font-semibold">Certificates</h2>
         <CertificateTable filter={{ org: slug }} />

@@ -21,4 +21,11 @@ export const queryKeys = {
   settings: { all: ["settings"] as const, policy: ["settings", "policy"] as const },
   tokens: { all: ["tokens"] as const },
   webhooks: { all: ["webhooks"] as const, deliveries: (id: string) => ["webhooks", "deliveries", id] as const },
+  members: {
+    all: ["members"] as const,
+    list: (slug: string) => ["members", slug, "list"] as const,
+    invitations: (slug: string) => ["members", slug, "invitations"] as const,
+  },
+  invitation: (token: string) => ["invitation", token] as const,
+  outbox: { all: ["outbox"] as const },
 };

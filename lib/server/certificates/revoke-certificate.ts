@@ -13,6 +13,8 @@ import { issuerChain } from "./list-certificates";
 import { countRevocationImpact } from "./revocation-impact";
 import { serializeCertificate } from "./serialize-certificate";
 import { kickWebhookDeliveries } from "../webhooks/deliver-webhooks";
+import { kickMailDelivery } from "../mail/deliver-mail";
+import { mailCertificateRevoked } from "../notifications/mail-notices";
 import { certificateEventData, enqueueWebhookEvent } from "../webhooks/enqueue-webhook-event";
 
 export const REVOCATION_REASONS = ["unspecified", "keyCompromise", "cACompromise", "affiliationChanged", "superseded", "cessationOfOperation", "privilegeWithdrawn"] as const;
@@ -66,9 +68,11 @@ export async function revokeCertificate(actor: Principal, serialHex: string, raw
       invalidityDate: invalidityDate?.toISOString() ?? null,
       affects: summary,
     }));
+    await mailCertificateRevoked(tx, cert, input.reason, revokedAt);
     return summary;
   });
   kickWebhookDeliveries();
+  kickMailDelivery();
   await refreshRevocationData(cert.issuerCaId!, cert.serialHex);
   const updated = await findVisibleCertificate(actor, cert.serialHex);
   return { ...serializeCertificate(updated, await issuerChain(client, updated.issuerCaId)), affects };

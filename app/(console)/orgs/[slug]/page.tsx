@@ -7,5 +7,5 @@ export default async function OrgPage({ params }: { params: Promise<{ slug: stri
   const { slug } = await params;
   const user = await requireConsoleUser(`/orgs/${slug}`);
   const membership = user.memberships.find((m) => m.slug === slug);
-  return <OrgDetail slug={slug} isMember={Boolean(membership)} isAdmin={membership?.role === "owner" || membership?.role === "admin"} isOperator={user.isOperator} />;
+  return <OrgDetail slug={slug} isMember={Boolean(membership)} isAdmin={membership?.role === "owner" || membership?.role === "admin"} isOperator={user.isOperator} selfEmail={user.email} />;
 }
