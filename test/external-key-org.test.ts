@@ -5,6 +5,7 @@ import { execFileSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
@@ -281,6 +282,37 @@ describe("external-key organizations", () => {
     const revocation = await (await db()).revocation.findFirstOrThrow({ where: { issuerCaId: caId, serialHex: serialOf(f("plugin.pem")).toLowerCase() } });
     expect(revocation).toMatchObject({ reason: "keyCompromise", crlNumber: 1n });
     expect(revocation.revokedAt.toISOString()).toBe("2025-12-01T00:00:00.000Z");
+  });
+
+  it("answers any CRL bytes and any certificate text with a 4xx problem+json, never a 500 (fast-check)", async () => {
+    const crl = fs.readFileSync(f("crl1/crl.der"));
+    const pem = fs.readFileSync(f("plugin.pem"), "utf8");
+    const clientError = async (res: Response, what: string) => {
+      const body = await res.text();
+      expect(res.status, `${what}: ${body.slice(0, 200)}`).toBeGreaterThanOrEqual(400);
+      expect(res.status, `${what}: ${body.slice(0, 200)}`).toBeLessThan(500);
+      expect(res.headers.get("content-type")).toBe("application/problem+json");
+    };
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: crl.length - 1 }), fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: crl.length }), fc.uint8Array({ maxLength: 64 }), async (at, value, cut, noise) => {
+        for (const body of [Buffer.from(crl).fill(value, at, at + 1), crl.subarray(0, cut), Buffer.concat([crl.subarray(0, at), noise, crl.subarray(at)]), Buffer.from(noise)]) {
+          if (body.equals(crl)) continue;
+          await clientError(await upload(body), `CRL ${body.length} bytes`);
+        }
+      }),
+      { numRuns: 60 },
+    );
+    const b64 = pem.replace(/-----[A-Z ]+-----|\s/g, "");
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: b64.length - 1 }), fc.constantFrom(..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"), fc.string({ maxLength: 80 }), async (at, ch, text) => {
+        const flipped = `-----BEGIN CERTIFICATE-----\n${b64.slice(0, at)}${ch}${b64.slice(at + 1)}\n-----END CERTIFICATE-----\n`;
+        for (const candidate of [flipped, text, `-----BEGIN CERTIFICATE-----\n${b64.slice(0, at)}\n-----END CERTIFICATE-----\n`]) {
+          const res = await call(H(registerCert), { token: admin, params: { slug: "ext-plugins" }, json: { pem: candidate } });
+          await clientError(res, `certificate ${candidate.slice(30, 60)}`);
+        }
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it("the Signet-hosted paths stay closed to the external CA: no Signet-signed CRL, no hosted responder", async () => {
