@@ -109,7 +109,7 @@ test("external-key organization: offline issuance, registration, OCSP good then 
   await expectNoAxeViolations(page);
 
   // Registration through the page; OCSP says "unauthorized" until the responder is certified.
-  await page.getByLabel("Certificate (PEM)").fill(fs.readFileSync(at("plugin.pem"), "utf8"));
+  await page.getByLabel("Certificate (PEM)", { exact: true }).fill(fs.readFileSync(at("plugin.pem"), "utf8"));
   await page.getByRole("button", { name: "Register certificate" }).click();
   await expect(page.getByText(`serial ${serial.toLowerCase()}`)).toBeVisible();
   expect(ocsp(baseURL!)).toMatch(/unauthorized/);

@@ -12,6 +12,7 @@ import { GET as getCertificate } from "@/app/api/v1/certificates/[serial]/route"
 import { GET as listCertificates } from "@/app/api/v1/certificates/route";
 import { GET as listAudit } from "@/app/api/v1/audit/route";
 import { POST as createToken } from "@/app/api/v1/tokens/route";
+import { POST as registerCertificate } from "@/app/api/v1/orgs/[slug]/certificates/route";
 import { resetRateLimits } from "@/lib/server/http/rate-limit";
 import { initializeSignet } from "@/lib/server/setup/initialize-signet";
 import { call, resetDatabase } from "./helpers";
@@ -51,6 +52,7 @@ describe("hostile JSON: every body gets a 4xx, never a 500", () => {
     { name: "POST /requests/x/reject", handler: reject, token: () => operator, params: { id: "x" }, keys: ["reason"] },
     { name: "POST /certificates/00/revoke", handler: revoke, token: () => operator, params: { serial: "00" }, keys: ["reason", "invalidityDate"] },
     { name: "POST /tokens", handler: createToken, token: () => admin, keys: ["name"] },
+    { name: "POST /orgs/fuzz/certificates", handler: registerCertificate, token: () => admin, params: { slug: "fuzz" }, keys: ["pem"] },
   ];
 
   for (const route of routes) {

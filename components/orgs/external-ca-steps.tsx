@@ -44,7 +44,7 @@ export function ExternalCaSteps({ slug, orgName, prefix, caId, publicUrl, isAdmi
         </div>
         <p className="mt-2 text-xs text-slate-500">CA id <span className="font-mono">{caId}</span></p>
       </Card>
-      <Card title={<StepTitle n={2}>Issue a plugin certificate offline</StepTitle>} description={`On the machine that holds org.key. Plugin ids start with ${prefix}.`}>
+      <Card title={<StepTitle n={2}>Issue a plugin certificate offline</StepTitle>} description={`On the machine that holds org.key. Plugin ids start with “${prefix}”.`}>
         <div className="space-y-2 text-sm">
           <p>A key and CSR for the plugin (or use a CSR you already have):</p>
           <Command>{`npx signet csr --org ${quoted} --plugin ${example} --out plugin`}</Command>

@@ -39,7 +39,7 @@ export function CrlUploadStep({ caId, isAdmin }: { caId: string; isAdmin: boolea
       <div className="space-y-3 text-sm" data-testid="crl-state">
         {latest ? (
           <p>
-            <Badge tone="green">CRL {latest.crlNumber}</Badge> {latest.entries} entries · this update {when(latest.thisUpdate)} · next update {when(latest.nextUpdate)} ·{" "}
+            <Badge tone="green">CRL {latest.crlNumber}</Badge> {latest.entries === 1 ? "1 entry" : `${latest.entries} entries`} · this update {when(latest.thisUpdate)} · next update {when(latest.nextUpdate)} ·{" "}
             <a className="font-medium text-brand-700 hover:underline dark:text-brand-300" href={`/crl/${caId}.crl`}>/crl/{caId}.crl</a>
           </p>
         ) : (
