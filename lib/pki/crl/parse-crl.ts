@@ -1,7 +1,6 @@
 // Reads a CRL an organization signed with its own CA key (RFC 5280 §5) by a hand DER walk, one
 // entry at a time: @peculiar/x509 cannot re-read CRLs past ~1,400 entries, and an object tree per
 // entry would cost far more than the bytes. Strict: DER only, v2, the shapes Signet itself emits.
-import crypto from "node:crypto";
 import { REVOCATION_REASON_CODES, type RevocationReasonName } from "./encode-crl";
 import { bytesOf, children, contentOf, DerError, oidToString, readRoot, readTlv, splitSigned, type Tlv } from "../der-read";
 
@@ -217,5 +216,3 @@ function parse(der: Uint8Array): ParsedCrl {
   if (!authorityKeyIdentifier) fail("the CRL has no authority key identifier (RFC 5280 §5.2.1)");
   return { tbs, signature: signed.signature, signatureAlgorithmOid, issuerDer: bytesOf(tbs, issuer), thisUpdate, nextUpdate, crlNumber: crlNumber!, authorityKeyIdentifier: authorityKeyIdentifier!, entries };
 }
-
-export const crlSha256 = (der: Uint8Array) => crypto.createHash("sha256").update(der).digest("hex");

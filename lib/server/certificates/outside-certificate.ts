@@ -30,10 +30,13 @@ export function checkOutsideCertificate(der: Uint8Array, expected: ExpectedIssua
   }
 }
 
-/** A validity the certificate may have at registration: in force now (give or take the skew), no longer than `maxDays`. */
-export function checkValidityWindow(info: CertificateInfo, now: Date, maxDays: number, what: string): void {
+/**
+ * A validity the certificate may have at registration: in force now (give or take the skew), no
+ * longer than `maxDays` plus `backdateMs` (a responder certificate starts a few minutes early).
+ */
+export function checkValidityWindow(info: CertificateInfo, now: Date, maxDays: number, what: string, backdateMs = 0): void {
   if (info.notBefore.getTime() > now.getTime() + CLOCK_SKEW_MS) throw new AppError("bad_request", `The ${what} is not valid yet (notBefore ${info.notBefore.toISOString()})`);
   if (info.notAfter.getTime() <= now.getTime()) throw new AppError("bad_request", `The ${what} has expired (notAfter ${info.notAfter.toISOString()})`);
   const lifetime = info.notAfter.getTime() - info.notBefore.getTime();
-  if (lifetime > maxDays * 86_400_000 + CLOCK_SKEW_MS) throw new AppError("bad_request", `The ${what} is valid for more than ${maxDays} days`);
+  if (lifetime > maxDays * 86_400_000 + backdateMs + CLOCK_SKEW_MS) throw new AppError("bad_request", `The ${what} is valid for more than ${maxDays} days`);
 }

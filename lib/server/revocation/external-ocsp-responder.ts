@@ -54,7 +54,7 @@ export async function installResponderCertificate(principal: Principal, caId: st
   const caInfo = certificateInfo(ca.certificateDer);
   const der = readOutsideCertificate(input.pem);
   const info = checkOutsideCertificate(der, { profile: PROFILES.ocspResponder, issuerDer: ca.certificateDer, subject: () => ocspResponderSubject(caInfo), subjectPublicKeySpki: key.publicKeySpki });
-  checkValidityWindow({ ...info, notBefore: new Date(info.notBefore.getTime() + RESPONDER_BACKDATE_MS) }, now, EXTERNAL_RESPONDER_MAX_DAYS, "responder certificate");
+  checkValidityWindow(info, now, EXTERNAL_RESPONDER_MAX_DAYS, "responder certificate", RESPONDER_BACKDATE_MS);
 
   const installed = await client.$transaction(async (tx) => {
     const [locked] = await tx.$queryRawUnsafe<{ pendingResponderKeyId: string | null }[]>(`SELECT "pendingResponderKeyId" FROM certificate_authority WHERE id = $1 FOR UPDATE`, ca.id);
