@@ -15,6 +15,8 @@ import { toBytes } from "../db/bytes";
 import { AppError } from "../errors";
 import { readCrlDer } from "./crl-store";
 import { forgetOcspResponses } from "./ocsp-cache";
+import { kickWebhookDeliveries } from "../webhooks/deliver-webhooks";
+import { certificateEventData, enqueueWebhookEvent } from "../webhooks/enqueue-webhook-event";
 
 /** ~45 bytes an entry: room for several hundred thousand revocations. */
 export const MAX_UPLOADED_CRL_BYTES = 16 * 1024 * 1024;
@@ -68,7 +70,7 @@ export async function uploadCrl(principal: Principal, caId: string, der: Uint8Ar
       const fresh = [...listed.keys()].filter((s) => !mustStay.has(s));
       const newlyRevoked: string[] = [];
       for (let i = 0; i < fresh.length; i += 1000) {
-        const known = await tx.certificate.findMany({ where: { issuerCaId: ca.id, serialHex: { in: fresh.slice(i, i + 1000) }, status: "issued" }, select: { id: true, serialHex: true } });
+        const known = await tx.certificate.findMany({ where: { issuerCaId: ca.id, serialHex: { in: fresh.slice(i, i + 1000) }, status: "issued" }, select: { id: true, serialHex: true, kind: true, subject: true, orgId: true, pluginId: true, notBefore: true, notAfter: true } });
         await tx.revocation.createMany({
           data: known.map((cert) => {
             const entry = listed.get(cert.serialHex)!;
@@ -86,6 +88,16 @@ export async function uploadCrl(principal: Principal, caId: string, der: Uint8Ar
           }),
         });
         newlyRevoked.push(...known.map((c) => c.serialHex));
+        for (const cert of known) {
+          const entry = listed.get(cert.serialHex)!;
+          await enqueueWebhookEvent(tx, "certificate.revoked", async () => ({
+            ...(await certificateEventData(tx, cert)),
+            reason: entry.reason,
+            revokedAt: entry.revocationDate.toISOString(),
+            invalidityDate: entry.invalidityDate?.toISOString() ?? null,
+            crlNumber: parsed.crlNumber.toString(),
+          }));
+        }
         if (known.length) await tx.certificate.updateMany({ where: { id: { in: known.map((c) => c.id) } }, data: { status: "revoked" } });
       }
       await tx.crl.create({ data: { caId: ca.id, crlNumber: parsed.crlNumber, thisUpdate: parsed.thisUpdate, nextUpdate: parsed.nextUpdate, entries: parsed.entries.length, der: toBytes(der) }, select: { id: true } });
@@ -103,6 +115,7 @@ export async function uploadCrl(principal: Principal, caId: string, der: Uint8Ar
     },
     { timeout: 120_000, maxWait: 60_000 },
   );
+  kickWebhookDeliveries();
   await forgetOcspResponses(ca.id, result.newlyRevoked).catch((err) => console.error("[signet] dropping pre-signed OCSP answers after a CRL upload failed:", err instanceof Error ? err.message : err));
   return { crlNumber: parsed.crlNumber.toString(), entries: parsed.entries.length, thisUpdate: parsed.thisUpdate.toISOString(), nextUpdate: parsed.nextUpdate.toISOString(), newlyRevoked: result.newlyRevoked };
 }
