@@ -14,6 +14,9 @@ import { GET as listCertificates } from "@/app/api/v1/certificates/route";
 import { GET as getCertificate } from "@/app/api/v1/certificates/[serial]/route";
 import { POST as revoke } from "@/app/api/v1/certificates/[serial]/revoke/route";
 import { POST as createToken } from "@/app/api/v1/tokens/route";
+import { POST as registerCertificate } from "@/app/api/v1/orgs/[slug]/certificates/route";
+import { GET as crlState, POST as uploadCrl } from "@/app/api/v1/cas/[caId]/crl/route";
+import { GET as responderState, POST as responderCsr, PUT as installResponder } from "@/app/api/v1/cas/[caId]/ocsp-responder/route";
 import { initializeSignet } from "@/lib/server/setup/initialize-signet";
 import { createApiToken } from "@/lib/server/tokens/create-api-token";
 import { principalForUser } from "@/lib/server/auth/resolve-principal";
@@ -54,6 +57,7 @@ describe("authorization matrix", () => {
   let rejectTarget = "";
   let memberUserId = "";
   let extraUserId = "";
+  let orgCaId = "";
 
   beforeAll(async () => {
     await resetDatabase();
@@ -67,6 +71,7 @@ describe("authorization matrix", () => {
     // A plain member of org A.
     const client = await db();
     const org = await client.organization.findUniqueOrThrow({ where: { slug: "org-a" } });
+    orgCaId = (await client.certificateAuthority.findFirstOrThrow({ where: { orgId: org.id, kind: "org" } })).id;
     const userId = crypto.randomUUID();
     await client.user.create({ data: { id: userId, email: "member@org-a.test", name: "Member" } });
     await client.member.create({ data: { id: crypto.randomUUID(), organizationId: org.id, userId, role: "member" } });
@@ -143,6 +148,32 @@ describe("authorization matrix", () => {
     const body = { reason: "superseded" };
     const matrix: [Who, number][] = [["anonymous", 401], ["otherAdmin", 404], ["member", 403], ["admin", 200], ["operator", 409]];
     for (const [who, status] of matrix) await expectStatus(who, call(H(revoke), { token: tokens[who], params: { serial: pluginSerial }, json: body }), status);
+  });
+
+  // External-key CA routes, on org A's CA (whose key Signet hosts): whoever gets past authorization
+  // meets 409, which shows the order — identity, visibility, role, then the CA's kind.
+  it("POST /api/v1/orgs/{slug}/certificates (org admin)", async () => {
+    const body = { pem: "-----BEGIN CERTIFICATE-----\nMA==\n-----END CERTIFICATE-----\n" };
+    const matrix: [Who, number][] = [["anonymous", 401], ["member", 403], ["otherAdmin", 404], ["operator", 403], ["admin", 409]];
+    for (const [who, status] of matrix) await expectStatus(who, call(H(registerCertificate), { token: tokens[who], params: { slug: "org-a" }, json: body }), status);
+  });
+
+  it("POST /api/v1/cas/{caId}/crl (org admin) and GET (members, operators)", async () => {
+    const post = (who: Who) => call(H(uploadCrl), { token: tokens[who], params: { caId: orgCaId }, body: new Uint8Array([0x30, 0x00]), headers: { "content-type": "application/pkix-crl" } });
+    const writes: [Who, number][] = [["anonymous", 401], ["member", 403], ["otherAdmin", 404], ["operator", 403], ["admin", 409]];
+    for (const [who, status] of writes) await expectStatus(who, post(who), status);
+    const reads: [Who, number][] = [["anonymous", 401], ["otherAdmin", 404], ["member", 409], ["operator", 409], ["admin", 409]];
+    for (const [who, status] of reads) await expectStatus(who, call(H(crlState), { token: tokens[who], params: { caId: orgCaId } }), status);
+  });
+
+  it("POST/PUT /api/v1/cas/{caId}/ocsp-responder (org admin) and GET (members, operators)", async () => {
+    const writes: [Who, number][] = [["anonymous", 401], ["member", 403], ["otherAdmin", 404], ["operator", 403], ["admin", 409]];
+    for (const [who, status] of writes) {
+      await expectStatus(who, call(H(responderCsr), { method: "POST", token: tokens[who], params: { caId: orgCaId } }), status);
+      await expectStatus(who, call(H(installResponder), { method: "PUT", token: tokens[who], params: { caId: orgCaId }, json: { pem: "x" } }), status);
+    }
+    const reads: [Who, number][] = [["anonymous", 401], ["otherAdmin", 404], ["member", 409], ["operator", 409], ["admin", 409]];
+    for (const [who, status] of reads) await expectStatus(who, call(H(responderState), { token: tokens[who], params: { caId: orgCaId } }), status);
   });
 
   it("POST /api/v1/tokens needs an identity", async () => {

@@ -8,13 +8,17 @@ import { RequestQueue } from "../requests/request-queue";
 import { Alert } from "../ui/alert";
 import { Badge, statusTone } from "../ui/badge";
 import { Card } from "../ui/card";
+import { ExternalCaSteps } from "./external-ca-steps";
 import { OrgMembers } from "./org-members";
 import { PluginCertRequestForm } from "./plugin-cert-request-form";
 
-export function OrgDetail({ slug, isMember, isAdmin, isOperator, selfEmail = "" }: { slug: string; isMember: boolean; isAdmin: boolean; isOperator: boolean; selfEmail?: string }) {
+export function OrgDetail({ slug, isMember, isAdmin, isOperator, selfEmail = "", publicUrl }: { slug: string; isMember: boolean; isAdmin: boolean; isOperator: boolean; selfEmail?: string; publicUrl: string }) {
   const { data: org, isLoading, error } = useOrg(slug);
   if (isLoading) return <p className="text-sm text-slate-500">Loading…</p>;
   if (error || !org) return <Alert>{error?.message ?? "Organization not found"}</Alert>;
+  // An org that keeps its CA key issues, revokes and signs offline: no hosted keys, no server signing.
+  const externalCa = org.ca?.keyMode === "external" ? org.ca : undefined;
+  const hostedApproved = org.status === "approved" && !externalCa;
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-center gap-3">
@@ -39,7 +43,8 @@ export function OrgDetail({ slug, isMember, isAdmin, isOperator, selfEmail = "" 
           </div>
         ) : null}
       </Card>
-      {isMember && org.status === "approved" ? <PluginCertRequestForm slug={slug} prefix={org.pluginIdPrefix} /> : null}
+      {isMember && hostedApproved ? <PluginCertRequestForm slug={slug} prefix={org.pluginIdPrefix} /> : null}
+      {externalCa && org.status === "approved" ? <ExternalCaSteps slug={slug} orgName={org.name} prefix={org.pluginIdPrefix} caId={externalCa.id} publicUrl={publicUrl} isAdmin={isAdmin} /> : null}
       {isAdmin || isOperator ? (
         <section className="space-y-3">
           <h2 className="text-lg font-semibold">Requests</h2>
@@ -51,11 +56,13 @@ export function OrgDetail({ slug, isMember, isAdmin, isOperator, selfEmail = "" 
         <h2 className="text-lg font-semibold">Certificates</h2>
         <CertificateTable filter={{ org: slug }} />
       </section>
-      {isMember && org.status === "approved" ? <ArtifactUpload slug={slug} /> : null}
-      <section className="space-y-3">
-        <h2 className="text-lg font-semibold">Signed archives</h2>
-        <ArtifactList slug={slug} canRevoke={isAdmin || isOperator} />
-      </section>
+      {isMember && hostedApproved ? <ArtifactUpload slug={slug} /> : null}
+      {externalCa ? null : (
+        <section className="space-y-3">
+          <h2 className="text-lg font-semibold">Signed archives</h2>
+          <ArtifactList slug={slug} canRevoke={isAdmin || isOperator} />
+        </section>
+      )}
     </div>
   );
 }

@@ -1,7 +1,7 @@
 // One hierarchical key factory: invalidate by prefix (e.g. queryKeys.certificates.all) and no two
 // queries ever share a key by accident.
 export const queryKeys = {
-  cas: { all: ["cas"] as const },
+  cas: { all: ["cas"] as const, crl: (caId: string) => ["cas", caId, "crl"] as const, responder: (caId: string) => ["cas", caId, "ocsp-responder"] as const },
   orgs: { all: ["orgs"] as const, detail: (slug: string) => ["orgs", slug] as const },
   requests: { all: ["requests"] as const, list: (filter: Record<string, string>) => ["requests", "list", filter] as const },
   certificates: {
