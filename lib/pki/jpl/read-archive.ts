@@ -65,6 +65,12 @@ export class SafeArchive {
     readonly limits: ArchiveLimits,
   ) {}
 
+  /** The archive comment (end of central directory record), raw bytes: Dify carries its signature there. */
+  get comment(): Buffer {
+    // With decodeStrings false yauzl hands the comment over undecoded, as a Buffer.
+    return this.zip.comment as unknown as Buffer;
+  }
+
   static async open(path: string, limits: ArchiveLimits = DEFAULT_LIMITS): Promise<SafeArchive> {
     let zip: yauzl.ZipFile;
     try {
