@@ -100,6 +100,95 @@ function pythonVerify(pkg: string, key: string): { ok: boolean; out: string } {
   return { ok: r.status === 0, out: r.stdout + r.stderr };
 }
 
+// And once more in Go on the standard library only — archive/zip as the daemon reads packages
+// (r.Open by name through io/fs, FileInfo().IsDir() to skip), pem.Decode with nothing left over.
+const GO_VERIFIER = `package main
+
+import (
+	"archive/zip"
+	"bytes"
+	"crypto"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/json"
+	"encoding/pem"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+)
+
+func main() {
+	keyPEM, _ := os.ReadFile(os.Args[2])
+	block, rest := pem.Decode(keyPEM)
+	if block == nil || block.Type != "RSA PUBLIC KEY" || len(rest) != 0 {
+		fmt.Println("BAD KEY FILE")
+		os.Exit(2)
+	}
+	key, err := x509.ParsePKCS1PublicKey(block.Bytes)
+	if err != nil {
+		fmt.Println("BAD KEY", err)
+		os.Exit(2)
+	}
+	r, err := zip.OpenReader(os.Args[1])
+	if err != nil {
+		fmt.Println("BAD ZIP", err)
+		os.Exit(2)
+	}
+	var comment struct {
+		// (encoding/json matches field names case-insensitively: "signature", "time".)
+		Signature string
+		Time      int64
+	}
+	if err := json.Unmarshal([]byte(r.Comment), &comment); err != nil {
+		fmt.Println("BAD COMMENT", err)
+		os.Exit(2)
+	}
+	data := new(bytes.Buffer)
+	for _, f := range r.File {
+		if f.FileInfo().IsDir() {
+			continue
+		}
+		rc, err := r.Open(f.Name)
+		if err != nil {
+			fmt.Println("OPEN", err)
+			os.Exit(2)
+		}
+		h := sha256.New()
+		io.Copy(h, rc)
+		rc.Close()
+		data.Write(h.Sum(nil))
+	}
+	data.WriteString(strconv.FormatInt(comment.Time, 10))
+	sig, err := base64.StdEncoding.DecodeString(comment.Signature)
+	if err != nil {
+		fmt.Println("BAD BASE64")
+		os.Exit(2)
+	}
+	sum := sha256.Sum256(data.Bytes())
+	if err := rsa.VerifyPKCS1v15(key, crypto.SHA256, sum[:], sig); err != nil {
+		fmt.Println("BAD SIGNATURE")
+		os.Exit(1)
+	}
+	fmt.Println("OK")
+}
+`;
+
+let goBinary: string | undefined;
+function goVerify(pkg: string, key: string): { ok: boolean; out: string } {
+  if (!goBinary) {
+    const src = path.join(dir, "verify_dify.go");
+    fs.writeFileSync(src, GO_VERIFIER);
+    const binary = path.join(dir, "verify_dify");
+    execFileSync("go", ["build", "-o", binary, src], { env: { ...process.env, GO111MODULE: "off", GOCACHE: path.join(dir, "gocache"), GOPATH: path.join(dir, "gopath") } });
+    goBinary = binary;
+  }
+  const r = spawnSync(goBinary, [pkg, key], { encoding: "utf8" });
+  return { ok: r.status === 0 && r.stdout.trim() === "OK", out: r.stdout + r.stderr };
+}
+
 async function signed(entries = packageEntries(), category: "community" | "partner" = "community"): Promise<{ input: string; output: string }> {
   const input = await zipTo(file("in.difypkg"), entries);
   const output = file("signed.difypkg");
@@ -122,6 +211,7 @@ describe("Dify .difypkg signing", () => {
     const { input, output } = await signed(packageEntries(), "partner");
     const result = pythonVerify(output, keyFile);
     expect(result.ok, result.out).toBe(true);
+    expect(goVerify(output, keyFile)).toEqual({ ok: true, out: "OK\n" });
     const report = JSON.parse(result.out) as { names: string[]; category: string; time: number };
     expect(report.names).toEqual([...packageEntries().map((e) => e.name), ".verification.dify.json"]);
     expect(report.category).toBe("partner");
@@ -144,6 +234,7 @@ describe("Dify .difypkg signing", () => {
     const { output } = await signed();
     expect(pythonVerify(output, foreignKeyFile)).toMatchObject({ ok: false });
     expect(pythonVerify(output, foreignKeyFile).out).toContain("BAD SIGNATURE");
+    expect(goVerify(output, foreignKeyFile).out).toContain("BAD SIGNATURE");
     expect((await verifyDifyPackage(output, [foreign.publicKeySpki])).valid).toBe(false);
   });
 
@@ -159,13 +250,16 @@ describe("Dify .difypkg signing", () => {
     archive.close();
     const tampered = await zipWithComment(file("tampered.difypkg"), entries, comment);
     expect(pythonVerify(tampered, keyFile)).toMatchObject({ ok: false });
+    expect(goVerify(tampered, keyFile).out).toContain("BAD SIGNATURE");
     expect((await verifyDifyPackage(tampered, [signer.publicKeySpki])).valid).toBe(false);
     // Control: the same rebuild without the change verifies, so the failure is the tampering.
     const untouched: FixtureEntry[] = [];
     const again = await SafeArchive.open(output);
     for (const e of again.entries) untouched.push({ name: e.name, content: await again.readEntry(e, 1 << 20) });
     again.close();
-    expect(pythonVerify(await zipWithComment(file("rebuilt.difypkg"), untouched, comment), keyFile)).toMatchObject({ ok: true });
+    const rebuilt = await zipWithComment(file("rebuilt.difypkg"), untouched, comment);
+    expect(pythonVerify(rebuilt, keyFile)).toMatchObject({ ok: true });
+    expect(goVerify(rebuilt, keyFile)).toMatchObject({ ok: true });
   });
 
   it("replaces a .verification.dify.json the upload carried, and writes it last", async () => {
