@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ArchiveError } from "../jpl/archive-error";
 import { SafeArchive } from "../jpl/read-archive";
@@ -308,6 +309,42 @@ describe("Dify .difypkg signing", () => {
     patchCentral(input, "main.py", "versionMadeBy", 0x0014);
     patchCentral(input, "main.py", "externalAttributes", 0x10);
     expect((await refusal(signDifyPackage({ inputPath: input, outputPath: file("x"), signer, authorizedCategory: "community", now: NOW }))).code).toBe("directory_entry");
+  });
+
+  it("streams: signing a package with a 160 MB entry does not hold it in memory", async () => {
+    const chunk = Buffer.alloc(1024 * 1024);
+    const big = () => Readable.from((function* () {
+      for (let i = 0; i < 160; i++) yield crypto.randomFillSync(chunk.subarray(0, 4096)) && Buffer.from(chunk);
+    })());
+    const input = await zipTo(file("big.difypkg"), [...packageEntries(), { name: "lib/model.bin", stream: big, compress: false }]);
+    globalThis.gc?.();
+    const baseline = process.memoryUsage().rss;
+    let peak = baseline;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 2);
+    const output = file("big-signed.difypkg");
+    try {
+      await signDifyPackage({ inputPath: input, outputPath: output, signer, authorizedCategory: "community", now: NOW });
+    } finally {
+      clearInterval(sampler);
+    }
+    expect((peak - baseline) / 1024 / 1024).toBeLessThan(96);
+    expect(goVerify(output, keyFile)).toMatchObject({ ok: true });
+  });
+
+  it("an entry that fails its CRC mid-copy aborts the signing and leaves no output", async () => {
+    const input = await zipTo(file("in.difypkg"), packageEntries());
+    patchBytes(input, "<svg xmlns", "<SVG xmlns");
+    const output = file("crc.difypkg");
+    expect((await refusal(signDifyPackage({ inputPath: input, outputPath: output, signer, authorizedCategory: "community", now: NOW }))).code).toBe("crc_mismatch");
+    expect(fs.existsSync(output)).toBe(false);
+  });
+
+  it("never overwrites an existing output", async () => {
+    const input = await zipTo(file("in.difypkg"), packageEntries());
+    const existing = file("existing.difypkg");
+    fs.writeFileSync(existing, "keep me");
+    await expect(signDifyPackage({ inputPath: input, outputPath: existing, signer, authorizedCategory: "community", now: NOW })).rejects.toThrow(/EEXIST/);
+    expect(fs.readFileSync(existing, "utf8")).toBe("keep me");
   });
 
   it("signs only with RSA-4096", async () => {

@@ -5,6 +5,7 @@
 // The entries' content is byte-identical; it is re-deflated deterministically (yazl) where the
 // upload deflated it, which the signature does not see: it covers sha256 of content only.
 import crypto from "node:crypto";
+import { once } from "node:events";
 import fs from "node:fs";
 import yazl from "yazl";
 import { HashTap } from "../archive/hash-tap";
@@ -51,11 +52,13 @@ export async function signDifyPackage(input: SignDifyPackageInput): Promise<Sign
   const { archive, manifest } = await openDifyPackage(input.inputPath, input.limits ?? DEFAULT_LIMITS);
   let out: fs.WriteStream | undefined;
   try {
+    // Claim the output before any entry is read: a failed exclusive open then stops nothing mid-flight.
+    out = fs.createWriteStream(input.outputPath, { flags: "wx", mode: 0o600 });
+    await once(out, "open");
     const toSign = archive.entries.filter((e) => e.name !== VERIFICATION_ENTRY);
     let abort!: (err: unknown) => void;
     const failed = new Promise<never>((_, reject) => (abort = reject));
     failed.catch(() => {});
-    out = fs.createWriteStream(input.outputPath, { flags: "wx", mode: 0o600 });
     out.on("error", abort);
     const zip = new yazl.ZipFile();
     zip.on("error", abort);
@@ -89,7 +92,8 @@ export async function signDifyPackage(input: SignDifyPackageInput): Promise<Sign
       const closed = out.closed ? Promise.resolve() : new Promise<void>((resolve) => out!.once("close", () => resolve()));
       out.destroy();
       await closed;
-      await fs.promises.rm(input.outputPath, { force: true });
+      // Only remove what this call created: an existing file made the exclusive open fail.
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") await fs.promises.rm(input.outputPath, { force: true });
     }
     throw err;
   } finally {

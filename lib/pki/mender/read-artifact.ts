@@ -76,7 +76,9 @@ export async function readMenderArtifact(path: string, options: { limits?: Mende
     marked.add(name);
   };
 
-  const contents = await readTar(fs.createReadStream(path).pipe(fileTap), async (member, content) => {
+  const file = fs.createReadStream(path);
+  file.on("error", (err) => fileTap.destroy(err));
+  const contents = await readTar(file.pipe(fileTap), async (member, content) => {
     const name = member.name;
     if (stage === "version") {
       if (name !== VERSION) throw new ArchiveError("unexpected_member", `The first member of a Mender artifact is 'version', not '${name}'`, name);

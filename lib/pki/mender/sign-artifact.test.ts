@@ -126,6 +126,43 @@ describe("Mender artifact signing", () => {
     expect(menderArtifact(["validate", outputPath, "-k", keyFiles["rsa-3072"]]).ok).toBe(true);
   });
 
+  it("streams: signing a 160 MB artifact does not hold it in memory", async () => {
+    const work = fs.mkdtempSync(path.join(dir, "big-"));
+    const image = path.join(work, "rootfs.img");
+    const payload = Buffer.alloc(1024 * 1024);
+    const fd = fs.openSync(image, "w");
+    for (let i = 0; i < 160; i++) {
+      crypto.randomFillSync(payload.subarray(0, 4096));
+      fs.writeSync(fd, payload);
+    }
+    fs.closeSync(fd);
+    const unsigned = file("big.mender");
+    expect(menderArtifact(["write", "module-image", "--compression", "none", "-T", "image", "-n", "big", "-t", "device", "-o", unsigned, "-f", image]).ok).toBe(true);
+    fs.rmSync(work, { recursive: true });
+    globalThis.gc?.();
+    const baseline = process.memoryUsage().rss;
+    let peak = baseline;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 2);
+    try {
+      const { outputPath } = await sign(unsigned);
+      peak = Math.max(peak, process.memoryUsage().rss);
+      expect(fs.statSync(outputPath).size).toBeGreaterThan(160 * 1024 * 1024);
+      expect(menderArtifact(["validate", outputPath, "-k", keyFiles["rsa-3072"]]).ok).toBe(true);
+    } finally {
+      clearInterval(sampler);
+    }
+    expect((peak - baseline) / 1024 / 1024).toBeLessThan(96);
+  });
+
+  it("never overwrites an existing output, and a missing input is an error, not a hang", async () => {
+    const unsigned = writeArtifact();
+    const existing = file("existing.mender");
+    fs.writeFileSync(existing, "keep me");
+    await expect(signMenderArtifact({ inputPath: unsigned, outputPath: existing, signer: signers["rsa-3072"] })).rejects.toThrow(/EEXIST/);
+    expect(fs.readFileSync(existing, "utf8")).toBe("keep me");
+    await expect(signMenderArtifact({ inputPath: file("absent.mender"), outputPath: file("x.mender"), signer: signers["rsa-3072"] })).rejects.toThrow();
+  });
+
   it("refuses an artifact that is already signed, by Signet or by mender-artifact", async () => {
     const { outputPath } = await sign(writeArtifact());
     expect((await refusal(sign(outputPath))).code).toBe("already_signed");

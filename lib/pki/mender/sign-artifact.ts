@@ -3,6 +3,8 @@
 // after `manifest`. Every other byte — each member's header blocks, data, padding and the
 // end-of-archive trailer — is copied from the upload verbatim, never re-serialized.
 import fs from "node:fs";
+import { Transform, type TransformCallback } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import tarStream from "tar-stream";
 import { HashTap } from "../archive/hash-tap";
 import { ecdsaDerToRaw } from "../hsm-signature";
@@ -38,30 +40,9 @@ export async function signMenderArtifact(input: SignMenderArtifactInput): Promis
 
   const out = fs.createWriteStream(input.outputPath, { flags: "wx", mode: 0o600 });
   try {
-    const outputTap = new HashTap("sha256");
     const inputTap = new HashTap("sha256");
-    const closed = new Promise<void>((resolve, reject) => {
-      out.on("close", resolve);
-      out.on("error", reject);
-    });
-    outputTap.pipe(out);
-    const source = fs.createReadStream(input.inputPath).pipe(inputTap);
-    let position = 0;
-    for await (const chunk of source) {
-      const buf = chunk as Buffer;
-      const cut = manifestMember.end - position;
-      if (cut > 0 && cut < buf.length) {
-        await write(outputTap, buf.subarray(0, cut));
-        await write(outputTap, sigMember);
-        await write(outputTap, buf.subarray(cut));
-      } else {
-        await write(outputTap, buf);
-        if (cut === buf.length) await write(outputTap, sigMember);
-      }
-      position += buf.length;
-    }
-    outputTap.end();
-    await closed;
+    const outputTap = new HashTap("sha256");
+    await pipeline(fs.createReadStream(input.inputPath), inputTap, new InsertAt(manifestMember.end, sigMember), outputTap, out);
     // The upload is read twice (check, then copy): refuse if it changed in between.
     if (!inputTap.hash.digest().equals(artifact.sha256)) throw new Error("The artifact changed while it was being signed");
     return { artifact, signature, sha256: new Uint8Array(outputTap.hash.digest()), size: outputTap.bytes };
@@ -69,8 +50,35 @@ export async function signMenderArtifact(input: SignMenderArtifactInput): Promis
     const closed = out.closed ? Promise.resolve() : new Promise<void>((resolve) => out.once("close", () => resolve()));
     out.destroy();
     await closed;
-    await fs.promises.rm(input.outputPath, { force: true });
+    // Only remove what this call created: an existing file made the exclusive open fail.
+    if ((err as NodeJS.ErrnoException).code !== "EEXIST") await fs.promises.rm(input.outputPath, { force: true });
     throw err;
+  }
+}
+
+/** Passes bytes through, inserting `insert` once `offset` bytes have gone by. */
+class InsertAt extends Transform {
+  private position = 0;
+  private inserted = false;
+  constructor(
+    private readonly offset: number,
+    private readonly insert: Buffer,
+  ) {
+    super();
+  }
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    const cut = this.offset - this.position;
+    this.position += chunk.length;
+    if (!this.inserted && cut >= 0 && cut <= chunk.length) {
+      this.inserted = true;
+      this.push(chunk.subarray(0, cut));
+      this.push(this.insert);
+      return done(null, chunk.subarray(cut));
+    }
+    done(null, chunk);
+  }
+  override _flush(done: TransformCallback): void {
+    done(this.inserted ? null : new Error("The artifact ended before the manifest"));
   }
 }
 
@@ -94,14 +102,4 @@ async function tarMember(name: string, content: Buffer): Promise<Buffer> {
   const bytes = Buffer.concat(chunks);
   // Drop the two end-of-archive blocks: the member goes into the middle of the artifact.
   return bytes.subarray(0, 512 + Math.ceil(content.length / 512) * 512);
-}
-
-function write(stream: NodeJS.WritableStream, chunk: Buffer): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (stream.write(chunk)) resolve();
-    else {
-      stream.once("drain", resolve);
-      stream.once("error", reject);
-    }
-  });
 }
