@@ -6,7 +6,7 @@ import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ArchiveError } from "../jpl/archive-error";
 import { SafeArchive } from "../jpl/read-archive";
-import { patchBytes, patchCentral, tempDir, zipTo, type FixtureEntry } from "../jpl/test-fixtures";
+import { patchBytes, patchCentral, patchUnixTimestamps, tempDir, zipTo, type FixtureEntry } from "../jpl/test-fixtures";
 import { generateKeyPairAsync, softwareSigner, type Signer } from "../signer";
 import { difyPublicKeyFile, parseDifyPublicKeyFile } from "./key-file";
 import { signDifyPackage } from "./sign-package";
@@ -337,6 +337,14 @@ describe("Dify .difypkg signing", () => {
     const output = file("crc.difypkg");
     expect((await refusal(signDifyPackage({ inputPath: input, outputPath: output, signer, authorizedCategory: "community", now: NOW }))).code).toBe("crc_mismatch");
     expect(fs.existsSync(output)).toBe(false);
+  });
+
+  it("signs a package whose entries are dated before 1970 (fuzzer find: yazl threw writing them back)", async () => {
+    const input = await zipTo(file("old.difypkg"), packageEntries());
+    patchUnixTimestamps(input, -1_000_000_000);
+    const output = file("old-signed.difypkg");
+    await signDifyPackage({ inputPath: input, outputPath: output, signer, authorizedCategory: "community", now: NOW });
+    expect(goVerify(output, keyFile)).toMatchObject({ ok: true });
   });
 
   it("never overwrites an existing output", async () => {
