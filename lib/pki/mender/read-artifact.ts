@@ -22,12 +22,15 @@ export type MenderLimits = {
   artifact: TarLimits;
   /** Each data payload's inner tar, decompressed. */
   payload: TarLimits;
+  /** Decompressed payload bytes of all payloads together: a gzip bomb per payload must not add up. */
+  maxPayloadStreamTotal: number;
   maxManifestBytes: number;
 };
 
 export const DEFAULT_MENDER_LIMITS: MenderLimits = {
   artifact: { ...DEFAULT_TAR_LIMITS, maxMembers: 1_000 },
   payload: DEFAULT_TAR_LIMITS,
+  maxPayloadStreamTotal: 8 * 1024 * 1024 * 1024,
   maxManifestBytes: 1024 * 1024,
 };
 
@@ -68,6 +71,7 @@ export async function readMenderArtifact(path: string, options: { limits?: Mende
   let headerMember: string | undefined;
   const marked = new Set<string>();
   const payloads: MenderArtifact["payloads"] = [];
+  let payloadBudget = limits.maxPayloadStreamTotal;
 
   const mark = (name: string, sum: string) => {
     const listed = checksums!.get(name);
@@ -117,7 +121,9 @@ export async function readMenderArtifact(path: string, options: { limits?: Mende
       if (stage !== "data") throw new ArchiveError("unexpected_member", `Payload '${name}' comes before the header`, name);
       const index = Number(data[1]);
       if (index !== payloads.length) throw new ArchiveError("unexpected_member", `Payload '${name}' is out of sequence (expected data/${String(payloads.length).padStart(4, "0")}…)`, name);
-      const files = await readPayload(name, data[1], data[2] ?? "", content, limits.payload, mark);
+      const payloadLimits = { ...limits.payload, maxStreamBytes: Math.min(limits.payload.maxStreamBytes, payloadBudget) };
+      const { files, streamBytes } = await readPayload(name, data[1], data[2] ?? "", content, payloadLimits, mark);
+      payloadBudget -= streamBytes;
       payloads.push({ index, member: name, files });
       return;
     }
@@ -154,7 +160,7 @@ function checkVersion(bytes: Buffer): void {
   if (version !== 3) throw new ArchiveError("unsupported_version", `Mender artifact format ${String(version)} is not supported (only 3)`, VERSION);
 }
 
-async function readPayload(member: string, index: string, compression: string, content: Readable, limits: TarLimits, mark: (name: string, sum: string) => void): Promise<MenderPayloadFile[]> {
+async function readPayload(member: string, index: string, compression: string, content: Readable, limits: TarLimits, mark: (name: string, sum: string) => void): Promise<{ files: MenderPayloadFile[]; streamBytes: number }> {
   let inner: Readable;
   if (compression === "") inner = content;
   else if (compression === ".gz") {
@@ -166,12 +172,13 @@ async function readPayload(member: string, index: string, compression: string, c
     throw new ArchiveError("unsupported_compression", `Payload '${member}' is ${compression.slice(1)}-compressed; Signet reads uncompressed and gzip payloads (mender-artifact write … --compression gzip|none)`, member);
   }
   const files: MenderPayloadFile[] = [];
+  let streamBytes: number;
   try {
-    await readTar(inner, async (file, fileContent) => {
+    ({ size: streamBytes } = await readTar(inner, async (file, fileContent) => {
       if (!PAYLOAD_FILE.test(file.name)) throw new ArchiveError("bad_file_name", `Payload file '${file.name}' in '${member}' is not a plain name of letters, digits and ".,_-"`, file.name);
       mark(`data/${index}/${file.name}`, await streamSha256(fileContent));
       files.push({ name: file.name, size: file.size });
-    }, { limits, allowExtensionHeaders: true });
+    }, { limits, allowExtensionHeaders: true }));
   } catch (err) {
     if (err instanceof ArchiveError) {
       if (err.code === "not_a_tar") throw new ArchiveError("not_a_tar", `Payload '${member}': ${err.message}`, member);
@@ -179,7 +186,7 @@ async function readPayload(member: string, index: string, compression: string, c
     }
     throw new ArchiveError("not_a_tar", `Payload '${member}' cannot be read: ${err instanceof Error ? err.message : String(err)}`, member);
   }
-  return files;
+  return { files, streamBytes };
 }
 
 async function streamSha256(content: Readable): Promise<string> {

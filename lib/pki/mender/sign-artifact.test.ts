@@ -7,7 +7,7 @@ import { ArchiveError } from "../jpl/archive-error";
 import { tempDir } from "../jpl/test-fixtures";
 import { generateKeyPairAsync, softwareSigner, type KeyAlgorithm, type Signer } from "../signer";
 import { menderPublicKeyFile } from "./key-file";
-import { readMenderArtifact } from "./read-artifact";
+import { DEFAULT_MENDER_LIMITS, readMenderArtifact } from "./read-artifact";
 import { signMenderArtifact } from "./sign-artifact";
 import { verifyMenderArtifact } from "./verify-artifact";
 
@@ -179,6 +179,12 @@ describe("Mender artifact signing", () => {
   it("refuses an lzma payload it cannot read to check", async () => {
     const err = await refusal(sign(writeArtifact([], "lzma")));
     expect(err.code).toBe("unsupported_compression");
+  });
+
+  it("caps the decompressed bytes of all payloads together (a gzip bomb per payload does not add up)", async () => {
+    const unsigned = writeArtifact();
+    const limits = { ...DEFAULT_MENDER_LIMITS, maxPayloadStreamTotal: 2 * 1024 * 1024 };
+    expect((await refusal(signMenderArtifact({ inputPath: unsigned, outputPath: file("x.mender"), signer: signers["rsa-3072"], limits }))).code).toBe("too_large");
   });
 
   it("refuses signing keys mender-artifact cannot verify", async () => {

@@ -18,6 +18,8 @@ export type MenderVerification = {
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /** manifest.sig (base64 text) against one SPKI key: RSA PKCS#1 v1.5 SHA-256, or ECDSA P-256 SHA-256 as r||s (or DER, as mender-artifact also accepts). */
+// The keys are Signet's own store keys. (An outside EC key must be validated before node:crypto reads
+// its details: some invalid ones abort the process.)
 export function verifyManifestSignature(manifest: Uint8Array, signatureBase64: string, spki: Uint8Array): boolean {
   if (!BASE64.test(signatureBase64)) return false;
   const signature = Buffer.from(signatureBase64, "base64");
