@@ -177,17 +177,59 @@ func main() {
 }
 `;
 
-let goBinary: string | undefined;
-function goVerify(pkg: string, key: string): { ok: boolean; out: string } {
-  if (!goBinary) {
-    const src = path.join(dir, "verify_dify.go");
-    fs.writeFileSync(src, GO_VERIFIER);
-    const binary = path.join(dir, "verify_dify");
+// What `dify plugin package` does to write a package: Go archive/zip's Writer.Create per file (host
+// FAT, no date, no directory entries), in the order given.
+const GO_PACKAGER = `package main
+
+import (
+	"archive/zip"
+	"os"
+	"strings"
+)
+
+func main() {
+	out, _ := os.Create(os.Args[1])
+	w := zip.NewWriter(out)
+	for _, arg := range os.Args[2:] {
+		name, file, _ := strings.Cut(arg, "=")
+		data, _ := os.ReadFile(file)
+		f, _ := w.Create(name)
+		f.Write(data)
+	}
+	if err := w.Close(); err != nil {
+		os.Exit(1)
+	}
+	out.Close()
+}
+`;
+
+const goBinaries = new Map<string, string>();
+function goProgram(name: string, source: string): string {
+  let binary = goBinaries.get(name);
+  if (!binary) {
+    const src = path.join(dir, `${name}.go`);
+    fs.writeFileSync(src, source);
+    binary = path.join(dir, name);
     execFileSync("go", ["build", "-o", binary, src], { env: { ...process.env, GO111MODULE: "off", GOCACHE: path.join(dir, "gocache"), GOPATH: path.join(dir, "gopath") } });
-    goBinary = binary;
+    goBinaries.set(name, binary);
   }
-  const r = spawnSync(goBinary, [pkg, key], { encoding: "utf8" });
+  return binary;
+}
+
+function goVerify(pkg: string, key: string): { ok: boolean; out: string } {
+  const r = spawnSync(goProgram("verify_dify", GO_VERIFIER), [pkg, key], { encoding: "utf8" });
   return { ok: r.status === 0 && r.stdout.trim() === "OK", out: r.stdout + r.stderr };
+}
+
+function goPackage(entries: FixtureEntry[]): string {
+  const staging = fs.mkdtempSync(path.join(dir, "pkg-"));
+  const args = entries.map((e, i) => {
+    fs.writeFileSync(path.join(staging, String(i)), Buffer.from(e.content ?? ""));
+    return `${e.name}=${path.join(staging, String(i))}`;
+  });
+  const out = file("go-packaged.difypkg");
+  execFileSync(goProgram("package_dify", GO_PACKAGER), [out, ...args]);
+  return out;
 }
 
 async function signed(entries = packageEntries(), category: "community" | "partner" = "community"): Promise<{ input: string; output: string }> {
@@ -229,6 +271,16 @@ describe("Dify .difypkg signing", () => {
 
     const verified = await verifyDifyPackage(output, [foreign.publicKeySpki, signer.publicKeySpki]);
     expect(verified).toMatchObject({ valid: true, keyIndex: 1, authorizedCategory: "partner", time: 1796040000, manifest: { name: "weather", author: "acme", version: "0.0.3", type: "plugin" } });
+  });
+
+  it("signs a package written the way `dify plugin package` writes one (Go archive/zip: FAT host, no dates)", async () => {
+    const input = goPackage(packageEntries());
+    expect(execFileSync("zipinfo", [input], { encoding: "utf8" })).toMatch(/ fat /);
+    const output = file("signed.difypkg");
+    const result = await signDifyPackage({ inputPath: input, outputPath: output, signer, authorizedCategory: "community", now: NOW });
+    expect(result.files.map((f) => f.path)).toEqual([...packageEntries().map((e) => e.name), ".verification.dify.json"]);
+    expect(goVerify(output, keyFile)).toEqual({ ok: true, out: "OK\n" });
+    expect(pythonVerify(output, keyFile)).toMatchObject({ ok: true });
   });
 
   it("is refused by the independent check under a foreign key, and by Signet's verifier too", async () => {
