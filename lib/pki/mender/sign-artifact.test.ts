@@ -121,6 +121,16 @@ describe("Mender artifact signing", () => {
     expect(artifact.payloads).toEqual([{ index: 0, member: "data/0000.tar.gz", files: [{ name: "install.sh", size: 26 }, { name: "rootfs.bin", size: 3 * 1024 * 1024 }] }]);
   });
 
+  it("signs a rootfs-image artifact (the full-system update)", async () => {
+    const image = file("rootfs.ext4");
+    fs.writeFileSync(image, crypto.randomBytes(512 * 1024));
+    const unsigned = file("rootfs.mender");
+    expect(menderArtifact(["write", "rootfs-image", "-f", image, "-n", "release-2", "-t", "beaglebone", "-o", unsigned]).ok).toBe(true);
+    const { outputPath } = await sign(unsigned, signers["ecdsa-p256"]);
+    const ok = menderArtifact(["validate", outputPath, "-k", keyFiles["ecdsa-p256"]]);
+    expect(ok.ok, ok.out).toBe(true);
+  });
+
   it("signs an uncompressed artifact too", async () => {
     const { outputPath } = await sign(writeArtifact([], "none"));
     expect(menderArtifact(["validate", outputPath, "-k", keyFiles["rsa-3072"]]).ok).toBe(true);
