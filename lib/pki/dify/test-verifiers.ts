@@ -124,7 +124,8 @@ export function difyVerifiers(dir: string) {
       const src = path.join(dir, `${name}.go`);
       fs.writeFileSync(src, source);
       binary = path.join(dir, name);
-      execFileSync("go", ["build", "-o", binary, src], { env: { ...process.env, GO111MODULE: "off", GOCACHE: path.join(dir, "gocache"), GOPATH: path.join(dir, "gopath") } });
+      // Standard library only (GOPATH mode, no module download), with its build cache in `dir`.
+      execFileSync("env", ["GO111MODULE=off", `GOCACHE=${path.join(dir, "gocache")}`, `GOPATH=${path.join(dir, "gopath")}`, "go", "build", "-o", binary, src]);
       goBinaries.set(name, binary);
     }
     return binary;
