@@ -103,6 +103,23 @@ describe("readTar", () => {
     expect(await refusal(gnuTar({ a: "x" }).subarray(0, 1024))).toBe("not_a_tar");
   });
 
+  it("refuses header numbers Go's archive/tar refuses, though tar-stream would read them (fuzzer find against mender-artifact)", async () => {
+    const good = gnuTar({ version: "{}" });
+    expect((await read(good)).members).toHaveLength(1);
+    // The checksum field's terminating NUL made 0x01: tar-stream still reads the number, Go does not.
+    const badChecksum = Buffer.from(good);
+    expect(badChecksum[154]).toBe(0);
+    badChecksum[154] = 1;
+    expect(await refusal(badChecksum)).toBe("not_a_tar");
+    // A space inside the mode field, checksum recomputed: tar-stream reads "00", Go refuses the header.
+    const badMode = Buffer.from(good);
+    badMode.write("00 0644", 100, "latin1");
+    let sum = 0;
+    for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 0x20 : badMode[i];
+    badMode.write(`${sum.toString(8).padStart(6, "0")}\0 `, 148, "latin1");
+    expect(await refusal(badMode)).toBe("not_a_tar");
+  });
+
   it("stops at its caps", async () => {
     const bytes = gnuTar({ a: "x", b: "y", c: "z" });
     expect(await refusal(bytes, { limits: { ...DEFAULT_TAR_LIMITS, maxMembers: 2 } })).toBe("too_many_entries");

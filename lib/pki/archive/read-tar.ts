@@ -5,8 +5,10 @@
 // signer copy members verbatim. On top of it this module enforces what the library leaves open:
 // regular files (and, if asked, directories) only, safe names, no duplicates, caps on members and
 // bytes, no gaps between members (a zero block mid-archive ends the archive for GNU tar and Go's
-// archive/tar, so anything after it would be seen by one reader and not the other), and an
-// end-of-archive of zero blocks with nothing after it.
+// archive/tar, so anything after it would be seen by one reader and not the other), an
+// end-of-archive of zero blocks with nothing after it, and header numbers as strict as Go's
+// (tar-stream reads "0000 12" or "12x" as a number where Go's archive/tar — what mender-artifact
+// and the Mender client run — refuses the header).
 import { Readable, Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import tarStream from "tar-stream";
@@ -83,6 +85,7 @@ export async function readTar(source: Readable, visit: (member: TarMember, conte
       if (headerOffset !== expectedStart && !options.allowExtensionHeaders) {
         throw new ArchiveError("not_a_tar", `Member '${header.name}' does not follow the previous one directly (an extension header or an early end-of-archive block precedes it)`, header.name);
       }
+      checkHeaderNumbers(counter.recent(headerOffset, TAR_BLOCK), header.name);
       const type = memberType(header);
       if (type === "directory" && !options.allowDirectories) throw new ArchiveError("directory_entry", `Member '${header.name}' is a directory`, header.name);
       checkEntryName(header.name, limits.maxNameBytes);
@@ -134,14 +137,78 @@ function asArchiveError(err: unknown): ArchiveError {
   return new ArchiveError("not_a_tar", `Not a readable tar archive: ${message}`);
 }
 
-/** Counts the bytes of the stream, remembers where the last non-zero byte was, and stops at the cap. */
+// Header fields Go's archive/tar parses as numbers (mode, uid, gid, size, mtime, chksum, devmajor,
+// devminor), as [offset, length].
+const NUMERIC_FIELDS: [number, number][] = [[100, 8], [108, 8], [116, 8], [124, 12], [136, 12], [148, 8], [329, 8], [337, 8]];
+const GNU_MAGIC = Buffer.from("ustar  \0", "latin1");
+
+/** Go's parser.parseNumeric: base-256 when the top bit is set, else octal after trimming spaces and NULs, up to a NUL. */
+function goNumber(field: Buffer): number | undefined {
+  if (field[0] & 0x80) return 0;
+  let start = 0;
+  let end = field.length;
+  while (start < end && (field[start] === 0x20 || field[start] === 0)) start++;
+  while (end > start && (field[end - 1] === 0x20 || field[end - 1] === 0)) end--;
+  const nul = field.indexOf(0, start);
+  const text = field.toString("latin1", start, nul >= 0 && nul < end ? nul : end);
+  if (text === "") return 0;
+  return /^[0-7]+$/.test(text) ? parseInt(text, 8) : undefined;
+}
+
+function checkHeaderNumbers(block: Buffer, name: string): void {
+  const fields = [...NUMERIC_FIELDS];
+  // GNU headers carry atime and ctime where ustar has its prefix; Go parses them when set.
+  if (block.subarray(257, 265).equals(GNU_MAGIC)) fields.push([345, 12], [357, 12]);
+  for (const [offset, length] of fields) {
+    if (offset >= 345 && block[offset] === 0) continue;
+    if (goNumber(block.subarray(offset, offset + length)) === undefined) {
+      throw new ArchiveError("not_a_tar", `Member '${name}' has a malformed number in its header (at byte ${offset}): tar readers would disagree on it`, name);
+    }
+  }
+  let unsigned = 0;
+  let signed = 0;
+  for (let i = 0; i < TAR_BLOCK; i++) {
+    const byte = i >= 148 && i < 156 ? 0x20 : block[i];
+    unsigned += byte;
+    signed += byte > 127 ? byte - 256 : byte;
+  }
+  const stated = goNumber(block.subarray(148, 156));
+  if (stated !== unsigned && stated !== signed) throw new ArchiveError("not_a_tar", `Member '${name}' fails its header checksum`, name);
+}
+
+// How much of the stream StreamCounter keeps for header checks: far more than the few chunks the
+// pipeline holds between it and the extractor, so a header it is asked for is always still there.
+const RECENT_BYTES = 1024 * 1024;
+
+/**
+ * Counts the bytes of the stream, remembers where the last non-zero byte was, stops at the cap, and
+ * keeps the most recent chunks so that a member's raw header block can be checked.
+ */
 class StreamCounter extends Transform {
   bytes = 0;
   lastNonZero = -1;
+  private readonly chunks: { offset: number; data: Buffer }[] = [];
   constructor(private readonly cap: number) {
     super();
   }
+  /** `length` bytes from `offset`, which must still be among the recent chunks. */
+  recent(offset: number, length: number): Buffer {
+    const parts: Buffer[] = [];
+    let want = offset;
+    for (const { offset: at, data } of this.chunks) {
+      if (at + data.length <= want || want >= offset + length) continue;
+      const from = want - at;
+      if (from < 0) break;
+      const part = data.subarray(from, Math.min(data.length, offset + length - at));
+      parts.push(part);
+      want += part.length;
+    }
+    if (want !== offset + length) throw new ArchiveError("not_a_tar", `The header at byte ${offset} is no longer buffered for checking`);
+    return parts.length === 1 ? parts[0] : Buffer.concat(parts);
+  }
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    this.chunks.push({ offset: this.bytes, data: chunk });
+    while (this.chunks.length > 1 && this.chunks[1].offset <= this.bytes + chunk.length - RECENT_BYTES) this.chunks.shift();
     for (let i = chunk.length - 1; i >= 0; i--) {
       if (chunk[i] !== 0) {
         this.lastNonZero = this.bytes + i;

@@ -10,7 +10,7 @@ import fs from "node:fs";
 import type { Readable } from "node:stream";
 import zlib from "node:zlib";
 import { HashTap } from "../archive/hash-tap";
-import { DEFAULT_TAR_LIMITS, readSmall, readTar, type TarLimits, type TarMember } from "../archive/read-tar";
+import { DEFAULT_TAR_LIMITS, readSmall, readTar, type TarContents, type TarLimits, type TarMember } from "../archive/read-tar";
 import { ArchiveError } from "../jpl/archive-error";
 import { MANIFEST, parseManifest, type MenderManifest } from "./manifest";
 
@@ -80,9 +80,7 @@ export async function readMenderArtifact(path: string, options: { limits?: Mende
     marked.add(name);
   };
 
-  const file = fs.createReadStream(path);
-  file.on("error", (err) => fileTap.destroy(err));
-  const contents = await readTar(file.pipe(fileTap), async (member, content) => {
+  const visit = async (member: TarMember, content: Readable): Promise<void> => {
     const name = member.name;
     if (stage === "version") {
       if (name !== VERSION) throw new ArchiveError("unexpected_member", `The first member of a Mender artifact is 'version', not '${name}'`, name);
@@ -128,7 +126,17 @@ export async function readMenderArtifact(path: string, options: { limits?: Mende
       return;
     }
     throw new ArchiveError("unexpected_member", `'${name}' has no place in a Mender artifact`, name);
-  }, { limits: limits.artifact });
+  };
+
+  const file = fs.createReadStream(path);
+  file.on("error", (err) => fileTap.destroy(err));
+  let contents: TarContents;
+  try {
+    contents = await readTar(file.pipe(fileTap), visit, { limits: limits.artifact });
+  } finally {
+    // readTar ends the stream it was given (the tap), not the file under it: close the descriptor here.
+    file.destroy();
+  }
 
   if (!manifest || !checksums) throw new ArchiveError("manifest_missing", "The artifact has no manifest");
   if (!headerMember) throw new ArchiveError("unexpected_member", "The artifact has no header.tar member");

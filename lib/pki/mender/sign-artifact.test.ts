@@ -276,6 +276,15 @@ with tarfile.open(sys.argv[1], "w", format=fmt) as t:
     expect((await refusal(sign(long))).code).toBe("not_a_tar");
   });
 
+  it("closes the upload's file descriptor whatever it refuses", async () => {
+    const openFds = () => fs.readdirSync("/proc/self/fd").length;
+    const hostile = repack(plain(["version", "header.tar.gz", "manifest", "data/0000.tar.gz"]));
+    await refusal(sign(hostile));
+    const before = openFds();
+    for (let i = 0; i < 40; i++) await refusal(sign(hostile));
+    expect(openFds()).toBeLessThanOrEqual(before + 2);
+  });
+
   it("refuses data hidden after the end-of-archive marker, a truncated artifact, and a non-tar", async () => {
     const good = repack(plain());
     const hidden = file("hidden.mender");
