@@ -197,6 +197,22 @@ describe("Dify .difypkg signing", () => {
     expect(fs.existsSync(out)).toBe(false);
   });
 
+  it("refuses a package Go's archive/zip would read at another base offset (bytes prepended, or a wrong directory size)", async () => {
+    const input = await zipTo(file("in.difypkg"), packageEntries());
+    const prefixed = file("prefixed.difypkg");
+    fs.writeFileSync(prefixed, Buffer.concat([Buffer.from("#!/bin/sh\nexit 0\n"), fs.readFileSync(input)]));
+    expect((await refusal(signDifyPackage({ inputPath: prefixed, outputPath: file("x"), signer, authorizedCategory: "community", now: NOW }))).code).toBe("not_a_zip");
+    const { output } = await signed();
+    const bytes = fs.readFileSync(output);
+    const end = bytes.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+    // Declared so large that the base offset Go computes points before the file: Go gives up ("not a valid zip file").
+    bytes.writeUInt32LE(bytes.readUInt32LE(end + 12) + 0x100000, end + 12);
+    const wrongSize = file("wrong-size.difypkg");
+    fs.writeFileSync(wrongSize, bytes);
+    expect(goVerify(wrongSize, keyFile).ok).toBe(false);
+    expect(await verifyDifyPackage(wrongSize, [signer.publicKeySpki])).toMatchObject({ valid: false, code: "not_a_zip" });
+  });
+
   it("refuses a zip-slip name", async () => {
     const input = await zipTo(file("in.difypkg"), [...packageEntries(), { name: "xx/evil.py", content: "x" }]);
     patchBytes(input, "xx/evil.py", "../evil.py");
