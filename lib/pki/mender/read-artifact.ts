@@ -10,7 +10,7 @@ import fs from "node:fs";
 import type { Readable } from "node:stream";
 import zlib from "node:zlib";
 import { HashTap } from "../archive/hash-tap";
-import { DEFAULT_TAR_LIMITS, readSmall, readTar, type TarContents, type TarLimits, type TarMember } from "../archive/read-tar";
+import { DEFAULT_TAR_LIMITS, readSmall, readTar, type TarContents, type TarLimits, type TarMember } from "../archive/tar-members";
 import { ArchiveError } from "../jpl/archive-error";
 import { MANIFEST, parseManifest, type MenderManifest } from "./manifest";
 

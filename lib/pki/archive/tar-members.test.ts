@@ -6,7 +6,7 @@ import zlib from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { ArchiveError } from "../jpl/archive-error";
 import { tempDir } from "../jpl/test-fixtures";
-import { DEFAULT_TAR_LIMITS, readTar, type ReadTarOptions, type TarMember } from "./read-tar";
+import { DEFAULT_TAR_LIMITS, readTar, type ReadTarOptions, type TarMember } from "./tar-members";
 
 // Fixtures written by GNU tar, the reference every tar reader is measured against.
 const dir = tempDir("signet-tar-");
