@@ -18,6 +18,8 @@ const schema = z.object({
   SIGNET_PKCS11_TOKEN_LABEL: z.string().min(1).max(32).optional(),
   SIGNET_PKCS11_PIN: z.string().min(1).optional(),
   SIGNET_PKCS11_PIN_FILE: z.string().min(1).optional(),
+  SIGNET_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
+  SIGNET_CRL_CATCH_UP_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
 });
 
 /** A PKCS#11 token holding the CA keys. The PIN is given inline or as a file read at login; it is never logged. */
@@ -39,6 +41,10 @@ export type Env = {
   authSecret: string | undefined;
   /** Set when CA keys live in a PKCS#11 token instead of the database. */
   pkcs11: Pkcs11Config | undefined;
+  /** Server worker processes asked for (SIGNET_WORKERS); lib/server/startup/worker-count.ts decides. */
+  workers: number | undefined;
+  /** How often every instance looks for revocations that no CRL lists yet (a crash between commit and publication). */
+  crlCatchUpMs: number;
 };
 
 function pkcs11From(e: z.infer<typeof schema>, appRoot: string): Pkcs11Config | undefined {
@@ -77,6 +83,8 @@ function load(): Env {
     nodeEnv: e.NODE_ENV,
     authSecret: e.BETTER_AUTH_SECRET,
     pkcs11: pkcs11From(e, appRoot),
+    workers: e.SIGNET_WORKERS,
+    crlCatchUpMs: e.SIGNET_CRL_CATCH_UP_MS,
   };
 }
 

@@ -3,6 +3,7 @@ import { db } from "../../db";
 import { env } from "../../env";
 import { isInitialized } from "../setup/initialize-signet";
 import { issueSetupToken } from "../setup/setup-token";
+import { secureDataDir } from "./data-dir";
 import { writeServerLock } from "./server-lock";
 
 /**
@@ -13,6 +14,8 @@ export type NodeHandlers = { ocsp: (req: IncomingMessage, res: ServerResponse) =
 
 export async function onServerStart(): Promise<void> {
   const e = env();
+  // With a PostgreSQL server the data dir still holds archives and possibly the master key file.
+  secureDataDir(e.dataDir);
   await db();
   if (!e.databaseUrl) writeServerLock(`http://127.0.0.1:${e.port}`);
   if (!(await isInitialized())) {
