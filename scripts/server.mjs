@@ -63,24 +63,43 @@ function cutOffStalledBody(req, res) {
   res.once("close", () => clearInterval(timer));
 }
 
-const server = http.createServer(
-  {
-    headersTimeout: HEADERS_TIMEOUT_MS,
-    requestTimeout: REQUEST_TIMEOUT_MS,
-    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
-    // How often the two timeouts above are checked (Node's default is 30 s, which would stretch them).
-    connectionsCheckingInterval: Math.min(2_000, HEADERS_TIMEOUT_MS),
-  },
-  (req, res) => {
-    cutOffStalledBody(req, res);
-    const fast = globalThis.__signetNodeHandlers?.ocsp;
-    if (fast && isOcsp(req.url ?? "")) {
-      fast(req, res);
-      return;
-    }
-    handle(req, res);
-  },
-);
+const onRequest = (req, res) => {
+  cutOffStalledBody(req, res);
+  const fast = globalThis.__signetNodeHandlers?.ocsp;
+  if (fast && isOcsp(req.url ?? "")) {
+    fast(req, res);
+    return;
+  }
+  handle(req, res);
+};
+const options = {
+  headersTimeout: HEADERS_TIMEOUT_MS,
+  requestTimeout: REQUEST_TIMEOUT_MS,
+  keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+  // How often the two timeouts above are checked (Node's default is 30 s, which would stretch them).
+  connectionsCheckingInterval: Math.min(2_000, HEADERS_TIMEOUT_MS),
+};
+
+// Next runs instrumentation (database, migrations, background jobs, the OCSP handler) at its first
+// request, not in prepare(). Make that request here, on a private port, so that the shared port is
+// taken — and the supervisor hears "listening" — only once this worker can answer, and connections
+// never queue behind a worker that is still starting.
+async function warmUp() {
+  const probe = http.createServer(options, onRequest);
+  await new Promise((resolve) => probe.listen({ port: 0, host: "127.0.0.1", exclusive: true }, resolve));
+  try {
+    const res = await fetch(`http://127.0.0.1:${probe.address().port}/api/v1/health`, { signal: AbortSignal.timeout(120_000) });
+    await res.arrayBuffer();
+  } catch (err) {
+    console.error("[signet] warm-up request failed:", err instanceof Error ? err.message : err);
+  } finally {
+    probe.closeAllConnections();
+    probe.close();
+  }
+}
+await warmUp();
+
+const server = http.createServer(options, onRequest);
 server.listen(port, hostname, () => {
   console.log(`▲ Signet ready on http://localhost:${port} (pid ${process.pid})`);
 });

@@ -6,23 +6,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-
-function entries(dir: string): { path: string; mode: number; dir: boolean }[] {
-  const out: { path: string; mode: number; dir: boolean }[] = [];
-  const walk = (p: string) => {
-    const st = fs.lstatSync(p);
-    out.push({ path: path.relative(dir, p) || ".", mode: st.mode & 0o777, dir: st.isDirectory() });
-    if (st.isDirectory()) for (const name of fs.readdirSync(p)) walk(path.join(p, name));
-  };
-  walk(dir);
-  return out;
-}
-
-export function expectPrivate(dir: string): void {
-  const all = entries(dir);
-  const loose = all.filter((e) => e.mode !== (e.dir ? 0o700 : 0o600)).map((e) => `${e.mode.toString(8)} ${e.path}`);
-  expect(loose, "entries with other modes than 0700 (dirs) / 0600 (files)").toEqual([]);
-}
+import { expectPrivate } from "./private-files";
 
 describe("data dir permissions", () => {
   it("creates the embedded database, master key and setup state 0700/0600 under umask 000, and tightens a loose dir", { timeout: 180_000 }, () => {
