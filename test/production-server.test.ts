@@ -9,6 +9,10 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { execFileSync } from "node:child_process";
+import { parseOcspResponse } from "@/lib/pki/ocsp/parse-ocsp-response";
+import { masterKey } from "@/lib/server/keys/master-key";
+import { issuePlugin, seedRevocationHierarchy } from "./ocsp-seed";
 import { expectPrivate } from "./private-files";
 
 const onServer = Boolean(process.env.DATABASE_URL);
@@ -97,6 +101,8 @@ describe("production server (npm start)", () => {
         SIGNET_PUBLIC_URL: `http://127.0.0.1:${port}`,
         DATABASE_URL: onServer ? process.env.DATABASE_URL! : "",
         SIGNET_WORKERS: onServer ? "2" : "",
+        // On the shared PostgreSQL server this process and the server are two instances of one store.
+        SIGNET_MASTER_KEY: onServer ? masterKey().toString("base64") : "",
         SIGNET_HEADERS_TIMEOUT_MS: String(STALL_MS),
         SIGNET_BODY_IDLE_TIMEOUT_MS: String(STALL_MS),
         NODE_ENV: "production",
@@ -141,6 +147,51 @@ describe("production server (npm start)", () => {
 
   it("keeps the data dir private under umask 000", () => {
     expectPrivate(dataDir);
+  });
+
+  // Two workers each hold pre-signed answers in memory; a revocation made through one must not leave
+  // the other answering "good". The supervisor relays it at once (the 10-second poll is the fallback).
+  it.runIf(onServer)("answers revoked from every worker right after a revocation through one of them", { timeout: 120_000 }, async () => {
+    const seedDir = fs.mkdtempSync(path.join(os.tmpdir(), "signet-prod-seed-"));
+    const seed = await seedRevocationHierarchy(seedDir, "prod");
+    try {
+      const cert = await issuePlugin(seed, "prod", "com.acmeprod.victim");
+      const reqFile = path.join(seedDir, "req.der");
+      execFileSync("openssl", ["ocsp", "-issuer", seed.files.org, "-cert", cert.file, "-no_nonce", "-reqout", reqFile]);
+      const request = fs.readFileSync(reqFile);
+      const ask = async () => {
+        const res = await fetch(`http://127.0.0.1:${port}/ocsp`, { method: "POST", body: new Uint8Array(request), headers: { "content-type": "application/ocsp-request", connection: "close" } });
+        const parsed = parseOcspResponse(Buffer.from(await res.arrayBuffer()));
+        return parsed.basic ? parsed.basic.responses[0].status.kind : parsed.status;
+      };
+      // Fresh connections alternate between the workers; each finds the new CA (its issuer index
+      // is rebuilt on a miss at most every 2 s) and then holds a pre-signed "good".
+      let goodInARow = 0;
+      const seen: string[] = [];
+      const warmUntil = Date.now() + 30_000;
+      while (goodInARow < 8 && Date.now() < warmUntil) {
+        const status = await ask();
+        seen.push(status);
+        goodInARow = status === "good" ? goodInARow + 1 : 0;
+        if (goodInARow === 0) await sleep(250);
+      }
+      expect(goodInARow, seen.slice(-20).join(",") + output.slice(-1500)).toBe(8);
+      const revoked = await fetch(`http://127.0.0.1:${port}/api/v1/certificates/${cert.serial}/revoke`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${seed.orgAdmin}`, "content-type": "application/json" },
+        body: JSON.stringify({ reason: "keyCompromise" }),
+      });
+      expect(revoked.status, await revoked.clone().text()).toBe(200);
+      const revokedAt = Date.now();
+      const answers: string[] = [];
+      for (let i = 0; i < 8; i++) answers.push(await ask());
+      const elapsed = Date.now() - revokedAt;
+      console.log(`[test] cross-worker revocation: ${answers.length} answers in ${elapsed} ms after the revocation returned: ${answers.join(",")}`);
+      expect(answers.every((a) => a === "revoked"), answers.join(",")).toBe(true);
+    } finally {
+      await seed.server.close();
+      fs.rmSync(seedDir, { recursive: true, force: true });
+    }
   });
 
   it("brings a worker killed with SIGKILL back within 10 s by itself, and OCSP answers", { timeout: 60_000 }, async () => {
