@@ -221,6 +221,9 @@ describe("production server (npm start)", () => {
   });
 
   it("stops the supervisor and every worker on SIGTERM", { timeout: 60_000 }, async () => {
+    // Independent of the test before: wait for every slot to be served again.
+    const until = Date.now() + 45_000;
+    while (workersIn(output).length < (onServer ? 2 : 1) && Date.now() < until) await sleep(200);
     const workers = workersIn(output);
     expect(workers.length).toBe(onServer ? 2 : 1);
     child.kill("SIGTERM");
