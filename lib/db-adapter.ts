@@ -1,9 +1,9 @@
 // Driver adapters for Prisma: a PostgreSQL server through `pg`, or embedded PGlite under the data dir.
 // Shared by the app (lib/db.ts) and the Prisma CLI (prisma.config.ts).
-import fs from "node:fs";
 import path from "node:path";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { env } from "./env";
+import { secureDataDir } from "./server/startup/data-dir";
 
 // prisma/orm#27403: the schema engine reads catalog columns of type `name` (OID 19), which
 // @prisma/adapter-pg rejects. Report them as `text` (OID 25): same bytes, a type the adapter knows.
@@ -83,9 +83,11 @@ export async function createEmbeddedAdapter(dataDir: string): Promise<SqlMigrati
     import("@electric-sql/pglite"),
     import("pglite-prisma-adapter"),
   ]);
-  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  secureDataDir(dataDir);
   const client = new PGlite(embeddedDatabaseDir(dataDir));
   await client.waitReady;
+  // After waitReady: a new database has just been unpacked, world-writable (lib/server/startup/data-dir.ts).
+  secureDataDir(dataDir);
   const factory = new PrismaPGlite(client) as unknown as SqlMigrationAwareDriverAdapterFactory;
   const connect = factory.connect.bind(factory);
   factory.connect = async () => {

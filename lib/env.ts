@@ -27,6 +27,8 @@ const schema = z.object({
     .refine((v) => /^smtps?:$/.test(new URL(v).protocol), "SIGNET_SMTP_URL must be smtp://user:pass@host:port or smtps://…")
     .optional(),
   SIGNET_MAIL_FROM: z.string().min(3).max(254).optional(),
+  SIGNET_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
+  SIGNET_CRL_CATCH_UP_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
 });
 
 /** A PKCS#11 token holding the CA keys. The PIN is given inline or as a file read at login; it is never logged. */
@@ -53,6 +55,10 @@ export type Env = {
   cliToken: string | undefined;
   /** Outgoing mail: SMTP when `smtpUrl` is set, else files in `<dataDir>/outbox`. */
   mail: { smtpUrl: string | undefined; from: string };
+  /** Server worker processes asked for (SIGNET_WORKERS); lib/server/startup/worker-count.ts decides. */
+  workers: number | undefined;
+  /** How often every instance looks for revocations that no CRL lists yet (a crash between commit and publication). */
+  crlCatchUpMs: number;
 };
 
 function pkcs11From(e: z.infer<typeof schema>, appRoot: string): Pkcs11Config | undefined {
@@ -94,6 +100,8 @@ function load(): Env {
     auditCheckpointMinutes: e.SIGNET_AUDIT_CHECKPOINT_MINUTES,
     cliToken: e.SIGNET_TOKEN,
     mail: { smtpUrl: e.SIGNET_SMTP_URL, from: e.SIGNET_MAIL_FROM ?? `Signet <signet@${new URL(e.SIGNET_PUBLIC_URL ?? "http://localhost").hostname}>` },
+    workers: e.SIGNET_WORKERS,
+    crlCatchUpMs: e.SIGNET_CRL_CATCH_UP_MS,
   };
 }
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// `npm start`: build the console if the sources changed since the last build, then serve it.
+// `npm start`: build the console if the sources changed since the last build, then serve it under
+// the supervisor.
 // Migrations and the setup token happen inside the server process (instrumentation.ts), because the
 // embedded database admits one process at a time.
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -37,11 +38,11 @@ if (!built) {
   fs.writeFileSync(stampFile, stamp);
 }
 
-const port = process.env.PORT ?? "3000";
-const child = spawn(process.execPath, [path.join(root, "scripts", "server.mjs"), ...process.argv.slice(2)], {
-  cwd: root,
-  stdio: "inherit",
-  env: { ...process.env, PORT: port, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", SIGNET_APP_ROOT: root },
-});
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
-child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+// The supervisor runs here, in this process (lib/server/startup/supervise-workers.ts): it forks the
+// workers (scripts/server.mjs) and restarts any that dies. TypeScript through tsx, as the CLI does;
+// the workers run the built server with plain node.
+Object.assign(process.env, { PORT: process.env.PORT ?? "3000", NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", SIGNET_APP_ROOT: root });
+const { register } = await import("tsx/esm/api");
+register({ tsconfig: path.join(root, "tsconfig.json") });
+const { serveSupervised } = await import("../lib/server/startup/serve-supervised.ts");
+process.exit(await serveSupervised(path.join(root, "scripts", "server.mjs"), process.argv.slice(2)));

@@ -1,7 +1,7 @@
 // Crash safety: a process doing issuance, revocation, CRL generation and archive signing is killed with SIGKILL at
 // random moments, again and again; afterwards nothing may be half-done. Runs on the PostgreSQL
 // server (DATABASE_URL, as CI does): the embedded database admits one process at a time.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -14,6 +14,10 @@ import { principalForUser } from "@/lib/server/auth/resolve-principal";
 import { registerOrg } from "@/lib/server/orgs/register-org";
 import { initializeSignet } from "@/lib/server/setup/initialize-signet";
 import { sweepAbandonedFiles } from "@/lib/server/artifacts/sweep-abandoned-files";
+import { requestPluginCert } from "@/lib/server/requests/request-plugin-cert";
+import { currentCrl } from "@/lib/server/revocation/current-crl";
+import { publishCrl } from "@/lib/server/revocation/publish-crl";
+import pg from "pg";
 import { followContactLink, resetDatabase } from "./helpers";
 
 const listFiles = (dir: string) => (fs.existsSync(dir) ? fs.readdirSync(dir) : []);
@@ -110,6 +114,91 @@ describe.runIf(onServer)("crash safety: kill -9 during issuance, revocation, CRL
     expect(left.sort()).toEqual(artifacts.map((a) => path.basename(a.storagePath)).sort());
     // 7. The audit chain is intact.
     expect(await verifyAuditChain(client)).toMatchObject({ valid: true });
+  });
+});
+
+/** Serials (upper-case hex) on the CRL the store serves for a CA, as OpenSSL reads it. */
+async function servedCrlSerials(caId: string): Promise<string[]> {
+  const crl = await currentCrl(caId);
+  const out = spawnSync("openssl", ["crl", "-inform", "DER", "-noout", "-text"], { input: Buffer.from(crl.der), encoding: "utf8" });
+  if (out.status !== 0) throw new Error(out.stderr);
+  return [...out.stdout.matchAll(/Serial Number: ([0-9A-F]+)/g)].map((m) => m[1]);
+}
+
+function startChild(script: string, args: string[], extraEnv: Record<string, string>, onLine: (line: string) => void): ChildProcess {
+  const child = spawn(process.execPath, ["--import", "tsx", path.resolve(script), ...args], {
+    env: { ...process.env, SIGNET_DATA_DIR: env().dataDir, ...extraEnv },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout!.on("data", (d: Buffer) => d.toString().split("\n").forEach((l) => l && onLine(l)));
+  child.stderr!.on("data", (d: Buffer) => d.toString().split("\n").forEach((l) => l && onLine(`stderr: ${l}`)));
+  return child;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe.runIf(onServer)("crash safety: a revocation committed but never published on a CRL", () => {
+  it("is on the served CRL within the catch-up bound after a kill -9 between commit and CRL publication", { timeout: 180_000 }, async () => {
+    await resetDatabase();
+    await initializeSignet({ adminEmail: "ops@example.com", adminPassword: "pw-123456789" });
+    const client = await db();
+    const operator = await principalForUser(client, (await client.user.findFirstOrThrow({ where: { email: "ops@example.com" } })).id, "token");
+    const reg = await registerOrg({ name: "Gap Org", slug: "gap", pluginIdPrefix: "com.gap.", admin: { email: "admin@gap.test", password: "gap-password-12" } });
+    await approveRequest(operator, reg.request.id);
+    const adminUserId = (await client.user.findFirstOrThrow({ where: { email: "admin@gap.test" } })).id;
+    const admin = await principalForUser(client, adminUserId, "token");
+    const orgCaId = (await client.certificateAuthority.findFirstOrThrow({ where: { kind: "org" } })).id;
+    const { request } = await requestPluginCert(admin, "gap", { pluginId: "com.gap.victim" });
+    const { certificate } = await approveRequest(admin, request.id);
+    await publishCrl(orgCaId);
+
+    // Hold the CA row the way a CRL publication needs it (the revocation itself only key-shares it).
+    const lock = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await lock.connect();
+    let revoker: ChildProcess | undefined;
+    let restarted: ChildProcess | undefined;
+    const output: string[] = [];
+    try {
+      await lock.query("BEGIN");
+      await lock.query(`SELECT id FROM certificate_authority WHERE id = $1 FOR NO KEY UPDATE`, [orgCaId]);
+      revoker = startChild("test/crash/revoke-worker.ts", [adminUserId, certificate.serial], {}, (l) => output.push(l));
+      const exited = new Promise((r) => revoker!.once("exit", r));
+      const deadline = Date.now() + 60_000;
+      while (!(await client.revocation.findFirst({ where: { serialHex: certificate.serial } }))) {
+        if (Date.now() > deadline) throw new Error(`the revocation never committed: ${output.join("\n")}`);
+        await sleep(100);
+      }
+      // Committed; the worker now waits for the CA row to publish. Kill it there.
+      await sleep(500);
+      revoker.kill("SIGKILL");
+      await exited;
+      await lock.query("ROLLBACK");
+      expect(output.join("\n")).not.toContain("revoked and published");
+      const unlisted = await client.revocation.findFirstOrThrow({ where: { serialHex: certificate.serial } });
+      expect(unlisted.crlNumber, "no CRL lists the revocation after the crash").toBeNull();
+      expect(await servedCrlSerials(orgCaId)).not.toContain(certificate.serial.toUpperCase());
+
+      // Restart: a server instance with a fast catch-up interval publishes it.
+      const catchUpMs = 500;
+      const startedAt = Date.now();
+      restarted = startChild("test/crash/server-start.ts", [], { SIGNET_CRL_CATCH_UP_MS: String(catchUpMs), NODE_ENV: "production" }, (l) => output.push(l));
+      let listedAfter: number | undefined;
+      while (Date.now() - startedAt < 60_000) {
+        if ((await servedCrlSerials(orgCaId)).includes(certificate.serial.toUpperCase())) {
+          listedAfter = Date.now() - startedAt;
+          break;
+        }
+        await sleep(200);
+      }
+      expect(listedAfter, `the served CRL never listed ${certificate.serial}: ${output.join("\n")}`).toBeDefined();
+      // Start-up (tsx, migrations check) plus the first run a second after start, on a loaded machine.
+      expect(listedAfter!).toBeLessThan(30_000);
+      expect(output.join("\n")).toContain("published CRLs for revocations no CRL listed yet");
+    } finally {
+      revoker?.kill("SIGKILL");
+      restarted?.kill("SIGKILL");
+      await lock.end().catch(() => {});
+    }
   });
 });
 

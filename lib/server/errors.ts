@@ -9,6 +9,7 @@ export type AppErrorCode =
   | "too_large"
   | "unsupported_media_type"
   | "rate_limited"
+  | "unavailable"
   | "already_initialized";
 
 export class AppError extends Error {

@@ -6,6 +6,7 @@ import { once } from "node:events";
 import { AppError } from "../errors";
 import { boundaryOf, readMultipart, type PartInfo } from "./multipart-stream";
 import { removeQuietly, tempPath } from "./storage";
+import type { UploadLease } from "./upload-budget";
 
 export const MAX_UPLOAD_BYTES = 256 * 1024 * 1024;
 const MAX_SIGNATURE_BYTES = 256 * 1024;
@@ -25,6 +26,7 @@ class CappedFile {
   constructor(
     readonly path: string,
     private readonly limit: number,
+    private readonly lease: UploadLease | undefined,
   ) {
     this.out = fs.createWriteStream(path, { flags: "wx", mode: 0o600 });
     this.out.on("error", () => {});
@@ -32,6 +34,7 @@ class CappedFile {
   async write(chunk: Buffer): Promise<void> {
     this.bytes += chunk.length;
     if (this.bytes > this.limit) throw new AppError("too_large", `The archive is larger than ${this.limit} bytes`);
+    this.lease?.charge(chunk.length);
     if (!this.out.write(chunk)) await once(this.out, "drain");
   }
   async finish(): Promise<void> {
@@ -49,17 +52,36 @@ class CappedFile {
 
 function bodyOf(req: Request): AsyncIterable<Uint8Array> {
   if (!req.body) throw new AppError("bad_request", "The request has no body: send the archive");
-  return req.body as unknown as AsyncIterable<Uint8Array>;
+  const body = req.body as unknown as AsyncIterable<Uint8Array>;
+  return (async function* () {
+    const it = body[Symbol.asyncIterator]();
+    for (;;) {
+      let next: IteratorResult<Uint8Array>;
+      try {
+        next = await it.next();
+      } catch {
+        // The client went away, or the server's request timeout cut the connection.
+        throw new AppError("bad_request", "The upload was cut off before its end");
+      }
+      if (next.done) return;
+      yield next.value;
+    }
+  })();
 }
 
-export async function receiveUpload(req: Request, opts: { maxBytes?: number; acceptSignature?: boolean } = {}): Promise<ReceivedUpload> {
+/**
+ * The temporary file is removed on every way out but success: a refused part, a body cut off by the
+ * client or by the server's request timeout (the body stream errors), a size or budget overrun.
+ * After success the caller removes it with cleanup(). A crash leaves it to the start-up sweep.
+ */
+export async function receiveUpload(req: Request, opts: { maxBytes?: number; acceptSignature?: boolean; lease?: UploadLease } = {}): Promise<ReceivedUpload> {
   const limit = opts.maxBytes ?? MAX_UPLOAD_BYTES;
   const declared = Number(req.headers.get("content-length") ?? "NaN");
   if (Number.isFinite(declared) && declared > limit + 64 * 1024) throw new AppError("too_large", `The upload is larger than ${limit} bytes`);
   const type = req.headers.get("content-type") ?? "";
   const multipart = /^multipart\/form-data\s*;/i.test(type);
   if (!RAW_TYPES.test(type) && !multipart) throw new AppError("unsupported_media_type", "Send the archive as application/zip, or as multipart/form-data with a 'file' field");
-  const file = new CappedFile(await tempPath(".upload"), limit);
+  const file = new CappedFile(await tempPath(".upload"), limit, opts.lease);
   let filename: string | undefined;
   let signature: Buffer | undefined;
   try {

@@ -3,9 +3,7 @@
 // of it lands — file renamed into place, row and audit event committed — or none of it does.
 import crypto from "node:crypto";
 import fs from "node:fs";
-import path from "node:path";
 import { db } from "../../db";
-import { env } from "../../env";
 import { createDetachedSignature } from "../../pki/cms/signed-data";
 import { signArchive } from "../../pki/jpl/sign-archive";
 import { appendAuditEvent } from "../audit/append-audit-event";
@@ -19,7 +17,7 @@ import { orgForArtifacts } from "./artifact-access";
 import { archiveProblem } from "./archive-problem";
 import { receiveUpload } from "./receive-upload";
 import { artifactSelect, serializeArtifact } from "./serialize-artifact";
-import { artifactStoragePath, ensureDir, removeQuietly, resolveStoragePath, ARTIFACTS_DIR } from "./storage";
+import { artifactStoragePath, ensureDir, partialArtifactPath, removeQuietly, resolveStoragePath, ARTIFACTS_DIR } from "./storage";
 
 /** The certificate uploads for `pluginId` are signed with: the newest issued, unexpired, hosted one. */
 async function signingCertificate(orgId: string, pluginId: string, now: Date) {
@@ -49,7 +47,7 @@ export async function signArtifactUpload(actor: Principal, slug: string, rawPlug
   const client = await db();
   await ensureDir(ARTIFACTS_DIR);
   const id = crypto.randomUUID();
-  const partial = path.join(env().dataDir, ARTIFACTS_DIR, `.${id}.partial`);
+  const partial = partialArtifactPath(id);
   const finalPath = resolveStoragePath(artifactStoragePath(id));
   let renamed = false;
   try {

@@ -2,10 +2,27 @@
 // <dataDir>/tmp. Both sit on the data dir's filesystem so a finished file is renamed into place.
 import crypto from "node:crypto";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { env } from "../../env";
 
 export const ARTIFACTS_DIR = "artifacts";
+
+// Files in flight carry their owner (host and process) in their name, so that the start-up sweep can
+// tell a crashed process's leftovers (remove now) from another live worker's or instance's uploads
+// (leave alone) without a lock file per upload. The host is hashed: names stay short and portable.
+const HOST_TAG = crypto.createHash("sha256").update(os.hostname()).digest("hex").slice(0, 8);
+const OWNED = /^\.?([0-9a-f]{8})\.(\d+)~/;
+
+export type FileOwner = { host: "this" | "other"; pid: number } | undefined;
+
+export function ownerOf(name: string): FileOwner {
+  const m = OWNED.exec(name);
+  if (!m) return undefined;
+  return { host: m[1] === HOST_TAG ? "this" : "other", pid: Number(m[2]) };
+}
+
+const ownerPrefix = () => `${HOST_TAG}.${process.pid}~`;
 
 export async function ensureDir(relative: string): Promise<string> {
   const dir = path.join(env().dataDir, relative);
@@ -15,7 +32,12 @@ export async function ensureDir(relative: string): Promise<string> {
 
 /** A fresh path for a temporary file (not created). */
 export async function tempPath(suffix: string): Promise<string> {
-  return path.join(await ensureDir("tmp"), `${crypto.randomUUID()}${suffix}`);
+  return path.join(await ensureDir("tmp"), `${ownerPrefix()}${crypto.randomUUID()}${suffix}`);
+}
+
+/** Where a signed archive is written before it is renamed to artifactStoragePath(id) (not created). */
+export function partialArtifactPath(id: string): string {
+  return path.join(env().dataDir, ARTIFACTS_DIR, `.${ownerPrefix()}${id}.partial`);
 }
 
 export function artifactStoragePath(id: string): string {

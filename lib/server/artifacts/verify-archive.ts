@@ -5,7 +5,8 @@ import type { ParsedCertificate } from "../../pki/chain/parse-certificate";
 import { verifyPluginArchive, type ArtifactStatus, type CertificateStatus, type VerificationReport } from "../../pki/jpl/verify-plugin-archive";
 import { db, type Db } from "../../db";
 import { archiveProblem } from "./archive-problem";
-import { receiveUpload } from "./receive-upload";
+import { MAX_UPLOAD_BYTES, receiveUpload } from "./receive-upload";
+import { ANONYMOUS_VERIFY_BUDGET } from "./upload-budget";
 
 export async function storeTrustAnchors(client: Db): Promise<Uint8Array[]> {
   const roots = await client.certificateAuthority.findMany({ where: { kind: "root", status: "active" }, select: { certificate: { select: { der: true } } } });
@@ -47,11 +48,18 @@ export async function verifyArchiveAt(archivePath: string, opts: { detachedSigna
 }
 
 /** POST /api/v1/verify: anyone may verify an archive (raw body, or multipart `file` + optional `signature`). */
-export async function verifyUploadedArchive(req: Request, now = new Date()): Promise<VerificationReport> {
-  const upload = await receiveUpload(req, { acceptSignature: true });
+export async function verifyUploadedArchive(req: Request, now = new Date(), budget = ANONYMOUS_VERIFY_BUDGET): Promise<VerificationReport> {
+  const declared = Number(req.headers.get("content-length") ?? "NaN");
+  // An over-size declaration is receiveUpload's 413, not a "come back later".
+  const lease = budget.acquire(Number.isFinite(declared) ? Math.min(declared, MAX_UPLOAD_BYTES) : undefined);
   try {
-    return await verifyArchiveAt(upload.archivePath, { detachedSignature: upload.signature, now });
+    const upload = await receiveUpload(req, { acceptSignature: true, lease });
+    try {
+      return await verifyArchiveAt(upload.archivePath, { detachedSignature: upload.signature, now });
+    } finally {
+      await upload.cleanup();
+    }
   } finally {
-    await upload.cleanup();
+    lease.release();
   }
 }

@@ -4,6 +4,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { env } from "../../env";
+import { secureDataDir } from "../startup/data-dir";
 
 let cached: Buffer | undefined;
 
@@ -21,7 +22,7 @@ export function masterKey(): Buffer {
   }
   const file = masterKeyPath();
   if (!fs.existsSync(file)) {
-    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    secureDataDir(path.dirname(file));
     try {
       // wx: never overwrite a key another process just created.
       fs.writeFileSync(file, crypto.randomBytes(32).toString("base64") + "\n", { mode: 0o600, flag: "wx" });

@@ -1,6 +1,7 @@
 // Pre-signed OCSP answers held in memory, keyed by the exact CertID form asked for (the responder
 // must echo the requester's hash algorithm). Entries are dropped on revocation here, and a short
 // poll drops them on every other instance too. A hit touches no database.
+import cluster from "node:cluster";
 import { db } from "../../db";
 import type { CertStatus } from "../../pki/ocsp/basic-ocsp-response";
 import type { CertIdHash } from "../../pki/ocsp/cert-id";
@@ -30,7 +31,7 @@ const SYNC_OVERLAP_MS = 2 * 60_000;
  * poll, the node:http OCSP handler) apart from the route handlers (revocations), so module-level
  * maps would exist twice and a revocation would clear only one of them.
  */
-type CacheState = { entries: Map<string, CachedOcsp>; byRequest: Map<string, { answer: WholeAnswer; until: number }>; lastPoll?: number };
+type CacheState = { entries: Map<string, CachedOcsp>; byRequest: Map<string, { answer: WholeAnswer; until: number }>; lastPoll?: number; listening?: boolean };
 const state: CacheState = ((globalThis as { __signetOcspCache?: CacheState }).__signetOcspCache ??= { entries: new Map(), byRequest: new Map() });
 const { entries, byRequest } = state;
 
@@ -81,9 +82,27 @@ export function putWholeAnswer(key: string, answer: WholeAnswer, now: number): v
   byRequest.set(key, { answer, until: now + WHOLE_ANSWER_MS });
 }
 
+/**
+ * Workers under one supervisor (lib/server/startup/supervise-workers.ts) hear of each other's
+ * revocations at once: the supervisor relays this message to every other worker. Other instances,
+ * and a worker that missed it, still catch up within the poll (syncRevocationsIntoOcspCache).
+ */
+type RevocationMessage = { signet: "ocsp-forget"; caId: string; serialHex: string };
+const isRevocationMessage = (m: unknown): m is RevocationMessage =>
+  typeof m === "object" && m !== null && (m as RevocationMessage).signet === "ocsp-forget" && typeof (m as RevocationMessage).caId === "string" && typeof (m as RevocationMessage).serialHex === "string";
+
+export function listenForOtherWorkersRevocations(): void {
+  if (!cluster.isWorker || state.listening) return;
+  state.listening = true;
+  process.on("message", (m: unknown) => {
+    if (isRevocationMessage(m)) forgetInMemory(m.caId, m.serialHex);
+  });
+}
+
 /** Drops every pre-signed answer for a certificate, here and in the shared table. */
 export async function forgetOcspResponse(caId: string, serialHex: string): Promise<void> {
   forgetInMemory(caId, serialHex);
+  if (cluster.isWorker) process.send?.({ signet: "ocsp-forget", caId, serialHex } satisfies RevocationMessage);
   const client = await db();
   await client.ocspResponse.deleteMany({ where: { caId, serialHex } });
   // An answer signed concurrently, before the revocation committed, may land after the delete.

@@ -2,10 +2,12 @@
 // nextUpdate, this instance's OCSP cache in step with revocations made by any instance, and the
 // shared table of pre-signed OCSP answers free of expired ones.
 import { db } from "../../db";
+import { env } from "../../env";
 import { registerJob } from "../startup/background-jobs";
 import { syncRevocationsIntoOcspCache } from "./ocsp-cache";
 import { pruneExpiredOcsp } from "./ocsp-status";
 import { CRL_REFRESH_AFTER_MS, publishCrl } from "./publish-crl";
+import { publishPendingCrls } from "./publish-pending-crls";
 
 export function registerRevocationWork(): void {
   registerJob({
@@ -19,6 +21,15 @@ export function registerRevocationWork(): void {
         const latest = await client.crl.findFirst({ where: { caId: ca.id }, orderBy: { crlNumber: "desc" }, select: { thisUpdate: true } });
         if (!latest || now - latest.thisUpdate.getTime() >= CRL_REFRESH_AFTER_MS) await publishCrl(ca.id);
       }
+    },
+  });
+  // Bounds how long a committed revocation can be missing from the served CRL, whatever crashed.
+  registerJob({
+    name: "crl-catch-up",
+    everyMs: env().crlCatchUpMs,
+    run: async () => {
+      const published = await publishPendingCrls();
+      if (published.length > 0) console.log(`[signet] published CRLs for revocations no CRL listed yet (CAs ${published.join(", ")})`);
     },
   });
   // Bounds how long another instance may serve a pre-signed "good" after a revocation.

@@ -13,8 +13,16 @@ export function startBackgroundJobs(): void {
   if (started) return;
   started = true;
   for (const job of jobs) {
-    const tick = () =>
-      job.run().catch((err) => console.error(`[signet] background job ${job.name} failed:`, err instanceof Error ? err.message : err));
+    let running = false;
+    // A run that outlasts its interval (a slow database, a big CRL) is not started twice over.
+    const tick = () => {
+      if (running) return;
+      running = true;
+      job
+        .run()
+        .catch((err) => console.error(`[signet] background job ${job.name} failed:`, err instanceof Error ? err.message : err))
+        .finally(() => (running = false));
+    };
     setTimeout(tick, 1_000).unref();
     setInterval(tick, job.everyMs).unref();
   }

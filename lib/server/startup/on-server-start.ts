@@ -1,20 +1,29 @@
+import cluster from "node:cluster";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { db } from "../../db";
+import { closeDb, db } from "../../db";
 import { env } from "../../env";
 import { isInitialized } from "../setup/initialize-signet";
 import { issueSetupToken } from "../setup/setup-token";
+import { secureDataDir } from "./data-dir";
 import { writeServerLock } from "./server-lock";
 
 /**
  * Handlers that scripts/server.mjs serves on node:http ahead of Next's pipeline. They are handed
  * over from here, inside Next's module graph, so they share its caches and database client.
  */
-export type NodeHandlers = { ocsp: (req: IncomingMessage, res: ServerResponse) => Promise<void> };
+export type NodeHandlers = {
+  ocsp: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  /** Closes the database (the embedded one flushes and releases the data dir) before a graceful exit. */
+  shutdown: () => Promise<void>;
+};
 
 export async function onServerStart(): Promise<void> {
   const e = env();
+  // With a PostgreSQL server the data dir still holds archives and possibly the master key file.
+  secureDataDir(e.dataDir);
   await db();
-  if (!e.databaseUrl) writeServerLock(`http://127.0.0.1:${e.port}`);
+  // A supervised worker's lock is held by the supervisor, whose pid outlives worker restarts.
+  if (!e.databaseUrl && !cluster.isWorker) writeServerLock(`http://127.0.0.1:${e.port}`);
   if (!(await isInitialized())) {
     const token = await issueSetupToken();
     const line = "─".repeat(72);
@@ -32,6 +41,8 @@ export async function onServerStart(): Promise<void> {
   registerArtifactWork();
   registerAuditWork();
   startBackgroundJobs();
+  const { listenForOtherWorkersRevocations } = await import("../revocation/ocsp-cache");
+  listenForOtherWorkersRevocations();
   const { handleOcspNodeRequest } = await import("../revocation/ocsp-node");
-  (globalThis as { __signetNodeHandlers?: NodeHandlers }).__signetNodeHandlers = { ocsp: handleOcspNodeRequest };
+  (globalThis as { __signetNodeHandlers?: NodeHandlers }).__signetNodeHandlers = { ocsp: handleOcspNodeRequest, shutdown: closeDb };
 }

@@ -10,7 +10,13 @@ export function serverLockPath(dataDir = env().dataDir): string {
   return path.join(dataDir, "server.json");
 }
 
-export function writeServerLock(url: string): void {
+/**
+ * Records this process as the data dir's server and removes the record when it exits. Under the
+ * supervisor (lib/server/startup/supervise-workers.ts) the supervisor writes it, not the workers:
+ * its pid stays the same across worker restarts, so no CLI command can slip into the data dir while
+ * a replacement worker starts. Returns the removal, for a caller that exits on its own terms.
+ */
+export function writeServerLock(url: string): () => void {
   const file = serverLockPath();
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   fs.writeFileSync(file, JSON.stringify({ pid: process.pid, url, startedAt: new Date().toISOString() } satisfies ServerLock), { mode: 0o600 });
@@ -22,13 +28,9 @@ export function writeServerLock(url: string): void {
       /* already gone */
     }
   };
+  // Signals are left to the caller (a graceful shutdown ends in process.exit, which runs this).
   process.once("exit", remove);
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.once(signal, () => {
-      remove();
-      process.exit(0);
-    });
-  }
+  return remove;
 }
 
 /** The live server holding the embedded database, if any (a stale file from a crashed one is ignored). */
