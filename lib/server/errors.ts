@@ -9,7 +9,8 @@ export type AppErrorCode =
   | "too_large"
   | "unsupported_media_type"
   | "rate_limited"
-  | "already_initialized";
+  | "already_initialized"
+  | "bad_gateway";
 
 export class AppError extends Error {
   constructor(

@@ -13,6 +13,7 @@ const STATUS: Record<AppErrorCode, number> = {
   too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
+  bad_gateway: 502,
 };
 
 const TITLE: Record<number, string> = {
@@ -25,6 +26,7 @@ const TITLE: Record<number, string> = {
   415: "Unsupported Media Type",
   429: "Too Many Requests",
   500: "Internal Server Error",
+  502: "Bad Gateway",
 };
 
 export function problem(status: number, detail: string, extra?: Record<string, unknown>, headers?: Record<string, string>): Response {

@@ -7,6 +7,8 @@ import { z } from "zod";
 import { db, type Tx } from "../../db";
 import { KEY_ALGORITHMS } from "../../pki/signer";
 import { openpgpPublicKey } from "../../pki/openpgp/sign";
+import { grafanaKeysDocument } from "../../pki/grafana/keys-endpoint";
+import { OpenPgpError } from "../../pki/openpgp/packets";
 import { appendAuditEvent } from "../audit/append-audit-event";
 import type { Principal } from "../auth/principal";
 import { requireOperatorFor } from "../auth/require-operator";
@@ -80,6 +82,7 @@ export async function updateTarget(actor: Principal, rawTarget: string, body: z.
   return client.$transaction(async (tx) => {
     const before = await lockTarget(tx, target);
     const settings = body.grafana ?? (before.settings as object);
+    if (body.grafana) await checkGrafanaKeys(tx, body.grafana.grafanaKeys);
     await tx.storeTarget.update({ where: { target }, data: { enabled: body.enabled, settings: settings as object } });
     let created: string | undefined;
     if (body.enabled && (await tx.storeKey.count({ where: { target, status: "active" } })) === 0) {
@@ -95,6 +98,19 @@ export async function updateTarget(actor: Principal, rawTarget: string, body: z.
     });
     return readTarget(tx, target);
   }, TX);
+}
+
+/** The keys endpoint must stay servable: armored keys, no key ID twice (nor one of the store's own). */
+async function checkGrafanaKeys(tx: Tx, keys: { keyId: string; public: string; since?: number }[]) {
+  const own = await tx.storeKey.findMany({ where: { target: "grafana" }, select: { keyId: true } });
+  const clash = keys.find((k) => own.some((o) => o.keyId === k.keyId));
+  if (clash) throw new AppError("bad_request", `grafanaKeys: ${clash.keyId} is one of the store's own keys`);
+  try {
+    grafanaKeysDocument(keys.map((k) => ({ keyId: k.keyId, public: k.public, since: new Date((k.since ?? 0) * 1000) })));
+  } catch (err) {
+    if (err instanceof OpenPgpError) throw new AppError("bad_request", `grafanaKeys: ${err.message}`);
+    throw err;
+  }
 }
 
 export async function addStoreKey(actor: Principal, rawTarget: string, body: z.infer<typeof createKeyBody>, now = new Date()) {
