@@ -9,7 +9,8 @@ import { removeQuietly, tempPath } from "./storage";
 
 export const MAX_UPLOAD_BYTES = 256 * 1024 * 1024;
 const MAX_SIGNATURE_BYTES = 256 * 1024;
-const RAW_TYPES = /^application\/(zip|x-zip-compressed|octet-stream|java-archive)\s*(;|$)/i;
+// gzip for Mattermost's .tar.gz bundles.
+const RAW_TYPES = /^application\/(zip|x-zip-compressed|octet-stream|java-archive|gzip|x-gzip|x-tar)\s*(;|$)/i;
 
 export type ReceivedUpload = {
   archivePath: string;

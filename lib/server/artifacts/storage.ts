@@ -18,8 +18,11 @@ export async function tempPath(suffix: string): Promise<string> {
   return path.join(await ensureDir("tmp"), `${crypto.randomUUID()}${suffix}`);
 }
 
-export function artifactStoragePath(id: string): string {
-  return `${ARTIFACTS_DIR}/${id}.jpl`;
+/** The file extension each store format's artifact has (what its host expects to be handed). */
+export const ARTIFACT_EXTENSIONS: Record<string, string> = { jami: ".jpl", mattermost: ".tar.gz", grafana: ".zip", dify: ".difypkg", mender: ".mender" };
+
+export function artifactStoragePath(id: string, target = "jami"): string {
+  return `${ARTIFACTS_DIR}/${id}${ARTIFACT_EXTENSIONS[target] ?? ".jpl"}`;
 }
 
 /** Absolute path of a stored artifact; refuses anything that would leave the artifacts directory. */

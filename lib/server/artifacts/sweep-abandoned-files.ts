@@ -8,7 +8,7 @@ import { env } from "../../env";
 import { ARTIFACTS_DIR } from "./storage";
 
 export const ABANDONED_AFTER_MS = 60 * 60_000;
-const STORED = /^([0-9a-f-]{36})\.jpl$/;
+const STORED = /^([0-9a-f-]{36})(\.jpl|\.tar\.gz|\.zip|\.difypkg|\.mender)$/;
 
 async function oldEntries(dir: string, olderThan: number): Promise<string[]> {
   const names = await fs.promises.readdir(dir).catch(() => [] as string[]);
@@ -33,8 +33,8 @@ export async function sweepAbandonedFiles(client: Db, now = Date.now(), ageMs = 
   const artifacts = path.join(dataDir, ARTIFACTS_DIR);
   const candidates = await oldEntries(artifacts, olderThan);
   for (const name of candidates.filter((n) => n.endsWith(".partial"))) await remove(path.join(artifacts, name));
-  const stored = candidates.map((n) => STORED.exec(n)?.[1]).filter((id): id is string => Boolean(id));
-  const known = new Set((await client.artifact.findMany({ where: { id: { in: stored } }, select: { id: true } })).map((a) => a.id));
-  for (const id of stored) if (!known.has(id)) await remove(path.join(artifacts, `${id}.jpl`));
+  const stored = candidates.map((n) => STORED.exec(n)).filter((m): m is RegExpExecArray => Boolean(m));
+  const known = new Set((await client.artifact.findMany({ where: { id: { in: stored.map((m) => m[1]) } }, select: { id: true } })).map((a) => a.id));
+  for (const m of stored) if (!known.has(m[1])) await remove(path.join(artifacts, m[0]));
   return { removed };
 }
