@@ -11,7 +11,7 @@ const MAX_OCSP_BYTES = 64 * 1024;
 const MAX_CRL_BYTES = 32 * 1024 * 1024;
 const MAX_JSON_BYTES = 64 * 1024;
 
-async function fetchCapped(url: string, init: RequestInit, maxBytes: number): Promise<Uint8Array> {
+export async function fetchCapped(url: string, init: RequestInit, maxBytes: number): Promise<Uint8Array> {
   if (!/^https?:\/\//i.test(url)) throw new Error(`refusing to fetch ${url}: only http(s) URLs`);
   const res = await fetch(url, { ...init, redirect: "follow", signal: AbortSignal.timeout(TIMEOUT_MS) });
   if (!res.ok) throw new Error(`${url} answered HTTP ${res.status}`);

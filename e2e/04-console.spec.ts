@@ -269,6 +269,9 @@ test("audit: the operator restores the policy, filters the log by actor, organiz
 
   await page.getByRole("button", { name: "Verify chain" }).click();
   await expect(page.getByText(/Chain intact: all \d+ events/)).toBeVisible();
+  // The latest signed checkpoint of the head, to save outside the database.
+  await expect(page.getByTestId("audit-checkpoint")).toContainText(/Event\s*#\d+/);
+  await expect(page.getByTestId("audit-checkpoint")).toContainText("(Ed25519)");
   await expectNoAxeViolations(page);
   await screenshots(page, "audit");
 });

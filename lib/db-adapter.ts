@@ -92,6 +92,14 @@ export async function createEmbeddedAdapter(dataDir: string): Promise<SqlMigrati
     const adapter = withBytesArgs((await connect()) as unknown as AdapterLike);
     const startTransaction = adapter.startTransaction.bind(adapter);
     adapter.startTransaction = async (...args: unknown[]) => withBytesArgs(await startTransaction(...args));
+    // The adapter's dispose leaves PGlite open, and an open PGlite keeps the event loop alive: without
+    // this, a CLI command on the embedded database prints its answer and never exits.
+    const withDispose = adapter as unknown as { dispose?: () => Promise<void> };
+    const dispose = withDispose.dispose?.bind(adapter);
+    withDispose.dispose = async () => {
+      await dispose?.();
+      if (!client.closed) await client.close();
+    };
     return adapter as unknown as Awaited<ReturnType<SqlMigrationAwareDriverAdapterFactory["connect"]>>;
   };
   return factory;

@@ -18,6 +18,9 @@ const schema = z.object({
   SIGNET_PKCS11_TOKEN_LABEL: z.string().min(1).max(32).optional(),
   SIGNET_PKCS11_PIN: z.string().min(1).optional(),
   SIGNET_PKCS11_PIN_FILE: z.string().min(1).optional(),
+  SIGNET_AUDIT_CHECKPOINT_MINUTES: z.coerce.number().int().min(1).max(1440).default(5),
+  /** An operator API token for CLI commands that talk to a server (`signet audit verify --url`). */
+  SIGNET_TOKEN: z.string().min(1).max(512).optional(),
 });
 
 /** A PKCS#11 token holding the CA keys. The PIN is given inline or as a file read at login; it is never logged. */
@@ -39,6 +42,9 @@ export type Env = {
   authSecret: string | undefined;
   /** Set when CA keys live in a PKCS#11 token instead of the database. */
   pkcs11: Pkcs11Config | undefined;
+  /** How often a server signs a checkpoint of the audit chain head when it has moved. */
+  auditCheckpointMinutes: number;
+  cliToken: string | undefined;
 };
 
 function pkcs11From(e: z.infer<typeof schema>, appRoot: string): Pkcs11Config | undefined {
@@ -77,6 +83,8 @@ function load(): Env {
     nodeEnv: e.NODE_ENV,
     authSecret: e.BETTER_AUTH_SECRET,
     pkcs11: pkcs11From(e, appRoot),
+    auditCheckpointMinutes: e.SIGNET_AUDIT_CHECKPOINT_MINUTES,
+    cliToken: e.SIGNET_TOKEN,
   };
 }
 

@@ -1,9 +1,11 @@
 // Shared helpers for integration tests: a clean database per file and route invocation.
 import { db } from "@/lib/db";
 import { resetRateLimits } from "@/lib/server/http/rate-limit";
+import { resetDenialBudget } from "@/lib/server/audit/record-denial";
 
 export async function resetDatabase(): Promise<void> {
   resetRateLimits();
+  resetDenialBudget();
   const client = await db();
   const tables = await client.$queryRawUnsafe<{ tablename: string }[]>(
     `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'`,

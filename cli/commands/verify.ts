@@ -1,12 +1,43 @@
 import fs from "node:fs";
 import { parseArgs } from "node:util";
+import { AsnConvert } from "@peculiar/asn1-schema";
+import { Name } from "@peculiar/asn1-x509";
+import { nameToString } from "../../lib/pki/certificate/names";
 import { certificatesFromPem } from "../../lib/pki/chain/parse-certificate";
+import { fromPem } from "../../lib/pki/certificate/pem";
+import { crlIssuerDer, statusFromCrls, type CrlFile } from "../../lib/pki/status/crl-status";
 import { ArchiveError } from "../../lib/pki/jpl/archive-error";
 import { verifyPluginArchive, type VerificationReport } from "../../lib/pki/jpl/verify-plugin-archive";
 import { CliError, printJson } from "../io";
 import { fetchStoreRoots, networkArtifactStatus, networkCertificateStatus } from "../revocation-client";
 
-export const usage = "signet verify ARCHIVE [--root ROOT.pem]... [--url BASE_URL] [--offline] [--signature FILE.p7s] [--json]";
+export const usage =
+  "signet verify ARCHIVE [--root ROOT.pem]... [--url BASE_URL] [--offline] [--crl FILE]... [--signature FILE.p7s] [--json]\n" +
+  "      exit 0 valid, revocation checked (OCSP/CRL online, or --crl for every certificate); 1 invalid (tampered, untrusted,\n" +
+  "      revoked, status unknown); 2 usage; 3 signatures and chain valid but revocation NOT checked (--offline without --crl)";
+
+/** Exit status of `signet verify` when everything that was checked holds but revocation was not checked. */
+export const EXIT_REVOCATION_UNCHECKED = 3;
+
+function readCrls(files: string[]): CrlFile[] {
+  return files.map((file) => {
+    let bytes: Buffer;
+    try {
+      bytes = fs.readFileSync(file);
+    } catch (err) {
+      throw new CliError(`--crl ${file}: ${err instanceof Error ? err.message : String(err)}`, 2);
+    }
+    const text = bytes.subarray(0, 64).toString("latin1");
+    const blocks = text.includes("-----BEGIN") ? fromPem(bytes.toString("latin1"), "X509 CRL") : [new Uint8Array(bytes)];
+    if (blocks.length !== 1) throw new CliError(`--crl ${file}: expected one DER CRL or one PEM "X509 CRL" block, found ${blocks.length}`, 2);
+    try {
+      crlIssuerDer(blocks[0]);
+    } catch (err) {
+      throw new CliError(`--crl ${file}: not a CRL (${err instanceof Error ? err.message : String(err)})`, 2);
+    }
+    return { name: file, der: blocks[0] };
+  });
+}
 
 function readRoots(files: string[]): Uint8Array[] {
   return files.flatMap((file) => {
@@ -31,7 +62,7 @@ export function formatReport(report: VerificationReport): string {
   if (report.chain.length === 0) lines.push("  (none)");
   lines.push("", `Artifact: ${!report.artifactChecked ? "revocation not checked" : report.artifactRevoked ? `REVOKED${report.artifactRevocation?.reason ? `: ${report.artifactRevocation.reason}` : ""}` : "not revoked"}`);
   if (report.cms) lines.push(`Detached signature: ${report.cms.valid ? `valid${report.cms.signingTime ? ` (signed ${report.cms.signingTime})` : ""}` : "INVALID"}`);
-  lines.push("", report.valid ? "Result: VALID" : "Result: INVALID");
+  lines.push("", !report.valid ? "Result: INVALID" : report.revocationChecked ? "Result: VALID" : "Result: VALID SIGNATURES AND CHAIN, REVOCATION NOT CHECKED");
   for (const p of report.problems) lines.push(`  - ${p}`);
   for (const n of report.notes) lines.push(`  note: ${n}`);
   return `${lines.join("\n")}\n`;
@@ -45,6 +76,7 @@ export async function verifyCommand(argv: string[], now = new Date()): Promise<n
       root: { type: "string", multiple: true },
       url: { type: "string" },
       offline: { type: "boolean", default: false },
+      crl: { type: "string", multiple: true },
       signature: { type: "string" },
       json: { type: "boolean", default: false },
     },
@@ -56,6 +88,7 @@ export async function verifyCommand(argv: string[], now = new Date()): Promise<n
   const baseUrl = values.url?.replace(/\/+$/, "");
   if (baseUrl && !/^https?:\/\//.test(baseUrl)) throw new CliError("--url must be an http(s) URL", 2);
   const notes: string[] = [];
+  const crls = readCrls(values.crl ?? []);
   let trustedRoots = readRoots(values.root ?? []);
   if (trustedRoots.length === 0) {
     if (!baseUrl || values.offline) throw new CliError("Give the trusted root with --root ROOT.pem (or --url BASE_URL to trust the roots that store publishes)", 2);
@@ -72,15 +105,35 @@ export async function verifyCommand(argv: string[], now = new Date()): Promise<n
       trustedRoots,
       now,
       detachedSignature,
-      ...(values.offline ? {} : { certificateStatus: networkCertificateStatus({ baseUrl, now }) }),
+      // --crl replaces the network for certificates (it is how an offline verifier checks revocation).
+      ...(crls.length
+        ? { certificateStatus: async (cert, issuer) => statusFromCrls(crls, cert, issuer, now) }
+        : values.offline
+          ? {}
+          : { certificateStatus: networkCertificateStatus({ baseUrl, now }) }),
       ...(values.offline ? {} : { artifactStatus: networkArtifactStatus(baseUrl) }),
     });
   } catch (err) {
     if (err instanceof ArchiveError) throw new CliError(`${archive}: ${err.message} [${err.code}]`);
     throw err;
   }
+  const issuers = new Set(report.chain.map((c) => c.issuer));
+  for (const crl of crls) {
+    const issuerName = crlIssuerName(crl.der);
+    if (issuerName !== undefined && !issuers.has(issuerName)) notes.push(`--crl ${crl.name} was issued by ${issuerName}, which issued no certificate in this chain: not used`);
+  }
   report.notes.push(...notes);
-  if (values.json) printJson(report);
+  const exitCode = !report.valid ? 1 : report.revocationChecked ? 0 : EXIT_REVOCATION_UNCHECKED;
+  if (values.json) printJson({ ...report, exitCode });
   else process.stdout.write(formatReport(report));
-  return report.valid ? 0 : 1;
+  return exitCode;
+}
+
+/** The CRL issuer as the chain entries spell names, to say which --crl file matched nothing. */
+function crlIssuerName(der: Uint8Array): string | undefined {
+  try {
+    return nameToString(AsnConvert.parse(crlIssuerDer(der), Name));
+  } catch {
+    return undefined;
+  }
 }

@@ -12,6 +12,7 @@ import { Button } from "../ui/button";
 import { Card } from "../ui/card";
 import { EmptyState } from "../ui/empty-state";
 import { LoadingRows } from "../ui/skeleton";
+import { AuditCheckpointPanel } from "./audit-checkpoint-panel";
 import { AuditFilters, NO_FILTER, type AuditFilter } from "./audit-filters";
 
 const PAGE_SIZE = 25;
@@ -66,6 +67,7 @@ export function AuditBrowser() {
       <Card title="Integrity" description="Every event carries the SHA-256 of its predecessor; an edit or deletion anywhere breaks the chain from there on.">
         <VerifyChain />
       </Card>
+      <AuditCheckpointPanel />
       <Card>
         <AuditFilters orgs={orgs.data ?? []} onApply={apply} />
         <div className="mt-5" aria-busy={isFetching}>

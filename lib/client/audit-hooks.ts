@@ -2,12 +2,21 @@
 
 import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
 import type { AuditChainReport } from "@/lib/server/audit/verify-audit-chain";
+import type { Checkpoint } from "@/lib/pki/audit/checkpoint";
 import { apiFetch } from "./api";
 import { queryKeys } from "./query-keys";
 
 export type AuditEventItem = { seq: string; at: string; actor: string; action: string; subjectType: string; subjectId: string | null; orgId: string | null; outcome: string; details: Record<string, unknown>; hash: string };
 export type AuditPage = { events: AuditEventItem[]; nextBefore: string | null };
-export type { AuditChainReport };
+export type { AuditChainReport, Checkpoint };
+export type CheckpointKey = { keyId: string; algorithm: "Ed25519"; publicKeyPem: string };
+
+/** The signed checkpoint of the current head (the server signs a fresh one when the head has moved). */
+export const useAuditCheckpoint = () =>
+  useQuery({
+    queryKey: queryKeys.audit.checkpoint,
+    queryFn: async () => ({ checkpoint: await apiFetch<Checkpoint>("/audit/checkpoint"), key: await apiFetch<CheckpointKey>("/audit/checkpoint/key") }),
+  });
 
 export const useAuditEvents = (filter: Record<string, string>) =>
   useQuery({

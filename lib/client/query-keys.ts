@@ -15,6 +15,7 @@ export const queryKeys = {
     all: ["audit"] as const,
     list: (filter: Record<string, string>) => ["audit", "list", filter] as const,
     verify: ["audit", "verify"] as const,
+    checkpoint: ["audit", "checkpoint"] as const,
   },
   notifications: { all: ["notifications"] as const },
   settings: { all: ["settings"] as const, policy: ["settings", "policy"] as const },

@@ -1,6 +1,7 @@
 // The one signing interface. Every CA, OCSP responder and plugin signature goes through a Signer;
 // the software implementation holds a KeyObject, a PKCS#11 one would hold a token handle.
 import crypto, { type KeyObject } from "node:crypto";
+import { PublicKeyError, readPublicKey } from "./keys/check-public-key";
 
 export const KEY_ALGORITHMS = ["ecdsa-p256", "ecdsa-p384", "rsa-2048", "rsa-3072", "rsa-4096"] as const;
 export type KeyAlgorithm = (typeof KEY_ALGORITHMS)[number];
@@ -93,20 +94,15 @@ export async function generateKeyPairAsync(algorithm: KeyAlgorithm): Promise<{ p
   });
 }
 
-/** Which of our algorithms a public key is, or undefined for anything we do not accept. */
+/** Which of our algorithms a key (ours: generated or loaded by Signet) is, or undefined for anything else. */
 export function keyAlgorithmOf(key: KeyObject): KeyAlgorithm | undefined {
-  const d = key.asymmetricKeyDetails;
-  if (key.asymmetricKeyType === "ec") {
-    if (d?.namedCurve === "prime256v1") return "ecdsa-p256";
-    if (d?.namedCurve === "secp384r1") return "ecdsa-p384";
-    return undefined;
+  if (key.asymmetricKeyType !== "ec" && key.asymmetricKeyType !== "rsa") return undefined;
+  try {
+    return readPublicKey(spkiOf(key)).keyAlgorithm;
+  } catch (err) {
+    if (err instanceof PublicKeyError) return undefined;
+    throw err;
   }
-  if (key.asymmetricKeyType === "rsa") {
-    const bits = d?.modulusLength;
-    if (bits === 2048 || bits === 3072 || bits === 4096) return `rsa-${bits}` as KeyAlgorithm;
-    return undefined;
-  }
-  return undefined;
 }
 
 export function spkiOf(key: KeyObject): Uint8Array {

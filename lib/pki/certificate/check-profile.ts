@@ -1,8 +1,8 @@
 // The last look before a CA key signs: the TBS must match its profile and its issuer exactly.
-import crypto from "node:crypto";
 import { AsnConvert } from "@peculiar/asn1-schema";
 import { BasicConstraints, ExtendedKeyUsage, KeyUsage, KeyUsageFlags, Name, TBSCertificate } from "@peculiar/asn1-x509";
-import { keyAlgorithmOf, signatureAlgorithmOid, defaultHash, type KeyAlgorithm } from "../signer";
+import { checkPublicKey, PublicKeyError } from "../keys/check-public-key";
+import { signatureAlgorithmOid, defaultHash, type KeyAlgorithm } from "../signer";
 import { nameAttribute } from "./names";
 import { OIDS, type Profile } from "./profiles";
 
@@ -50,11 +50,21 @@ export function checkTbsAgainstProfile(tbsDer: Uint8Array, profile: Profile, iss
   }
 
   const spkiDer = new Uint8Array(AsnConvert.serialize(tbs.subjectPublicKeyInfo));
-  const keyAlgorithm = keyAlgorithmOf(crypto.createPublicKey({ key: Buffer.from(spkiDer), format: "der", type: "spki" }));
+  const keyAlgorithm = certifiableKeyAlgorithm(spkiDer);
   if (!keyAlgorithm || !(profile.allowedKeys as readonly string[]).includes(keyAlgorithm)) fail(`key type ${keyAlgorithm ?? "unknown"} is not allowed for ${profile.kind}`);
 
   checkSubject(tbs.subject, profile, issuer);
   checkExtensions(tbs, profile);
+}
+
+/** Every certificate Signet signs passes here, so no path certifies an invalid or weak key (BR §6.1.1.3, §6.1.6). */
+function certifiableKeyAlgorithm(spkiDer: Uint8Array): KeyAlgorithm | undefined {
+  try {
+    return checkPublicKey(spkiDer).keyAlgorithm;
+  } catch (err) {
+    if (err instanceof PublicKeyError) return fail(`subject public key: ${err.message}`);
+    throw err;
+  }
 }
 
 function checkSubject(subject: Name, profile: Profile, issuer: IssuerFacts): void {

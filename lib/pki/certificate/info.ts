@@ -2,7 +2,8 @@
 import crypto from "node:crypto";
 import { AsnConvert } from "@peculiar/asn1-schema";
 import { BasicConstraints, Certificate, SubjectKeyIdentifier } from "@peculiar/asn1-x509";
-import { keyAlgorithmOf, type KeyAlgorithm } from "../signer";
+import { readPublicKey } from "../keys/check-public-key";
+import type { KeyAlgorithm } from "../signer";
 import { keyIdentifierOf } from "./extensions";
 import { nameAttribute, nameToString } from "./names";
 import { OIDS } from "./profiles";
@@ -36,8 +37,7 @@ export function certificateInfo(der: Uint8Array): CertificateInfo {
   const skiExt = find(OIDS.subjectKeyIdentifier);
   const bcExt = find(OIDS.basicConstraints);
   const bc = bcExt ? AsnConvert.parse(bcExt.extnValue, BasicConstraints) : undefined;
-  const publicKey = crypto.createPublicKey({ key: Buffer.from(spkiDer), format: "der", type: "spki" });
-  const details = publicKey.asymmetricKeyDetails;
+  const key = readPublicKey(spkiDer);
   return {
     subject: nameToString(tbs.subject),
     subjectDer: new Uint8Array(AsnConvert.serialize(tbs.subject)),
@@ -49,8 +49,8 @@ export function certificateInfo(der: Uint8Array): CertificateInfo {
     spkiDer,
     subjectKeyIdentifier: skiExt ? new Uint8Array(AsnConvert.parse(skiExt.extnValue, SubjectKeyIdentifier).buffer) : keyIdentifierOf(spkiDer),
     fingerprintSha256: crypto.createHash("sha256").update(der).digest("hex"),
-    keyAlgorithm: keyAlgorithmOf(publicKey),
-    keySize: details?.modulusLength ?? (details?.namedCurve === "secp384r1" ? 384 : details?.namedCurve ? 256 : undefined),
+    keyAlgorithm: key.keyAlgorithm,
+    keySize: key.bits,
     isCa: bc?.cA ?? false,
     pathLen: bc?.pathLenConstraint,
     commonName: nameAttribute(tbs.subject, "CN"),

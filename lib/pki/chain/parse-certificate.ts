@@ -16,6 +16,7 @@ import { OIDS } from "../certificate/profiles";
 import { nameToString } from "../certificate/names";
 import { serialToHex } from "../certificate/serial";
 import { children, bytesOf, readRoot, splitSigned, oidToString, readTlv, contentOf } from "../der-read";
+import { importPublicKey, readPublicKey, type CheckedPublicKey } from "../keys/check-public-key";
 
 /** Extensions whose meaning this validator knows; any other critical extension fails the path (RFC 5280 §4.2). */
 const UNDERSTOOD = new Set<string>([
@@ -46,6 +47,9 @@ export type ParsedCertificate = {
   /** The subject Name's RDNs, each as its DER bytes (for directoryName constraints). */
   subjectRdns: Uint8Array[];
   spkiDer: Uint8Array;
+  /** The subject key, validated (readPublicKey) before it was imported: what it is, for every decision. */
+  key: CheckedPublicKey;
+  /** Only for verifying signatures. */
   publicKey: KeyObject;
   notBefore: Date;
   notAfter: Date;
@@ -84,6 +88,9 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
   const algorithm = children(signed.signatureAlgorithm, readRoot(signed.signatureAlgorithm, 0x30));
   const signatureAlgorithmOid = oidToString(contentOf(signed.signatureAlgorithm, readTlv(signed.signatureAlgorithm, algorithm[0].start)));
   const raw = tbsFields(signed.tbs);
+  // A certificate from outside may carry a key Node imports and then aborts on (an EC point at
+  // infinity): it is validated here, before importPublicKey, and a bad one makes the certificate unreadable.
+  const key = readPublicKey(raw.spki);
   const cert = AsnConvert.parse(der, Certificate);
   const tbs = cert.tbsCertificate;
   const extensions = tbs.extensions ?? [];
@@ -116,7 +123,8 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
     issuerDer: raw.issuer,
     subjectRdns: rdnsOf(raw.subject),
     spkiDer: raw.spki,
-    publicKey: crypto.createPublicKey({ key: Buffer.from(raw.spki), format: "der", type: "spki" }),
+    key,
+    publicKey: importPublicKey(key),
     notBefore: tbs.validity.notBefore.getTime(),
     notAfter: tbs.validity.notAfter.getTime(),
     isCa: bc?.cA ?? false,

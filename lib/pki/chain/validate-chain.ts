@@ -3,6 +3,7 @@
 import crypto from "node:crypto";
 import { KeyUsageFlags } from "@peculiar/asn1-x509";
 import { OIDS } from "../certificate/profiles";
+import { publicKeyWeakness } from "../keys/check-public-key";
 import { SIGNATURE_HASH } from "../signer";
 import { parseCertificate, type ParsedCertificate } from "./parse-certificate";
 
@@ -18,12 +19,12 @@ export type ChainValidation = {
   problems: string[];
 };
 
-/** Why a public key is too weak for the medium profile, or undefined when it is acceptable. */
+/**
+ * Why a certificate's key must not be trusted, or undefined: BR §6.1.6 and the known-weak classes
+ * (check-public-key.ts), which are stricter than the medium profile's RSA ≥ 2048.
+ */
 export function keyWeakness(cert: ParsedCertificate): string | undefined {
-  const details = cert.publicKey.asymmetricKeyDetails;
-  if (cert.publicKey.asymmetricKeyType === "rsa") return (details?.modulusLength ?? 0) < 2048 ? `RSA key of ${details?.modulusLength} bits (< 2048)` : undefined;
-  if (cert.publicKey.asymmetricKeyType === "ec") return ["prime256v1", "secp384r1", "secp521r1"].includes(details?.namedCurve ?? "") ? undefined : `EC curve ${details?.namedCurve}`;
-  return `${cert.publicKey.asymmetricKeyType} keys are not accepted`;
+  return publicKeyWeakness(cert.key);
 }
 
 /** Checks `cert`'s signature with `issuer`'s key, refusing SHA-1 and unknown algorithms. */
@@ -31,7 +32,7 @@ export function signatureProblem(cert: { tbs: Uint8Array; signature: Uint8Array;
   const hash = SIGNATURE_HASH[cert.signatureAlgorithmOid];
   if (!hash) return `signature algorithm ${cert.signatureAlgorithmOid} is not accepted (SHA-1 and unknown algorithms are refused)`;
   const isRsa = cert.signatureAlgorithmOid.startsWith("1.2.840.113549.");
-  if ((issuer.publicKey.asymmetricKeyType === "rsa") !== isRsa) return "signature algorithm does not match the issuer's key type";
+  if ((issuer.key.type === "rsa") !== isRsa) return "signature algorithm does not match the issuer's key type";
   const ok = crypto.verify(hash, cert.tbs, issuer.publicKey, cert.signature);
   return ok ? undefined : `signature by ${issuer.subject} does not verify`;
 }
@@ -99,7 +100,7 @@ function checkPath(path: ParsedCertificate[], anchored: boolean, now: Date, prob
     if (i > 0) checkIssuer(cert, i, path, problems);
   });
   const leaf = path[0];
-  if (leaf.publicKey.asymmetricKeyType !== "rsa") problems.push("the plugin certificate's key is not RSA: Jami verifies RSA PKCS#1 v1.5 SHA-512 only");
+  if (leaf.key.type !== "rsa") problems.push("the plugin certificate's key is not RSA: Jami verifies RSA PKCS#1 v1.5 SHA-512 only");
   if (leaf.keyUsage !== undefined && !(leaf.keyUsage & KeyUsageFlags.digitalSignature)) problems.push("the plugin certificate's key usage lacks digitalSignature");
   if (leaf.extendedKeyUsage && !leaf.extendedKeyUsage.some((e) => e === OIDS.codeSigning || e === ANY_EKU)) problems.push("the plugin certificate's extended key usage lacks codeSigning");
 }

@@ -3,9 +3,12 @@
 import crypto from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { generateKeyPair, softwareSigner } from "../signer";
+import { generateKeyPair, softwareSigner, spkiOf } from "../signer";
 import { buildCsr, csrToPem } from "./build-csr";
 import { CsrError, parseCsr } from "./parse-csr";
+import { importPublicKey, PublicKeyError, readPublicKey } from "../keys/check-public-key";
+import { ecSpki } from "../keys/test-keys";
+import { OID } from "../signer";
 
 function outcome(input: string | Uint8Array): "parsed" | string {
   try {
@@ -15,6 +18,27 @@ function outcome(input: string | Uint8Array): "parsed" | string {
     if (err instanceof CsrError) return err.code;
     throw err;
   }
+}
+
+/** A key readPublicKey accepts must survive every native question; one it refuses must be a PublicKeyError. */
+function keyOutcome(spki: Uint8Array): "accepted" | string {
+  try {
+    const key = readPublicKey(spki);
+    const native = importPublicKey(key);
+    // Each of these aborts the process on an EC point Node imported without validating.
+    void native.asymmetricKeyDetails;
+    native.export({ format: "jwk" });
+    return "accepted";
+  } catch (err) {
+    if (err instanceof PublicKeyError) return err.code;
+    throw err;
+  }
+}
+
+/** A CSR around `spki` with an arbitrary signature: the key must be judged before the signature. */
+async function csrWithKey(spki: Uint8Array): Promise<Uint8Array> {
+  const signer = softwareSigner(generateKeyPair("ecdsa-p256").privateKey);
+  return buildCsr([{ type: "CN", value: "x" }], { ...signer, publicKeySpki: spki });
 }
 
 const validDer = await buildCsr([{ type: "O", value: "Acme" }, { type: "CN", value: "com.acme.x" }], softwareSigner(generateKeyPair("ecdsa-p256").privateKey));
@@ -76,5 +100,38 @@ describe("parseCsr under hostile input", () => {
   it("refuses oversized input before parsing it", () => {
     expect(outcome(crypto.randomBytes(70 * 1024))).toBe("too_large");
     expect(outcome(csrToPem(crypto.randomBytes(70 * 1024)))).toBe("too_large");
+  });
+
+  it("refuses random EC points and mutated SPKIs without a native abort", () => {
+    const point = fc.oneof(
+      fc.uint8Array({ minLength: 0, maxLength: 100 }),
+      fc.uint8Array({ minLength: 64, maxLength: 64 }).map((xy) => Uint8Array.from([4, ...xy])),
+      fc.uint8Array({ minLength: 96, maxLength: 96 }).map((xy) => Uint8Array.from([4, ...xy])),
+      fc.uint8Array({ minLength: 32, maxLength: 32 }).map((x) => Uint8Array.from([2, ...x])),
+      fc.constantFrom(Uint8Array.from([0]), Uint8Array.from([4]), Uint8Array.from([4, ...new Uint8Array(64)])),
+    );
+    const curve = fc.constantFrom<string>(OID.secp256r1, OID.secp384r1, "1.3.132.0.10", "1.3.132.0.35");
+    fc.assert(fc.property(point, curve, (p, c) => {
+      // A random 64- or 96-octet pair is on its curve with negligible probability.
+      expect(keyOutcome(ecSpki(p, c))).not.toBe("accepted");
+    }), { numRuns: 2000 });
+    const validSpkis = [spkiOf(generateKeyPair("ecdsa-p256").publicKey), spkiOf(generateKeyPair("ecdsa-p384").publicKey), spkiOf(generateKeyPair("rsa-2048").publicKey)];
+    for (const spki of validSpkis) expect(keyOutcome(spki)).toBe("accepted");
+    const mutation = fc.record({ which: fc.nat({ max: validSpkis.length - 1 }), at: fc.nat({ max: 293 }), xor: fc.integer({ min: 1, max: 255 }) });
+    fc.assert(fc.property(mutation, ({ which, at, xor }) => {
+      const bytes = Uint8Array.from(validSpkis[which]);
+      bytes[at % bytes.length] ^= xor;
+      void keyOutcome(bytes);
+    }), { numRuns: 3000 });
+  });
+
+  it("answers CSRs carrying mutated keys with a CsrError, the key judged before the signature", async () => {
+    const spki = spkiOf(generateKeyPair("ecdsa-p256").publicKey);
+    await fc.assert(fc.asyncProperty(fc.nat({ max: spki.length - 1 }), fc.integer({ min: 1, max: 255 }), async (at, xor) => {
+      const bytes = Uint8Array.from(spki);
+      bytes[at] ^= xor;
+      expect(outcome(await csrWithKey(bytes))).not.toBe("parsed");
+    }), { numRuns: 500 });
+    expect(outcome(await csrWithKey(ecSpki(Uint8Array.from([0]))))).toBe("invalid_key");
   });
 });

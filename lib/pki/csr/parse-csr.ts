@@ -3,12 +3,26 @@
 import crypto from "node:crypto";
 import { AsnConvert } from "@peculiar/asn1-schema";
 import { CertificationRequest } from "@peculiar/asn1-csr";
-import { Extensions, SubjectPublicKeyInfo } from "@peculiar/asn1-x509";
+import { Extensions } from "@peculiar/asn1-x509";
 import { nameToString } from "../certificate/names";
-import { OID, SIGNATURE_HASH, type KeyAlgorithm } from "../signer";
+import { DerError } from "../der-read";
+import { readPublicKey, publicKeyWeakness, importPublicKey, PublicKeyError, type CheckedPublicKey } from "../keys/check-public-key";
+import { SIGNATURE_HASH, type KeyAlgorithm } from "../signer";
 import { describeExtension } from "./describe-extension";
+import { signatureAlgorithmProblem, unsortedSet } from "./strict-der";
 
-export type CsrErrorCode = "too_large" | "not_a_csr" | "not_der" | "bad_signature" | "weak_signature_algorithm" | "unsupported_key" | "weak_key" | "explicit_curve";
+export type CsrErrorCode =
+  | "too_large"
+  | "not_a_csr"
+  | "not_der"
+  | "unsupported_version"
+  | "bad_signature"
+  | "weak_signature_algorithm"
+  | "signature_algorithm_mismatch"
+  | "invalid_key"
+  | "unsupported_key"
+  | "weak_key"
+  | "explicit_curve";
 
 export class CsrError extends Error {
   constructor(
@@ -33,7 +47,6 @@ export type ParsedCsr = {
 };
 
 const EXTENSION_REQUEST = "1.2.840.113549.1.9.14";
-const MAX_RSA_BITS = 8192;
 
 const SHA1_SIGNATURES = new Set(["1.2.840.113549.1.1.5", "1.2.840.10045.4.1"]);
 
@@ -70,60 +83,65 @@ export function parseCsr(input: string | Uint8Array, { maxBytes = 64 * 1024 }: {
   }
   if (!Buffer.from(canonical).equals(Buffer.from(der))) throw new CsrError("not_der", "not DER-encoded (BER forms or trailing bytes)");
 
+  // RFC 2986 §4.1: version is v1, INTEGER 0; nothing else is defined.
   const info = csr.certificationRequestInfo;
+  if (info.version !== 0) throw new CsrError("unsupported_version", `version must be 0 (PKCS#10 v1), not ${info.version}`);
+  const unsorted = strictly(() => unsortedSet(der));
+  if (unsorted) throw new CsrError("not_der", `not DER-encoded: ${unsorted} (X.690 §11.6: SET OF elements are sorted)`);
+
+  // The key is validated before anything native touches it: verifying the signature imports it.
   const spkiDer = new Uint8Array(AsnConvert.serialize(info.subjectPKInfo));
-  const { keyAlgorithm, keySize, publicKey } = checkKey(info.subjectPKInfo, spkiDer);
+  const key = acceptableKey(spkiDer);
 
   const sigOid = csr.signatureAlgorithm.algorithm;
   if (SHA1_SIGNATURES.has(sigOid)) throw new CsrError("weak_signature_algorithm", "SHA-1 signatures are refused");
   const hash = SIGNATURE_HASH[sigOid];
   if (!hash) throw new CsrError("weak_signature_algorithm", `unsupported signature algorithm ${sigOid}`);
+  const mismatch = strictly(() => signatureAlgorithmProblem(der, key.type));
+  if (mismatch) throw new CsrError("signature_algorithm_mismatch", mismatch);
   const criDer = new Uint8Array(AsnConvert.serialize(info));
-  const ok = crypto.verify(hash, criDer, publicKey, new Uint8Array(csr.signature));
+  const ok = crypto.verify(hash, criDer, importPublicKey(key), new Uint8Array(csr.signature));
   if (!ok) throw new CsrError("bad_signature", "the signature does not verify with the CSR's own key (no proof of possession)");
 
   return {
     der,
     subject: nameToString(info.subject),
     publicKeySpki: spkiDer,
-    keyAlgorithm,
-    keySize,
+    keyAlgorithm: key.keyAlgorithm!,
+    keySize: key.bits,
     fingerprintSha256: crypto.createHash("sha256").update(spkiDer).digest("hex"),
     requestedExtensions: requestedExtensions(csr),
   };
 }
 
-function checkKey(spki: SubjectPublicKeyInfo, spkiDer: Uint8Array): { keyAlgorithm: KeyAlgorithm; keySize: number; publicKey: crypto.KeyObject } {
-  const algorithm = spki.algorithm.algorithm;
-  if (algorithm === OID.ecPublicKey) {
-    const params = spki.algorithm.parameters ? new Uint8Array(spki.algorithm.parameters) : undefined;
-    // namedCurve is an OID (tag 0x06); explicit parameters (a SEQUENCE) invite curve-substitution attacks.
-    if (!params || params[0] !== 0x06) throw new CsrError("explicit_curve", "EC keys must name their curve (explicit parameters are refused)");
-  } else if (algorithm !== OID.rsaEncryption) {
-    throw new CsrError("unsupported_key", "only RSA and ECDSA (P-256, P-384) keys are accepted");
-  }
-  let publicKey: crypto.KeyObject;
+function strictly<T>(read: () => T): T {
   try {
-    publicKey = crypto.createPublicKey({ key: Buffer.from(spkiDer), format: "der", type: "spki" });
-  } catch {
-    throw new CsrError("unsupported_key", "the public key cannot be read");
+    return read();
+  } catch (err) {
+    if (err instanceof DerError) throw new CsrError("not_der", `not DER-encoded (${err.message})`);
+    throw err;
   }
-  const d = publicKey.asymmetricKeyDetails ?? {};
-  if (publicKey.asymmetricKeyType === "rsa") {
-    const bits = d.modulusLength ?? 0;
-    if (bits < 2048) throw new CsrError("weak_key", `RSA keys need at least 2048 bits (this one has ${bits})`);
-    if (bits > MAX_RSA_BITS) throw new CsrError("unsupported_key", `RSA keys above ${MAX_RSA_BITS} bits are refused`);
-    const e = d.publicExponent ?? 0n;
-    if (e < 65537n || e % 2n === 0n) throw new CsrError("weak_key", "the RSA public exponent must be odd and at least 65537");
-    const family: KeyAlgorithm = bits >= 4096 ? "rsa-4096" : bits >= 3072 ? "rsa-3072" : "rsa-2048";
-    return { keyAlgorithm: family, keySize: bits, publicKey };
+}
+
+const ACCEPTED_KEYS = "RSA of 2048, 3072 or 4096 bits, or ECDSA on P-256 or P-384";
+
+/** The CSR's key, valid, of a kind some profile certifies, and not weak; the refusal names the field. */
+function acceptableKey(spkiDer: Uint8Array): CheckedPublicKey & { keyAlgorithm: KeyAlgorithm } {
+  let key: CheckedPublicKey;
+  try {
+    key = readPublicKey(spkiDer);
+  } catch (err) {
+    if (err instanceof PublicKeyError) throw new CsrError(err.code, `subjectPublicKeyInfo: ${err.message}`);
+    throw err;
   }
-  if (publicKey.asymmetricKeyType === "ec") {
-    if (d.namedCurve === "prime256v1") return { keyAlgorithm: "ecdsa-p256", keySize: 256, publicKey };
-    if (d.namedCurve === "secp384r1") return { keyAlgorithm: "ecdsa-p384", keySize: 384, publicKey };
-    throw new CsrError("unsupported_key", `EC curve ${d.namedCurve ?? "unknown"} is not accepted (P-256 or P-384)`);
+  // Exactly the sizes the certificate profiles allow, so that whatever is accepted here can be approved.
+  if (!key.keyAlgorithm) {
+    if (key.bits < 2048) throw new CsrError("weak_key", `subjectPublicKeyInfo: RSA keys need at least 2048 bits (this one has ${key.bits})`);
+    throw new CsrError("unsupported_key", `subjectPublicKeyInfo: an RSA key of ${key.bits} bits is not accepted (${ACCEPTED_KEYS})`);
   }
-  throw new CsrError("unsupported_key", "only RSA and ECDSA (P-256, P-384) keys are accepted");
+  const weakness = publicKeyWeakness(key);
+  if (weakness) throw new CsrError("weak_key", `subjectPublicKeyInfo: ${weakness}`);
+  return key as CheckedPublicKey & { keyAlgorithm: KeyAlgorithm };
 }
 
 function requestedExtensions(csr: CertificationRequest): RequestedExtension[] {

@@ -42,7 +42,7 @@ function leafKey(chainDer: Uint8Array[], problems: string[]): ParsedCertificate 
   if (chainDer.length === 0) return undefined;
   try {
     const leaf = parseCertificate(chainDer[0]);
-    if (leaf.publicKey.asymmetricKeyType !== "rsa") problems.push("the plugin certificate's key is not RSA: Jami verifies RSA PKCS#1 v1.5 SHA-512 only");
+    if (leaf.key.type !== "rsa") problems.push("the plugin certificate's key is not RSA: Jami verifies RSA PKCS#1 v1.5 SHA-512 only");
     else if (keyWeakness(leaf)) problems.push(`the plugin certificate has a weak key: ${keyWeakness(leaf)}`);
     return leaf;
   } catch (err) {

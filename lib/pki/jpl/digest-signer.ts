@@ -4,6 +4,8 @@
 // privateEncrypt(DigestInfo(SHA-512(m))) equals crypto.sign("sha512", m, key) byte for byte.
 import crypto, { type KeyObject } from "node:crypto";
 import { Worker } from "node:worker_threads";
+import { publicKeyWeakness, readPublicKey } from "../keys/check-public-key";
+import { spkiOf } from "../signer";
 
 // DER DigestInfo prefix for SHA-512 (RFC 8017 §9.2, note 1).
 const SHA512_DIGEST_INFO = Buffer.from("3051300d060960864801650304020305000440", "hex");
@@ -18,7 +20,9 @@ export function assertJamiKey(privateKey: KeyObject): void {
   if (privateKey.type !== "private" || privateKey.asymmetricKeyType !== "rsa") {
     throw new Error("The plugin key must be an RSA private key: Jami verifies RSA PKCS#1 v1.5 SHA-512 signatures only");
   }
-  if ((privateKey.asymmetricKeyDetails?.modulusLength ?? 0) < 2048) throw new Error("The plugin key must be RSA with at least 2048 bits");
+  // The same judgement as for any key Signet certifies: a key from disk may be one no CA should have certified.
+  const weakness = publicKeyWeakness(readPublicKey(spkiOf(privateKey)));
+  if (weakness) throw new Error(`The plugin key is weak: ${weakness}`);
 }
 
 function encode(digest: Uint8Array): Buffer {

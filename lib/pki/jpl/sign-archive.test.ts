@@ -9,6 +9,8 @@ import { ArchiveError } from "./archive-error";
 import { SafeArchive } from "./read-archive";
 import { signArchive } from "./sign-archive";
 import { makeHierarchy, pluginEntries, rawEntryNames, rawZipTo, tempDir, zipTo, type FixtureEntry, type TestHierarchy } from "./test-fixtures";
+import { closePrimes, rsaPrivateKey, withSubjectKey } from "../keys/test-keys";
+import { spkiOf } from "../signer";
 
 const dir = tempDir("signet-sign-");
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -152,5 +154,15 @@ describe("signing a .jpl (Jami format)", () => {
     run("unzip", ["-qq", output, "-d", out]);
     const map = decode(fs.readFileSync(path.join(out, "signatures"))) as Record<string, unknown>;
     expect(Object.keys(map).sort()).toEqual(listed.filter((name) => ![`${ID}.crt`, "signatures", "signatures.sig"].includes(name)).sort());
+  });
+});
+
+describe("signing with a key from disk", () => {
+  it("refuses a weak plugin key (Fermat-close primes), even with a chain that names it", async () => {
+    const [p, q] = closePrimes(2048);
+    const weak = rsaPrivateKey(p, q);
+    const chainDer = [withSubjectKey(pki.pluginDer, spkiOf(weak)), pki.orgCaDer];
+    const input = await zipTo(file("weak-in.jpl"), pluginEntries(ID, "1.0.0"));
+    await expect(signArchive({ inputPath: input, outputPath: file("weak-out.jpl"), privateKey: weak, chainDer })).rejects.toThrow(/plugin key is weak.*Fermat/);
   });
 });

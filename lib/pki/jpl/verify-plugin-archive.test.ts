@@ -6,6 +6,7 @@ import { SafeArchive } from "./read-archive";
 import { signArchive } from "./sign-archive";
 import { makeHierarchy, pluginEntries, rewriteArchive, tempDir, zipTo, type TestHierarchy } from "./test-fixtures";
 import { verifyPluginArchive, type VerifyDependencies } from "./verify-plugin-archive";
+import { closePrimes, ecSpki, rsaSpki, withSubjectKey } from "../keys/test-keys";
 
 const dir = tempDir("signet-verify-");
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -73,6 +74,24 @@ describe("verifying a signed archive", () => {
     expect(untrusted).toMatchObject({ valid: false, chainTrusted: false });
     expect(untrusted.files.every((f) => f.state === "invalid")).toBe(true);
     expect(untrusted.problems.join()).toMatch(/does not lead to a trusted root/);
+  });
+
+  it("reports an invalid or weak key in <id>.crt as invalid, without touching it natively (the process lives on)", async () => {
+    const infinity = withSubjectKey(pki.pluginDer, ecSpki(new Uint8Array([0x00])));
+    const report = await verifyPluginArchive(await rewrite(signed, { replace: { [`${ID}.crt`]: [infinity, pki.orgCaDer].map((d) => toPem(d, "CERTIFICATE")).join("") } }), good());
+    expect(report.valid).toBe(false);
+    expect(report.files.every((f) => f.state === "invalid")).toBe(true);
+    expect(report.problems.join()).toMatch(/point at infinity/);
+    // The same key as the org CA in the chain, and a Fermat-weak RSA leaf.
+    const badCa = withSubjectKey(pki.orgCaDer, ecSpki(new Uint8Array([0x00])));
+    const caReport = await verifyPluginArchive(await rewrite(signed, { replace: { [`${ID}.crt`]: [pki.pluginDer, badCa].map((d) => toPem(d, "CERTIFICATE")).join("") } }), good());
+    expect(caReport).toMatchObject({ valid: false, chainTrusted: false });
+    expect(caReport.problems.join()).toMatch(/point at infinity/);
+    const [p, q] = closePrimes(2048);
+    const weak = withSubjectKey(pki.pluginDer, rsaSpki(p * q));
+    const weakReport = await verifyPluginArchive(await rewrite(signed, { replace: { [`${ID}.crt`]: [weak, pki.orgCaDer].map((d) => toPem(d, "CERTIFICATE")).join("") } }), good());
+    expect(weakReport.valid).toBe(false);
+    expect(weakReport.problems.join()).toMatch(/Fermat/);
   });
 
   it("is invalid, with the reason, when a certificate or the artifact is revoked", async () => {

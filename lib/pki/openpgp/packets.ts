@@ -2,6 +2,7 @@
 // be used here: it signs only with a private key it holds itself, and Signet's keys may live in a
 // PKCS#11 token behind the Signer interface. So the key packet, the user ID, the signature packets and
 // the ASCII armor are written below, and openpgp.js, gpgv and Go's verifiers check them in the tests.
+import { PublicKeyError, readPublicKey } from "../keys/check-public-key";
 import crypto from "node:crypto";
 import { children, contentOf, oidToString, readRoot } from "../der-read";
 import { OID, type HashName, type KeyAlgorithm } from "../signer";
@@ -92,6 +93,14 @@ export type KeyMaterial = { algorithm: KeyAlgorithm; pubkeyAlgo: number; fields:
 /** The algorithm-specific public key fields (RFC 4880 §5.5.2, RFC 6637 §9) from a DER SubjectPublicKeyInfo. */
 export function keyMaterialFromSpki(spki: Uint8Array): KeyMaterial {
   // Parsed by our strict DER reader, never by node:crypto: reading details of a hostile EC key can abort Node.
+  // The one validator of outside keys judges the mathematics (point on the curve, sane RSA) first.
+  try {
+    readPublicKey(spki);
+  } catch (err) {
+    // An algorithm or curve outside the validator's set is refused below, in OpenPGP's words.
+    if (!(err instanceof PublicKeyError)) throw err;
+    if (err.code !== "unsupported_key") throw new OpenPgpError(`The public key is refused: ${err.message}`);
+  }
   let algOid: string;
   let params: string | undefined;
   let bits: Uint8Array;

@@ -2,6 +2,7 @@
 // the cleartext framework of RFC 4880 §7 and one signature packet (§5.2.3). Only what Signet emits is
 // accepted — v4, RSA or ECDSA, SHA-256/384/512, the key named by its issuer — everything else is refused
 // with a reason, never guessed at.
+import { importPublicKey, readPublicKey } from "../keys/check-public-key";
 import crypto from "node:crypto";
 import { HASH_BY_ID, OpenPgpError, PACKET_TAG, SUBPACKET, dearmor, ecdsaDerFromMpis, fingerprintOf, keyMaterialFromSpki, publicKeyBody, u32 } from "./packets";
 import { canonicalCleartext, type OpenPgpKeyRef } from "./sign";
@@ -154,7 +155,8 @@ export function verifyDetached(input: { signature: Uint8Array; data: Uint8Array;
   const trailer = Buffer.concat([sig.hashedHead, Buffer.from([0x04, 0xff]), u32(sig.hashedHead.length)]);
   const digest = crypto.createHash(sig.hash).update(input.data).update(trailer).digest();
   if (!digest.subarray(0, 2).equals(sig.left16)) throw new OpenPgpError("The signature does not match the data (hash prefix differs)");
-  const publicKey = crypto.createPublicKey({ key: Buffer.from(input.key.spki), format: "der", type: "spki" });
+  // keyMaterialFromSpki above already ran the outside-key validator on these bytes.
+  const publicKey = importPublicKey(readPublicKey(input.key.spki));
   let signatureBytes: Buffer;
   if (material.algorithm.startsWith("rsa-")) {
     if (sig.mpis.length !== 1) throw new OpenPgpError("An RSA signature has one MPI");

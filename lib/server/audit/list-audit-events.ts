@@ -13,7 +13,9 @@ export const auditQuery = z.object({
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
   /** Only events older than this sequence number (the previous page's last `seq`). */
-  before: z.string().regex(/^\d{1,19}$/).optional(),
+  before: z.string().regex(/^\d{1,18}$/).optional(),
+  /** Only events newer than this sequence number, OLDEST first (how `signet audit verify --url` walks the chain). */
+  after: z.string().regex(/^\d{1,18}$/).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
@@ -35,9 +37,10 @@ export async function listAuditEvents(actor: Principal, raw: Record<string, stri
     ...(action ? { action } : {}),
     ...(q.outcome ? { outcome: q.outcome } : {}),
     ...(q.from || q.to ? { createdAt: { ...(q.from ? { gte: new Date(q.from) } : {}), ...(q.to ? { lte: new Date(q.to) } : {}) } } : {}),
-    ...(q.before ? { seq: { lt: BigInt(q.before) } } : {}),
+    ...(q.before || q.after ? { seq: { ...(q.before ? { lt: BigInt(q.before) } : {}), ...(q.after ? { gt: BigInt(q.after) } : {}) } } : {}),
   };
-  const rows = await client.auditEvent.findMany({ where, orderBy: { seq: "desc" }, take: q.limit });
+  const ascending = q.after !== undefined;
+  const rows = await client.auditEvent.findMany({ where, orderBy: { seq: ascending ? "asc" : "desc" }, take: q.limit });
   const events = rows.map((e) => ({
     seq: e.seq.toString(),
     at: e.createdAt.toISOString(),
@@ -49,7 +52,9 @@ export async function listAuditEvents(actor: Principal, raw: Record<string, stri
     orgId: e.orgId,
     outcome: e.outcome,
     details: e.details,
+    prevHash: e.prevHash,
     hash: e.hash,
   }));
-  return { events, nextBefore: rows.length === q.limit ? rows[rows.length - 1].seq.toString() : null };
+  const last = rows.length === q.limit ? rows[rows.length - 1].seq.toString() : null;
+  return ascending ? { events, nextAfter: last } : { events, nextBefore: last };
 }

@@ -1,36 +1,20 @@
 import { db, type Db } from "../../db";
 import type { Principal } from "../auth/principal";
 import { requireOperatorFor } from "../auth/require-operator";
-import { auditHash, GENESIS_HASH } from "./audit-hash";
+import { AuditChainWalk, type AuditChainReport } from "./audit-chain-walk";
 
-export type AuditChainReport = { valid: boolean; events: number; brokenAt?: string; problem?: string };
+export type { AuditChainReport } from "./audit-chain-walk";
 
-/** Walks the chain in order; reports the first event whose hash, predecessor or sequence does not hold. */
-export async function verifyAuditChain(client: Db, batchSize = 2000): Promise<AuditChainReport> {
-  let prevHash = GENESIS_HASH;
-  let expectedSeq = 1n;
-  let count = 0;
+/**
+ * Walks the chain in order; reports the first event whose hash, predecessor or sequence does not hold,
+ * and, given a checkpoint saved earlier, whether today's chain still extends it.
+ */
+export async function verifyAuditChain(client: Db, opts: { checkpoint?: { seq: bigint; headHash: string }; batchSize?: number } = {}): Promise<AuditChainReport> {
+  const walk = new AuditChainWalk(opts.checkpoint);
   for (;;) {
-    const batch = await client.auditEvent.findMany({
-      where: { seq: { gte: expectedSeq } },
-      orderBy: { seq: "asc" },
-      take: batchSize,
-    });
-    if (batch.length === 0) return { valid: true, events: count };
-    for (const event of batch) {
-      if (event.seq !== expectedSeq) {
-        return { valid: false, events: count, brokenAt: expectedSeq.toString(), problem: "event missing from the chain" };
-      }
-      if (event.prevHash !== prevHash) {
-        return { valid: false, events: count, brokenAt: event.seq.toString(), problem: "previous hash does not match" };
-      }
-      if (auditHash(event) !== event.hash) {
-        return { valid: false, events: count, brokenAt: event.seq.toString(), problem: "event content was altered" };
-      }
-      prevHash = event.hash;
-      expectedSeq += 1n;
-      count += 1;
-    }
+    const batch = await client.auditEvent.findMany({ where: { seq: { gte: walk.nextSeq } }, orderBy: { seq: "asc" }, take: opts.batchSize ?? 2000 });
+    if (batch.length === 0) return walk.finish();
+    for (const event of batch) if (!walk.push(event)) return walk.finish();
   }
 }
 

@@ -2,6 +2,7 @@
 // passkeys and API tokens (hashed at rest). Signet never hashes a password or mints a session itself.
 import crypto from "node:crypto";
 import { betterAuth } from "better-auth";
+import { createAuthMiddleware, isAPIError } from "better-auth/api";
 import { prismaAdapter } from "better-auth/adapters/prisma";
 import { admin, bearer, organization, twoFactor } from "better-auth/plugins";
 import { apiKey } from "@better-auth/api-key";
@@ -14,6 +15,8 @@ import { db, type Db } from "../../db";
 import { env } from "../../env";
 import { masterKey } from "../keys/master-key";
 import { DISABLED_AUTH_PATHS } from "./auth-routes";
+import { recordDenial } from "../audit/record-denial";
+import { ANONYMOUS } from "./principal";
 
 export const OPERATOR_ROLE = "operator";
 export const MIN_PASSWORD_LENGTH = 10;
@@ -55,6 +58,23 @@ function createAuth(client: Db) {
       window: 60,
       max: 100,
       customRules: { "/sign-in/email": { window: 60, max: 20 }, "/sign-up/email": { window: 60, max: 10 } },
+    },
+    // A refused sign-in (wrong password, unknown account, failed second factor) leaves an audit event; the
+    // hook runs after the endpoint answered, so the refusal itself is unchanged.
+    hooks: {
+      after: createAuthMiddleware(async (ctx) => {
+        if (!ctx.path.startsWith("/sign-in/") && !ctx.path.startsWith("/two-factor/verify")) return;
+        const returned = ctx.context.returned;
+        if (!isAPIError(returned)) return;
+        const email = typeof ctx.body?.email === "string" ? ctx.body.email.trim().toLowerCase().slice(0, 254) : undefined;
+        await recordDenial({
+          actor: ANONYMOUS,
+          action: "auth.sign_in_refused",
+          subjectType: "user",
+          outcome: "denied",
+          details: { path: ctx.path, ...(email ? { email } : {}), status: returned.statusCode, code: String(returned.body?.code ?? returned.status).slice(0, 64) },
+        });
+      }),
     },
     plugins: [
       organization({

@@ -4,6 +4,7 @@ import crypto from "node:crypto";
 import { AsnConvert } from "@peculiar/asn1-schema";
 import { Certificate, type Name } from "@peculiar/asn1-x509";
 import { nameToString } from "../../pki/certificate/names";
+import { publicKeyWeakness, PublicKeyError, readPublicKey, type CheckedPublicKey } from "../../pki/keys/check-public-key";
 import { colonHex, describeExtensionInWords, type ExtensionWords } from "./extension-words";
 
 export type DecodedCertificate = {
@@ -41,7 +42,6 @@ const ATTRIBUTE_LABELS: Record<string, string> = {
   "1.2.840.113549.1.9.1": "Email",
 };
 
-const CURVES: Record<string, string> = { prime256v1: "P-256", secp384r1: "P-384", secp521r1: "P-521" };
 const DAY_MS = 86_400_000;
 
 function nameParts(name: Name) {
@@ -56,15 +56,17 @@ function nameParts(name: Name) {
 }
 
 function describeKey(spkiDer: Uint8Array): DecodedCertificate["publicKey"] {
-  const key = crypto.createPublicKey({ key: Buffer.from(spkiDer), format: "der", type: "spki" });
-  const details = key.asymmetricKeyDetails ?? {};
   const spkiSha256 = crypto.createHash("sha256").update(spkiDer).digest("hex");
-  if (key.asymmetricKeyType === "rsa") return { algorithm: "RSA", summary: `RSA ${details.modulusLength} bits`, spkiSha256 };
-  if (key.asymmetricKeyType === "ec") {
-    const curve = details.namedCurve ? (CURVES[details.namedCurve] ?? details.namedCurve) : "unknown curve";
-    return { algorithm: "ECDSA", summary: `ECDSA on ${curve}`, spkiSha256 };
+  let key: CheckedPublicKey;
+  try {
+    key = readPublicKey(spkiDer);
+  } catch (err) {
+    if (err instanceof PublicKeyError) return { algorithm: "invalid", summary: `Unusable key: ${err.message}`, spkiSha256 };
+    throw err;
   }
-  return { algorithm: key.asymmetricKeyType ?? "unknown", summary: key.asymmetricKeyType ?? "unknown key type", spkiSha256 };
+  const weakness = publicKeyWeakness(key);
+  const summary = key.type === "rsa" ? `RSA ${key.bits} bits` : `ECDSA on ${key.curve}`;
+  return { algorithm: key.type === "rsa" ? "RSA" : "ECDSA", summary: weakness ? `${summary} (weak: ${weakness})` : summary, spkiSha256 };
 }
 
 export function describeCertificate(der: Uint8Array, now = new Date()): DecodedCertificate {

@@ -3,7 +3,8 @@
 import type { ZodType } from "zod";
 import { AppError } from "../errors";
 import { env } from "../../env";
-import type { Principal } from "../auth/principal";
+import { ANONYMOUS, type Principal } from "../auth/principal";
+import { recordDenial, wasAudited } from "../audit/record-denial";
 import { resolvePrincipal } from "../auth/resolve-principal";
 import { errorResponse } from "./problem";
 import { assertStorableText } from "./text-input";
@@ -44,18 +45,40 @@ export function json(data: unknown, init?: ResponseInit): Response {
 
 export function apiRoute<P = Record<string, never>>(handler: Handler<P>) {
   return async (req: Request, ctx: Context<P>): Promise<Response> => {
+    let principal: Principal = ANONYMOUS;
     try {
       assertSameOrigin(req);
-      const principal = await resolvePrincipal(req.headers);
+      principal = await resolvePrincipal(req.headers);
       const params = ctx?.params ? await ctx.params : ({} as P);
       assertStorableText(queryValues(new URL(req.url).searchParams), "The query string");
       assertStorableText(params, "The URL path");
       const result = await handler({ req, principal, params });
       return result instanceof Response ? result : json(result);
     } catch (err) {
+      await auditRefusal(req, principal, err);
       return errorResponse(err);
     }
   };
+}
+
+/**
+ * 403 (denied) and 409 (failed) answers leave an audit event, written outside the workflow's rolled-back
+ * transaction. Only the method and path are kept (never the query or body: they may carry secrets);
+ * invitation links carry their token in the path, so that segment is dropped.
+ */
+async function auditRefusal(req: Request, principal: Principal, err: unknown): Promise<void> {
+  if (!(err instanceof AppError) || wasAudited(err)) return;
+  const denied = err.code === "forbidden";
+  if (!denied && err.code !== "conflict" && err.code !== "already_initialized") return;
+  const path = new URL(req.url).pathname.replace(/\/invitations\/[^/]+/g, "/invitations/{token}").slice(0, 200);
+  await recordDenial({
+    actor: principal,
+    action: denied ? "http.forbidden" : "http.conflict",
+    subjectType: "request",
+    subjectId: `${req.method} ${path}`,
+    outcome: denied ? "denied" : "failure",
+    details: { method: req.method, path, status: denied ? 403 : 409, code: err.code, detail: err.message.slice(0, 300) },
+  });
 }
 
 /** Reads the body as UTF-8 text, refusing more than `limit` bytes before buffering it all. */

@@ -34,3 +34,9 @@ export function masterKey(): Buffer {
   cached = key;
   return cached;
 }
+
+/** The master key when one is configured or its file exists; never creates one (for read-only checks). */
+export function masterKeyIfPresent(): Buffer | undefined {
+  if (cached || env().masterKeyBase64 || fs.existsSync(masterKeyPath())) return masterKey();
+  return undefined;
+}

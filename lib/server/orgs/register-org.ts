@@ -10,6 +10,7 @@ import { MIN_PASSWORD_LENGTH } from "../auth/auth";
 import type { Principal } from "../auth/principal";
 import { AppError } from "../errors";
 import { orgCaSubjectText } from "../cas/ca-subject";
+import { PROFILES } from "../../pki/certificate/profiles";
 import { csrSummary, parseCsrInput } from "../requests/csr-input";
 import { createApiToken, tokenLifetimeSchema } from "../tokens/create-api-token";
 import { kickWebhookDeliveries } from "../webhooks/deliver-webhooks";
@@ -40,10 +41,7 @@ const REGISTRATION_LOCK = 72_707_004;
 
 export async function registerOrg(raw: z.input<typeof registerOrgInput>) {
   const input = registerOrgInput.parse(raw);
-  const csr = input.csrPem ? parseCsrInput(input.csrPem) : undefined;
-  if (csr && !csr.keyAlgorithm.startsWith("ecdsa") && !csr.keyAlgorithm.startsWith("rsa")) {
-    throw new AppError("bad_request", "An organization CA key must be ECDSA P-256/P-384 or RSA");
-  }
+  const csr = input.csrPem ? parseCsrInput(input.csrPem, PROFILES.orgCa) : undefined;
   const client = await db();
   const passwordHash = await hashPassword(input.admin.password);
   const nameKey = orgNameKey(input.name);

@@ -2,6 +2,7 @@
 // concurrent approvals exactly one issues and the rest get 409.
 import type { Tx } from "../../db";
 import { db } from "../../db";
+import { ProfileViolation } from "../../pki/certificate/check-profile";
 import { issueOrgCa, issuePluginCertificate, toPem } from "../../pki/certificate/issue";
 import type { KeyAlgorithm } from "../../pki/signer";
 import { appendAuditEvent } from "../audit/append-audit-event";
@@ -23,13 +24,20 @@ export async function approveRequest(actor: Principal, requestId: string, now = 
   const client = await db();
   const request = await authorizeDecision(client, actor, requestId);
   const policy = await readStorePolicy(client);
-  const result = await client.$transaction(
-    async (tx) => {
-      await lockPendingRequest(tx, request.id);
-      return request.kind === "org_ca" ? approveOrgCa(tx, actor, request, now, policy.orgCaValidityDays) : approvePluginCert(tx, actor, request, now, policy.pluginCertValidityDays);
-    },
-    { timeout: 60_000, maxWait: 60_000 },
-  );
+  const result = await client
+    .$transaction(
+      async (tx) => {
+        await lockPendingRequest(tx, request.id);
+        return request.kind === "org_ca" ? approveOrgCa(tx, actor, request, now, policy.orgCaValidityDays) : approvePluginCert(tx, actor, request, now, policy.pluginCertValidityDays);
+      },
+      { timeout: 60_000, maxWait: 60_000 },
+    )
+    .catch((err: unknown) => {
+      // A request stored before its key was refused at the edge (a weak key, an RSA size no profile
+      // allows): the profile check refuses it before signing and the transaction leaves nothing behind.
+      if (err instanceof ProfileViolation) throw new AppError("conflict", `This request cannot be approved: ${err.message}`);
+      throw err;
+    });
   kickWebhookDeliveries();
   return result;
 }

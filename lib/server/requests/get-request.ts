@@ -1,7 +1,7 @@
 // One request with everything an approver needs: the parsed CSR (what was asked) beside the
 // certificate it will become (what the profile decides).
 import { db } from "../../db";
-import { parseCsr } from "../../pki/csr/parse-csr";
+import { CsrError, parseCsr, type ParsedCsr } from "../../pki/csr/parse-csr";
 import { isOperator, membershipIn, type Principal } from "../auth/principal";
 import { AppError } from "../errors";
 import { requireUser } from "../auth/principal";
@@ -15,7 +15,7 @@ export async function getRequest(actor: Principal, requestId: string) {
   const r = await client.certificateRequest.findUnique({ where: { id: requestId }, include: { org: true } });
   if (!r || !(isOperator(user) || membershipIn(user, r.orgId))) throw new AppError("not_found", "Request not found");
   const policy = await readStorePolicy(client);
-  const csr = r.csrDer ? parseCsr(r.csrDer) : undefined;
+  const { csr, csrProblem } = reparse(r.csrDer);
   const isOrgCa = r.kind === "org_ca";
   const issuerCaId = isOrgCa
     ? (await client.certificateAuthority.findFirst({ where: { kind: "root", status: "active" }, select: { id: true } }))?.id
@@ -24,6 +24,7 @@ export async function getRequest(actor: Principal, requestId: string) {
   return {
     ...serializeRequest(r),
     org: { name: r.org.name, slug: r.org.slug, pluginIdPrefix: r.org.pluginIdPrefix, status: r.org.status },
+    ...(csrProblem ? { csrProblem } : {}),
     csr: csr ? { subject: csr.subject, keyAlgorithm: csr.keyAlgorithm, keySize: csr.keySize, fingerprintSha256: csr.fingerprintSha256, requestedExtensions: csr.requestedExtensions } : null,
     willIssue: {
       subject: r.subject,
@@ -49,4 +50,15 @@ export async function getRequest(actor: Principal, requestId: string) {
       ignoredFromCsr: csr?.requestedExtensions.map((e) => e.name) ?? [],
     },
   };
+}
+
+/** A CSR stored before today's checks may fail them now: the approver sees why instead of a 500. */
+function reparse(der: Uint8Array | null): { csr?: ParsedCsr; csrProblem?: string } {
+  if (!der) return {};
+  try {
+    return { csr: parseCsr(der) };
+  } catch (err) {
+    if (err instanceof CsrError) return { csrProblem: `The stored CSR is refused by today's checks: ${err.message}` };
+    throw err;
+  }
 }

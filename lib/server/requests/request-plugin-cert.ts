@@ -6,14 +6,15 @@ import { appendAuditEvent } from "../audit/append-audit-event";
 import { isOperator, membershipIn, requireUser, type Principal } from "../auth/principal";
 import { AppError } from "../errors";
 import { pluginIdInPrefix, pluginIdSchema } from "../orgs/naming";
+import { PROFILES } from "../../pki/certificate/profiles";
 import { csrSummary, parseCsrInput } from "./csr-input";
 import { serializeRequest } from "./serialize-request";
 import { kickWebhookDeliveries } from "../webhooks/deliver-webhooks";
 import { enqueueWebhookEvent } from "../webhooks/enqueue-webhook-event";
 import { lockPluginId } from "./lock-plugin-id";
 
-// Jami verifies RSA PKCS#1 v1.5 SHA-512 only, so plugin keys are RSA.
-export const PLUGIN_KEY_ALGORITHMS = ["rsa-2048", "rsa-3072", "rsa-4096"] as const;
+// Jami verifies RSA PKCS#1 v1.5 SHA-512 only, so plugin keys are RSA (the plugin profile's keys).
+export const PLUGIN_KEY_ALGORITHMS = ["rsa-2048", "rsa-3072", "rsa-4096"] as const satisfies typeof PROFILES.plugin.allowedKeys;
 
 export const pluginCertRequestInput = z.object({
   pluginId: pluginIdSchema,
@@ -32,10 +33,7 @@ export async function requestPluginCert(principal: Principal, orgSlug: string, r
   if (!pluginIdInPrefix(input.pluginId, org.pluginIdPrefix)) {
     throw new AppError("bad_request", `The plugin id must start with the organization's prefix '${org.pluginIdPrefix}'`);
   }
-  const csr = input.csrPem ? parseCsrInput(input.csrPem) : undefined;
-  if (csr && !csr.keyAlgorithm.startsWith("rsa")) {
-    throw new AppError("bad_request", "Plugin keys must be RSA (2048 bits or more): Jami verifies RSA PKCS#1 v1.5 SHA-512 signatures only");
-  }
+  const csr = input.csrPem ? parseCsrInput(input.csrPem, PROFILES.plugin, ": Jami verifies RSA PKCS#1 v1.5 SHA-512 signatures only") : undefined;
   if (csr && input.keyAlgorithm) throw new AppError("bad_request", "keyAlgorithm applies to hosted keys only; a CSR brings its own key");
   const created = await client.$transaction(async (tx) => {
     // One pending request per plugin id: two would be two decisions about one plugin's key and

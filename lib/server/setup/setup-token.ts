@@ -6,6 +6,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { db } from "../../db";
 import { env } from "../../env";
+import { ANONYMOUS } from "../auth/principal";
+import { markAudited, recordDenial } from "../audit/record-denial";
 import { AppError } from "../errors";
 
 const SETTING = "setupTokenHash";
@@ -36,7 +38,9 @@ export async function checkSetupToken(token: string): Promise<void> {
   const expected = typeof row?.value === "string" ? Buffer.from(row.value, "hex") : undefined;
   const given = Buffer.from(hash(token), "hex");
   if (!expected || expected.length !== given.length || !crypto.timingSafeEqual(expected, given)) {
-    throw new AppError("forbidden", "The setup token is not valid. Use the one printed on the server console.");
+    // Never the token given (a near-miss of the real one would leak into the log).
+    await recordDenial({ actor: ANONYMOUS, action: "setup.token_rejected", subjectType: "setup", outcome: "denied", details: { setupPending: Boolean(expected) } });
+    throw markAudited(new AppError("forbidden", "The setup token is not valid. Use the one printed on the server console."));
   }
 }
 

@@ -26,9 +26,11 @@ export async function onServerStart(): Promise<void> {
   const { startBackgroundJobs } = await import("./background-jobs");
   const { registerConsoleWork } = await import("../notifications/register-console-work");
   const { registerArtifactWork } = await import("../artifacts/register-artifact-work");
+  const { registerAuditWork } = await import("../audit/register-audit-work");
   registerRevocationWork();
   registerConsoleWork();
   registerArtifactWork();
+  registerAuditWork();
   startBackgroundJobs();
   const { handleOcspNodeRequest } = await import("../revocation/ocsp-node");
   (globalThis as { __signetNodeHandlers?: NodeHandlers }).__signetNodeHandlers = { ocsp: handleOcspNodeRequest };
