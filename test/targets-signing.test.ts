@@ -6,7 +6,8 @@ import { execFileSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { verifyCommand } from "@/cli/commands/verify";
 import { db } from "@/lib/db";
 import { GET as download } from "@/app/api/v1/artifacts/[id]/download/route";
 import { GET as signatureP7s } from "@/app/api/v1/artifacts/[id]/signature.p7s/route";
@@ -19,6 +20,8 @@ import { GET as keyFile } from "@/app/(public)/trust/[target]/keys/[keyId]/route
 import { GET as grafanaKeys } from "@/app/grafana/api/plugins/ci/keys/route";
 import { PUT as putOrgGrafana } from "@/app/api/v1/orgs/[slug]/targets/grafana/route";
 import { POST as upload } from "@/app/api/v1/orgs/[slug]/plugins/[pluginId]/artifacts/route";
+import { POST as verify } from "@/app/api/v1/verify/route";
+import { POST as revokeArtifact } from "@/app/api/v1/artifacts/[id]/revoke/route";
 import { generateKeyPair, softwareSigner } from "@/lib/pki/signer";
 import { openpgpPublicKey } from "@/lib/pki/openpgp/sign";
 import { buildGoVerifier, run, toolAvailable } from "@/lib/pki/openpgp/test-tools";
@@ -101,6 +104,18 @@ function cmsVerifies(content: string, p7s: Buffer, rootPem: string): boolean {
   }
 }
 
+type Report = { valid: boolean; target?: string; pluginId: string; files: { path: string; state: string }[]; store?: { valid: boolean; keyIds: string[] }; chain: { status: string }[]; cms: { valid: boolean } | null; artifactRevoked: boolean; problems: string[]; notes: string[] };
+
+async function verifyReport(files: { file: string; p7s?: Buffer; sig?: string }, query = ""): Promise<Report> {
+  const form = new FormData();
+  form.set("file", new Blob([new Uint8Array(fs.readFileSync(files.file))]), path.basename(files.file));
+  if (files.p7s) form.set("signature", new Blob([new Uint8Array(files.p7s)]), "x.p7s");
+  if (files.sig) form.set("storeSignature", new Blob([new Uint8Array(fs.readFileSync(files.sig))]), "x.sig");
+  return json<Report>(await call(H(verify), { url: `http://localhost:3999/api/v1/verify${query}`, body: form }), 200);
+}
+
+const signedForVerify: { mattermost?: { id: string; bundle: string; sig: string; p7s: Buffer }; grafana?: { id: string; zip: string; p7s: Buffer; tampered: string } } = {};
+
 describe("targets: signing Mattermost and Grafana plugins through the API", () => {
   let store: Store;
   let rootPem = "";
@@ -142,7 +157,9 @@ describe("targets: signing Mattermost and Grafana plugins through the API", () =
     expect(fs.readFileSync(signed).equals(fs.readFileSync(bundle))).toBe(true);
     const sig = file("signed.tar.gz.sig");
     fs.writeFileSync(sig, await fetchBytes(storeSignature, { id: artifact.id }));
-    expect(cmsVerifies(signed, await fetchBytes(signatureP7s, { id: artifact.id }), rootPem)).toBe(true);
+    const p7s = await fetchBytes(signatureP7s, { id: artifact.id });
+    expect(cmsVerifies(signed, p7s, rootPem)).toBe(true);
+    signedForVerify.mattermost = { id: artifact.id, bundle: signed, sig, p7s };
     if (!hasTools) return;
     const key = await trustedKey("mattermost", enabled.keys[0].keyId);
     const ok = mmAccepts(key, sig, signed);
@@ -231,7 +248,8 @@ describe("targets: signing Mattermost and Grafana plugins through the API", () =
     expect(res.headers.get("content-disposition")).toBe(`attachment; filename="${GF_ID}-3.0.1.zip"`);
     const signed = file("signed.zip");
     fs.writeFileSync(signed, Buffer.from(await res.arrayBuffer()));
-    expect(cmsVerifies(signed, await fetchBytes(signatureP7s, { id: artifact.id }), rootPem)).toBe(true);
+    const p7s = await fetchBytes(signatureP7s, { id: artifact.id });
+    expect(cmsVerifies(signed, p7s, rootPem)).toBe(true);
 
     const keyId = enabled.keys[0].keyId;
     const unpacked = file("unpacked");
@@ -264,6 +282,7 @@ describe("targets: signing Mattermost and Grafana plugins through the API", () =
     ]);
     const tamperedRules = JSON.parse(execFileSync("/usr/bin/python3", ["-c", PY_RULES, tamperedZip, file("unpacked-t"), keyId], { encoding: "utf8" }));
     expect(tamperedRules.problems).toEqual(["changed module.js"]);
+    signedForVerify.grafana = { id: artifact.id, zip: signed, p7s, tampered: tamperedZip };
   });
 
   it("grafana: with signatureType community in settings, manifests carry no root URLs; 'grafana' and 'commercial' are refused", async () => {
@@ -281,5 +300,97 @@ describe("targets: signing Mattermost and Grafana plugins through the API", () =
     const keyId = (await (await db()).storeKey.findFirstOrThrow({ where: { target: "grafana", status: "active" } })).keyId;
     const rules = JSON.parse(execFileSync("/usr/bin/python3", ["-c", PY_RULES, signed, file("unpacked2"), keyId], { encoding: "utf8" }));
     expect(rules).toMatchObject({ problems: [], signatureType: "community", rootUrls: null });
+  });
+
+  it("verify: /api/v1/verify recognizes a Mattermost bundle and a Grafana zip, checks them as their hosts do, and reports per-file states, the CMS chain and revocation", async () => {
+    // The first bundle was signed by the key the rotation retired: a host that re-installed its file refuses it.
+    const first = signedForVerify.mattermost!;
+    const byRetired = await verifyReport({ file: first.bundle, p7s: first.p7s, sig: first.sig });
+    expect(byRetired.valid).toBe(false);
+    expect(byRetired.files.every((f) => f.state === "invalid")).toBe(true);
+    expect(byRetired.problems[0]).toMatch(/a retired key/);
+    const bundle = mattermostBundle(MM_ID, "2.5.0");
+    const fresh = await json<Artifact>(await uploadFor(store.acmeMember, MM_ID, "mattermost", fs.readFileSync(bundle), "application/gzip"), 201);
+    const mm = { id: fresh.id, bundle, sig: `${bundle}.sig`, p7s: await fetchBytes(signatureP7s, { id: fresh.id }) };
+    fs.writeFileSync(mm.sig, await fetchBytes(storeSignature, { id: fresh.id }));
+    const ok = await verifyReport({ file: mm.bundle, p7s: mm.p7s, sig: mm.sig });
+    expect(ok.problems).toEqual([]);
+    expect(ok).toMatchObject({ valid: true, target: "mattermost", pluginId: MM_ID, store: { valid: true }, cms: { valid: true }, artifactRevoked: false });
+    expect(ok.chain.map((c) => c.status)).toEqual(["good", "good", "trusted-root"]);
+    expect(ok.files.every((f) => f.state === "valid")).toBe(true);
+    // The store signature alone is what Mattermost checks; without the .p7s the chain is not, and it says so.
+    const noP7s = await verifyReport({ file: mm.bundle, sig: mm.sig });
+    expect(noP7s.valid).toBe(true);
+    expect(noP7s.notes.join(" ")).toMatch(/no detached CMS/);
+    expect((await verifyReport({ file: mm.bundle })).files.every((f) => f.state === "unsigned")).toBe(true);
+    // Same plugin and version, other bytes: the signature by a store key no longer matches.
+    const changed = await verifyReport({ file: mattermostBundle(MM_ID, "2.5.0"), sig: mm.sig, p7s: mm.p7s });
+    expect(changed.valid).toBe(false);
+    expect(changed.files.every((f) => f.state === "modified")).toBe(true);
+    expect(changed.cms?.valid).toBe(false);
+
+    const gf = signedForVerify.grafana!;
+    const gOk = await verifyReport({ file: gf.zip, p7s: gf.p7s }, "?appUrl=https://grafana.acme.test/");
+    expect(gOk.problems).toEqual([]);
+    expect(gOk).toMatchObject({ valid: true, target: "grafana", pluginId: GF_ID, store: { valid: true }, cms: { valid: true } });
+    const wrongHost = await verifyReport({ file: gf.zip }, "?appUrl=https://grafana.elsewhere.test/");
+    expect(wrongHost.valid).toBe(false);
+    expect(wrongHost.files.every((f) => f.state === "invalid")).toBe(true);
+    const gBad = await verifyReport({ file: gf.tampered });
+    expect(gBad.valid).toBe(false);
+    expect(gBad.files.find((f) => f.path === `${GF_ID}/module.js`)?.state).toBe("modified");
+    expect(gBad.files.find((f) => f.path === `${GF_ID}/plugin.json`)?.state).toBe("valid");
+
+    signedForVerify.mattermost = mm;
+    // Artifact revocation reaches every format.
+    await json(await call(H(revokeArtifact), { token: store.acmeAdmin, params: { id: mm.id }, json: { reason: "security issue in 2.1.0" } }), 200);
+    const revoked = await verifyReport({ file: mm.bundle, p7s: mm.p7s, sig: mm.sig });
+    expect(revoked).toMatchObject({ valid: false, artifactRevoked: true });
+  });
+
+  it("verify: `signet verify` recognizes both formats and checks them with the store's key files (--key), offline", async () => {
+    const runVerify = async (args: string[]) => {
+      let out = "";
+      const spy = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
+        out += String(chunk);
+        return true;
+      });
+      try {
+        return { code: await verifyCommand(args), out };
+      } finally {
+        spy.mockRestore();
+      }
+    };
+    const keys = await (await db()).storeKey.findMany({ where: { target: "mattermost" }, orderBy: { createdAt: "asc" } });
+    const keyFiles = keys.map((k) => {
+      const f = file(`${k.keyId}.asc`);
+      fs.writeFileSync(f, k.publicKeyFile);
+      return f;
+    });
+    const mm = signedForVerify.mattermost!;
+    fs.writeFileSync(`${mm.bundle}.p7s`, mm.p7s);
+    // Offline: the signatures and chain are checked, revocation is not (exit 3, as for .jpl).
+    const offline = await runVerify([mm.bundle, "--offline", "--root", rootPem, ...keyFiles.flatMap((f) => ["--key", f])]);
+    expect(offline.out).toContain("[mattermost] com.acme.mmdemo 2.5.0");
+    expect(offline.out).toMatch(/mattermost signature: valid \(key [0-9a-f]{16}\)/);
+    expect(offline.code).toBe(3);
+    // The retired key's file carries its revocation: a bundle signed only by it is refused.
+    const retiredOnly = await runVerify([mattermostBundle(MM_ID, "9.9.9"), "--offline", "--store-signature", mm.sig, "--key", keyFiles[0]]);
+    expect(retiredOnly.code).toBe(1);
+    const gf = signedForVerify.grafana!;
+    const gKeys = await (await db()).storeKey.findMany({ where: { target: "grafana" } });
+    const gKeyFile = file("grafana-keys.asc");
+    fs.writeFileSync(gKeyFile, gKeys.map((k) => k.publicKeyFile).join(""));
+    // The .p7s sits beside the zip (ARCHIVE.p7s is picked up): its chain is checked up to --root too.
+    expect(fs.existsSync(`${gf.zip}.p7s`)).toBe(true);
+    const gOk = await runVerify([gf.zip, "--offline", "--root", rootPem, "--key", gKeyFile, "--app-url", "https://grafana.acme.test/"]);
+    expect(gOk.out).toContain("grafana signature: valid");
+    expect(gOk.out).toContain("Detached signature: valid");
+    expect(gOk.code).toBe(3);
+    const gBad = await runVerify([gf.tampered, "--offline", "--key", gKeyFile]);
+    expect(gBad.code).toBe(1);
+    expect(gBad.out).toMatch(/modified\s+com\.acme\.clock-panel\/module\.js/);
+    const noKey = await runVerify([gf.zip, "--offline", "--root", rootPem]).catch((err: Error) => ({ code: 2, out: err.message }));
+    expect(noKey.out).toMatch(/--key/);
   });
 });
