@@ -53,6 +53,12 @@ export function VerificationResult({ report }: { report: VerificationReport }) {
           ) : (
             <Badge tone="green">not revoked</Badge>
           )}
+          {report.store ? (
+            <>
+              {" "}· {report.target === "grafana" ? "Grafana MANIFEST.txt" : "Mattermost signature"}:{" "}
+              <Badge tone={report.store.valid ? "green" : "red"}>{report.store.valid ? `valid (key ${report.store.keyIds.join(", ")})` : "invalid"}</Badge>
+            </>
+          ) : null}
           {report.cms ? (
             <>
               {" "}· Detached signature: <Badge tone={report.cms.valid ? "green" : "red"}>{report.cms.valid ? "valid" : "invalid"}</Badge>

@@ -25,7 +25,9 @@ export type ArtifactItem = {
 
 // The verification report is plain JSON already (strings, no Dates): the client shares its type.
 export type { FileState } from "@/lib/pki/jpl/check-signatures";
-export type { VerificationReport } from "@/lib/pki/jpl/verify-plugin-archive";
+import type { VerificationReport as JplReport } from "@/lib/pki/jpl/verify-plugin-archive";
+/** A .jpl report, or a Mattermost/Grafana one (which adds `target` and the store signature's verdict). */
+export type VerificationReport = JplReport & { target?: string; store?: { valid: boolean; keyIds: string[]; detail?: string } };
 
 export const useArtifacts = (slug: string) =>
   useQuery({ queryKey: queryKeys.artifacts.list({ org: slug }), queryFn: () => apiFetch<ArtifactItem[]>(`/api/v1/orgs/${encodeURIComponent(slug)}/artifacts`) });
