@@ -8,6 +8,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { verifyCommand } from "@/cli/commands/verify";
+import { env } from "@/lib/env";
+import { sweepAbandonedFiles } from "@/lib/server/artifacts/sweep-abandoned-files";
 import { db } from "@/lib/db";
 import { GET as download } from "@/app/api/v1/artifacts/[id]/download/route";
 import { GET as signatureP7s } from "@/app/api/v1/artifacts/[id]/signature.p7s/route";
@@ -392,5 +394,15 @@ describe("targets: signing Mattermost and Grafana plugins through the API", () =
     expect(gBad.out).toMatch(/modified\s+com\.acme\.clock-panel\/module\.js/);
     const noKey = await runVerify([gf.zip, "--offline", "--root", rootPem]).catch((err: Error) => ({ code: 2, out: err.message }));
     expect(noKey.out).toMatch(/--key/);
+  });
+
+  it("the start-up sweep removes a stored .tar.gz or .zip no row names, and keeps every stored artifact", async () => {
+    const artifacts = path.join(env().dataDir, "artifacts");
+    const orphans = [`${crypto.randomUUID()}.tar.gz`, `${crypto.randomUUID()}.zip`];
+    for (const o of orphans) fs.writeFileSync(path.join(artifacts, o), "left by a crash");
+    const rows = await (await db()).artifact.findMany({ select: { storagePath: true } });
+    const { removed } = await sweepAbandonedFiles(await db(), Date.now() + 1000, 0);
+    expect(removed.sort()).toEqual(orphans.map((o) => `artifacts/${o}`).sort());
+    for (const r of rows) expect(fs.existsSync(path.join(env().dataDir, r.storagePath))).toBe(true);
   });
 });

@@ -111,7 +111,8 @@ async function grafanaVerdict(path: string, input: StoreVerifyInput) {
       return { path: name, state: "valid" };
     });
   for (const missing of verdict.files?.missing ?? []) files.push({ path: `${root}${missing}`, state: "modified", detail: "listed in MANIFEST.txt but missing" });
-  return { pluginId: verdict.pluginId, version: verdict.version, files, store: { valid: verdict.status === "valid", keyIds: verdict.keyId ? [verdict.keyId] : [], ...(verdict.reason ? { detail: `${verdict.status}: ${verdict.reason}` } : {}) } };
+  const notes = verdict.rootUrlsChecked === false ? ["the manifest is private: its rootUrls were not checked (give the Grafana root URL: appUrl / --app-url)"] : [];
+  return { pluginId: verdict.pluginId, version: verdict.version, files, notes, store: { valid: verdict.status === "valid", keyIds: verdict.keyId ? [verdict.keyId] : [], ...(verdict.reason ? { detail: `${verdict.status}: ${verdict.reason}` } : {}) } };
 }
 
 export async function verifyStoreArtifact(path: string, input: StoreVerifyInput): Promise<StoreVerificationReport> {
@@ -119,7 +120,7 @@ export async function verifyStoreArtifact(path: string, input: StoreVerifyInput)
   const sha256 = digests.sha256.toString("hex");
   const verdict = input.target === "mattermost" ? await mattermostVerdict(path, input) : await grafanaVerdict(path, input);
   const problems: string[] = [];
-  const notes: string[] = [];
+  const notes: string[] = "notes" in verdict ? [...(verdict.notes as string[])] : [];
   if (!verdict.store.valid) problems.push(`${input.target} signature: ${verdict.store.detail ?? "not valid"}`);
   let chain: VerificationReport["chain"] = [];
   let chainTrusted = false;

@@ -47,7 +47,9 @@ type VerifyOptions = { detachedSignature?: Uint8Array; storeSignature?: Uint8Arr
 export async function verifyArchiveAt(archivePath: string, opts: VerifyOptions = {}): Promise<VerificationReport | StoreVerificationReport> {
   const client = await db();
   const target = opts.target && opts.target !== "jami" ? opts.target : opts.target === "jami" ? undefined : await detectStoreFormat(archivePath);
-  if (target !== undefined && target !== "mattermost" && target !== "grafana") throw new AppError("bad_request", `Verifying ${target} artifacts is not available on this server yet`);
+  if (target !== undefined && target !== "mattermost" && target !== "grafana") {
+    throw new AppError("bad_request", ["dify", "mender"].includes(target) ? `Verifying ${target} artifacts is not available on this server yet` : `Unknown target '${target}': jami, mattermost or grafana`);
+  }
   if (target) {
     return verifyStoreArtifact(archivePath, {
       target,
