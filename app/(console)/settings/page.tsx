@@ -2,6 +2,7 @@ import { requireConsoleUser } from "@/lib/server/auth/current-principal";
 import { ApiTokens } from "@/components/settings/api-tokens";
 import { PolicyForm } from "@/components/settings/policy-form";
 import { WebhooksPanel } from "@/components/settings/webhooks-panel";
+import { TargetsPanel } from "@/components/settings/targets-panel";
 
 export const metadata = { title: "Settings" };
 
@@ -15,6 +16,7 @@ export default async function SettingsPage() {
       </div>
       <PolicyForm editable={user.isOperator} />
       <ApiTokens />
+      {user.isOperator ? <TargetsPanel /> : null}
       {user.isOperator ? <WebhooksPanel /> : null}
     </div>
   );
