@@ -54,6 +54,12 @@ export async function seedStore(): Promise<SeededStore> {
   const client = await db();
   const operator = await principalForUser(client, (await client.user.findFirstOrThrow()).id, "token");
   const reg = await registerOrg({ name: "Bench Plugins", slug: "bench", pluginIdPrefix: "com.bench.", admin: { email: "admin@bench.test", password: "bench-password-1" }, token: true });
+  // The bench follows the contact-verification link from the file outbox, as a person would.
+  const { deliverDueMail, outboxDir } = await import("../lib/server/mail/deliver-mail");
+  const { verifyContactAddress } = await import("../lib/server/orgs/contact-verification");
+  await deliverDueMail();
+  const mailed = fs.readdirSync(outboxDir()).map((n) => fs.readFileSync(path.join(outboxDir(), n), "utf8")).find((m) => m.includes("admin@bench.test") && m.includes("/verify-contact/"));
+  await verifyContactAddress(/\/verify-contact\/([A-Za-z0-9_-]{43})/.exec(mailed ?? "")![1]);
   const approved = await approveRequest(operator, reg.request.id);
   const root = await client.certificateAuthority.findUniqueOrThrow({ where: { id: init.rootCaId }, include: { certificate: true } });
   return { rootCaId: init.rootCaId, orgCaId: (approved as { caId?: string }).caId!, orgCaPem: approved.certificate.pem, rootPem: toPem(root.certificate!.der!, "CERTIFICATE"), operatorToken: init.operatorToken, orgAdminToken: reg.token! };

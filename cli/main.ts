@@ -2,6 +2,7 @@ import { ZodError } from "zod";
 import { auditCommand, usage as auditUsage } from "./commands/audit";
 import { csrCommand, usage as csrUsage } from "./commands/csr";
 import { initCommand, usage as initUsage } from "./commands/init";
+import { issueCommand, usage as issueUsage } from "./commands/issue";
 import { signCommand, usage as signUsage } from "./commands/sign";
 import { tokenCommand, usage as tokenUsage } from "./commands/token";
 import { verifyCommand, usage as verifyUsage } from "./commands/verify";
@@ -14,6 +15,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; usage
   verify: { run: (argv) => verifyCommand(argv), usage: verifyUsage },
   sign: { run: (argv) => signCommand(argv), usage: signUsage },
   csr: { run: csrCommand, usage: csrUsage },
+  issue: { run: issueCommand, usage: issueUsage },
 };
 
 function help(): string {

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { OPERATOR, screenshot, signIn } from "./fixtures";
+import { OPERATOR, screenshot, signIn, verifyContactInBrowser } from "./fixtures";
 
 test.describe.configure({ mode: "serial" });
 
@@ -22,6 +22,7 @@ test("enrollment: an organization registers in the browser", async ({ page }) =>
 
 test("enrollment: the operator reviews the request and approves it", async ({ page }) => {
   await signIn(page, OPERATOR.email, OPERATOR.password);
+  await verifyContactInBrowser(page, ORG.email);
   await page.goto("/requests");
   await page.getByRole("button", { name: /Organization CA · acme/ }).click();
   const review = page.getByTestId("request-review");

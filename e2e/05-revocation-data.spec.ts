@@ -3,7 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect, test, type APIRequestContext } from "@playwright/test";
-import { OPERATOR, signIn } from "./fixtures";
+import { OPERATOR, signIn, verifyContactByApi } from "./fixtures";
 
 // Against the production server (scripts/server.mjs answers /ocsp on node:http): a relying party
 // that asked before a revocation must hear "revoked" right after it, with or without a nonce.
@@ -41,6 +41,7 @@ test("revocation data: OCSP turns from good to revoked at once, and the CRL list
     admin: { email: "admin@revocation.test", password: "revocation-pass-1" },
     token: true,
   });
+  await verifyContactByApi(request, operator, "admin@revocation.test");
   const orgCa = await post<{ certificate: { pem: string } }>(request, `/api/v1/requests/${reg.request.id}/approve`, operator, {});
   file("org.pem", orgCa.certificate.pem);
   const asked = await post<{ request: { id: string } }>(request, "/api/v1/orgs/revocation-org/plugin-cert-requests", reg.token, { pluginId: "org.revocation.tool" });

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { AxeBuilder } from "@axe-core/playwright";
-import { expect, type Page } from "@playwright/test";
+import { expect, type APIRequestContext, type Page } from "@playwright/test";
 
 export const DATA_DIR = path.resolve(process.env.SIGNET_E2E_DATA_DIR ?? "e2e-results/data");
 export const OPERATOR = { email: "ops@example.com", password: "operator-pass-1234" };
@@ -54,4 +54,40 @@ export async function requestHostedPluginCert(page: Page, slug: string, pluginId
   await page.getByLabel("Hosted by Signet").check();
   await page.getByRole("button", { name: "Submit request" }).click();
   await expect(page.getByText(`Request for ${pluginId} submitted`)).toBeVisible();
+}
+
+type OutboxMessage = { kind: string; to: string; subject: string; text: string };
+
+/**
+ * The console link Signet mailed to `address` (the e2e server runs with no SMTP, so mail lands in
+ * the outbox), read through `GET /api/v1/outbox` as the operator: `auth` is an operator token, or
+ * omitted when `request` is a signed-in operator's page.request. Delivery follows the commit, so poll.
+ */
+export async function mailedLink(request: APIRequestContext, address: string, kind: "contact-verification" | "invitation", auth?: string): Promise<string> {
+  let link: string | undefined;
+  await expect
+    .poll(async () => {
+      const res = await request.get(`/api/v1/outbox?to=${encodeURIComponent(address)}`, { headers: auth ? { authorization: `Bearer ${auth}` } : {} });
+      expect(res.status(), await res.text()).toBe(200);
+      const message = ((await res.json()) as OutboxMessage[]).find((m) => m.kind === kind);
+      link = message ? /https?:\/\/\S+\/(?:verify-contact|invite)\/[A-Za-z0-9_-]{43}/.exec(message.text)?.[0] : undefined;
+      return Boolean(link);
+    })
+    .toBe(true);
+  return new URL(link!).pathname;
+}
+
+/** Follows the contact-verification link by API, as a script would (POST what the page's button posts). */
+export async function verifyContactByApi(request: APIRequestContext, operatorToken: string, address: string): Promise<void> {
+  const link = await mailedLink(request, address, "contact-verification", operatorToken);
+  const res = await request.post(`/api/v1/contact-verifications/${link.split("/").pop()}`, { data: {} });
+  expect(res.status(), await res.text()).toBe(200);
+}
+
+/** The signed-in operator reads the verification mail in the outbox and opens its link in the browser. */
+export async function verifyContactInBrowser(page: Page, address: string): Promise<void> {
+  const link = await mailedLink(page.request, address, "contact-verification");
+  await page.goto(link);
+  await page.getByRole("button", { name: "Confirm this address" }).click();
+  await expect(page.getByText(`${address} is confirmed`)).toBeVisible();
 }

@@ -21,6 +21,12 @@ const schema = z.object({
   SIGNET_AUDIT_CHECKPOINT_MINUTES: z.coerce.number().int().min(1).max(1440).default(5),
   /** An operator API token for CLI commands that talk to a server (`signet audit verify --url`). */
   SIGNET_TOKEN: z.string().min(1).max(512).optional(),
+  SIGNET_SMTP_URL: z
+    .string()
+    .url()
+    .refine((v) => /^smtps?:$/.test(new URL(v).protocol), "SIGNET_SMTP_URL must be smtp://user:pass@host:port or smtps://…")
+    .optional(),
+  SIGNET_MAIL_FROM: z.string().min(3).max(254).optional(),
 });
 
 /** A PKCS#11 token holding the CA keys. The PIN is given inline or as a file read at login; it is never logged. */
@@ -45,6 +51,8 @@ export type Env = {
   /** How often a server signs a checkpoint of the audit chain head when it has moved. */
   auditCheckpointMinutes: number;
   cliToken: string | undefined;
+  /** Outgoing mail: SMTP when `smtpUrl` is set, else files in `<dataDir>/outbox`. */
+  mail: { smtpUrl: string | undefined; from: string };
 };
 
 function pkcs11From(e: z.infer<typeof schema>, appRoot: string): Pkcs11Config | undefined {
@@ -85,11 +93,18 @@ function load(): Env {
     pkcs11: pkcs11From(e, appRoot),
     auditCheckpointMinutes: e.SIGNET_AUDIT_CHECKPOINT_MINUTES,
     cliToken: e.SIGNET_TOKEN,
+    mail: { smtpUrl: e.SIGNET_SMTP_URL, from: e.SIGNET_MAIL_FROM ?? `Signet <signet@${new URL(e.SIGNET_PUBLIC_URL ?? "http://localhost").hostname}>` },
   };
 }
 
 let cached: Env | undefined;
 export function env(): Env {
   cached ??= load();
+  return cached;
+}
+
+/** Reads the configuration again (a test that starts its own SMTP server and points Signet at it). */
+export function reloadEnv(): Env {
+  cached = load();
   return cached;
 }

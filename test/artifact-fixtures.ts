@@ -14,7 +14,7 @@ import { initializeSignet } from "@/lib/server/setup/initialize-signet";
 import { createApiToken } from "@/lib/server/tokens/create-api-token";
 import { principalForUser } from "@/lib/server/auth/resolve-principal";
 import { toPem } from "@/lib/pki/certificate/pem";
-import { call, resetDatabase } from "./helpers";
+import { call, followContactLink, resetDatabase } from "./helpers";
 
 export const H = (h: unknown) => h as never;
 
@@ -31,6 +31,7 @@ async function register(name: string, slug: string, prefix: string): Promise<{ t
     await call(H(registerOrg), { json: { name, slug, pluginIdPrefix: prefix, admin: { email: `admin@${slug}.test`, password: `${slug}-password-1` }, token: true } }),
     201,
   );
+  await followContactLink(`admin@${slug}.test`);
   return { token: reg.token, requestId: reg.request.id };
 }
 

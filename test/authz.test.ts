@@ -23,10 +23,24 @@ import { GET as trustDocument } from "@/app/api/v1/trust/route";
 import { GET as trustKeyFile } from "@/app/(public)/trust/[target]/keys/[keyId]/route";
 import { GET as grafanaKeys } from "@/app/grafana/api/plugins/ci/keys/route";
 import { PUT as putOrgGrafana } from "@/app/api/v1/orgs/[slug]/targets/grafana/route";
+import { POST as registerCertificate } from "@/app/api/v1/orgs/[slug]/certificates/route";
+import { GET as crlState, POST as uploadCrl } from "@/app/api/v1/cas/[caId]/crl/route";
+import { GET as responderState, POST as responderCsr, PUT as installResponder } from "@/app/api/v1/cas/[caId]/ocsp-responder/route";
 import { initializeSignet } from "@/lib/server/setup/initialize-signet";
 import { createApiToken } from "@/lib/server/tokens/create-api-token";
 import { principalForUser } from "@/lib/server/auth/resolve-principal";
-import { call, resetDatabase } from "./helpers";
+import { GET as listMembers } from "@/app/api/v1/orgs/[slug]/members/route";
+import { DELETE as removeMember, PATCH as patchMember } from "@/app/api/v1/orgs/[slug]/members/[userId]/route";
+import { GET as listInvitations, POST as invite } from "@/app/api/v1/orgs/[slug]/invitations/route";
+import { DELETE as cancelInvitation } from "@/app/api/v1/orgs/[slug]/invitations/[id]/route";
+import { GET as describeInvitation } from "@/app/api/v1/invitations/[token]/route";
+import { POST as acceptInvitation } from "@/app/api/v1/invitations/[token]/accept/route";
+import { GET as readOutbox } from "@/app/api/v1/outbox/route";
+import { POST as verifyContact } from "@/app/api/v1/contact-verifications/[token]/route";
+import { POST as resendVerification } from "@/app/api/v1/orgs/[slug]/contact-verification/route";
+import { deliverDueMail, mailDeliverySettled } from "@/lib/server/mail/deliver-mail";
+import { call, followContactLink, resetDatabase } from "./helpers";
+import { outboxMessages } from "./mail-outbox";
 
 const H = (h: unknown) => h as never;
 type Who = "anonymous" | "member" | "otherAdmin" | "admin" | "operator";
@@ -36,6 +50,7 @@ async function register(name: string, slug: string, prefix: string): Promise<{ t
   const res = await call(H(registerOrg), { json: { name, slug, pluginIdPrefix: prefix, admin: { email: `admin@${slug}.test`, password: "org-password-1" }, token: true } });
   expect(res.status).toBe(201);
   const body = (await res.json()) as { token: string; request: { id: string } };
+  await followContactLink(`admin@${slug}.test`);
   return { token: body.token, requestId: body.request.id };
 }
 
@@ -49,6 +64,9 @@ describe("authorization matrix", () => {
   let pendingPluginRequest = "";
   let pluginSerial = "";
   let rejectTarget = "";
+  let memberUserId = "";
+  let extraUserId = "";
+  let orgCaId = "";
 
   beforeAll(async () => {
     await resetDatabase();
@@ -62,10 +80,15 @@ describe("authorization matrix", () => {
     // A plain member of org A.
     const client = await db();
     const org = await client.organization.findUniqueOrThrow({ where: { slug: "org-a" } });
+    orgCaId = (await client.certificateAuthority.findFirstOrThrow({ where: { orgId: org.id, kind: "org" } })).id;
     const userId = crypto.randomUUID();
     await client.user.create({ data: { id: userId, email: "member@org-a.test", name: "Member" } });
     await client.member.create({ data: { id: crypto.randomUUID(), organizationId: org.id, userId, role: "member" } });
     tokens.member = (await createApiToken(await principalForUser(client, userId, "token"), { name: "member" })).token;
+    memberUserId = userId;
+    extraUserId = crypto.randomUUID();
+    await client.user.create({ data: { id: extraUserId, email: "extra@org-a.test", name: "Extra" } });
+    await client.member.create({ data: { id: crypto.randomUUID(), organizationId: org.id, userId: extraUserId, role: "member" } });
 
     const issued = await call(H(requestPlugin), { token: tokens.member, params: { slug: "org-a" }, json: { pluginId: "com.a.first" } });
     expect(issued.status).toBe(201);
@@ -136,6 +159,32 @@ describe("authorization matrix", () => {
     for (const [who, status] of matrix) await expectStatus(who, call(H(revoke), { token: tokens[who], params: { serial: pluginSerial }, json: body }), status);
   });
 
+  // External-key CA routes, on org A's CA (whose key Signet hosts): whoever gets past authorization
+  // meets 409, which shows the order — identity, visibility, role, then the CA's kind.
+  it("POST /api/v1/orgs/{slug}/certificates (org admin)", async () => {
+    const body = { pem: "-----BEGIN CERTIFICATE-----\nMA==\n-----END CERTIFICATE-----\n" };
+    const matrix: [Who, number][] = [["anonymous", 401], ["member", 403], ["otherAdmin", 404], ["operator", 403], ["admin", 409]];
+    for (const [who, status] of matrix) await expectStatus(who, call(H(registerCertificate), { token: tokens[who], params: { slug: "org-a" }, json: body }), status);
+  });
+
+  it("POST /api/v1/cas/{caId}/crl (org admin) and GET (members, operators)", async () => {
+    const post = (who: Who) => call(H(uploadCrl), { token: tokens[who], params: { caId: orgCaId }, body: new Uint8Array([0x30, 0x00]), headers: { "content-type": "application/pkix-crl" } });
+    const writes: [Who, number][] = [["anonymous", 401], ["member", 403], ["otherAdmin", 404], ["operator", 403], ["admin", 409]];
+    for (const [who, status] of writes) await expectStatus(who, post(who), status);
+    const reads: [Who, number][] = [["anonymous", 401], ["otherAdmin", 404], ["member", 409], ["operator", 409], ["admin", 409]];
+    for (const [who, status] of reads) await expectStatus(who, call(H(crlState), { token: tokens[who], params: { caId: orgCaId } }), status);
+  });
+
+  it("POST/PUT /api/v1/cas/{caId}/ocsp-responder (org admin) and GET (members, operators)", async () => {
+    const writes: [Who, number][] = [["anonymous", 401], ["member", 403], ["otherAdmin", 404], ["operator", 403], ["admin", 409]];
+    for (const [who, status] of writes) {
+      await expectStatus(who, call(H(responderCsr), { method: "POST", token: tokens[who], params: { caId: orgCaId } }), status);
+      await expectStatus(who, call(H(installResponder), { method: "PUT", token: tokens[who], params: { caId: orgCaId }, json: { pem: "x" } }), status);
+    }
+    const reads: [Who, number][] = [["anonymous", 401], ["otherAdmin", 404], ["member", 409], ["operator", 409], ["admin", 409]];
+    for (const [who, status] of reads) await expectStatus(who, call(H(responderState), { token: tokens[who], params: { caId: orgCaId } }), status);
+  });
+
   it("POST /api/v1/tokens needs an identity", async () => {
     await expectStatus("anonymous", call(H(createToken), { json: { name: "x" } }), 401);
     await expectStatus("member", call(H(createToken), { token: tokens.member, json: { name: "x" } }), 201);
@@ -170,5 +219,56 @@ describe("authorization matrix", () => {
     const body = { rootUrls: ["https://grafana.a.test/"] };
     const matrix: [Who, number][] = [["anonymous", 401], ["member", 403], ["otherAdmin", 404], ["admin", 200], ["operator", 200]];
     for (const [who, status] of matrix) await expectStatus(who, call(H(putOrgGrafana), { method: "PUT", token: tokens[who], params: { slug: "org-a" }, json: body }), status);
+  });
+
+  it("GET /api/v1/orgs/{slug}/members and /invitations: the org's admins, and operators to look", async () => {
+    const matrix: [Who, number][] = [["anonymous", 401], ["member", 403], ["otherAdmin", 404], ["admin", 200], ["operator", 200]];
+    for (const [who, status] of matrix) {
+      await expectStatus(who, call(H(listMembers), { token: tokens[who], params: { slug: "org-a" } }), status);
+      await expectStatus(who, call(H(listInvitations), { token: tokens[who], params: { slug: "org-a" } }), status);
+    }
+  });
+
+  it("PATCH and DELETE /api/v1/orgs/{slug}/members/{userId}: the org's admins only", async () => {
+    const matrix: [Who, number][] = [["anonymous", 401], ["member", 403], ["otherAdmin", 404], ["operator", 403], ["admin", 200]];
+    for (const [who, status] of matrix) await expectStatus(who, call(H(patchMember), { token: tokens[who], params: { slug: "org-a", userId: memberUserId }, json: { role: "member" } }), status);
+    for (const [who, status] of matrix) await expectStatus(who, call(H(removeMember), { token: tokens[who], params: { slug: "org-a", userId: extraUserId } }), status);
+  });
+
+  it("POST /api/v1/orgs/{slug}/invitations and DELETE …/invitations/{id}: the org's admins only", async () => {
+    const matrix: [Who, number][] = [["anonymous", 401], ["member", 403], ["otherAdmin", 404], ["operator", 403], ["admin", 201]];
+    let id = "";
+    for (const [who, status] of matrix) {
+      const res = await expectStatus(who, call(H(invite), { token: tokens[who], params: { slug: "org-a" }, json: { email: "withdrawn@org-a.test", role: "member" } }), status);
+      if (status === 201) id = ((await res.json()) as { id: string }).id;
+    }
+    const cancel: [Who, number][] = [["anonymous", 401], ["member", 403], ["otherAdmin", 404], ["operator", 403], ["admin", 200]];
+    for (const [who, status] of cancel) await expectStatus(who, call(H(cancelInvitation), { token: tokens[who], params: { slug: "org-a", id } }), status);
+  });
+
+  it("GET /api/v1/invitations/{token} and POST …/accept: whoever holds the link; a signed-in user only for their own address", async () => {
+    await expectStatus("admin", call(H(invite), { token: tokens.admin, params: { slug: "org-a" }, json: { email: "newcomer@org-a.test", role: "member" } }), 201);
+    await mailDeliverySettled();
+    await deliverDueMail();
+    const [mail] = await outboxMessages("newcomer@org-a.test", "invitation");
+    const token = /\/invite\/([A-Za-z0-9_-]{43})/.exec(mail.text)![1];
+    for (const who of Object.keys(tokens) as Who[]) {
+      await expectStatus(who, call(H(describeInvitation), { token: tokens[who], params: { token } }), 200);
+      await expectStatus(who, call(H(describeInvitation), { token: tokens[who], params: { token: "A".repeat(43) } }), 404);
+    }
+    const body = { name: "Newcomer", password: "newcomer-password-1" };
+    const matrix: [Who, number][] = [["member", 403], ["otherAdmin", 403], ["operator", 403], ["admin", 403], ["anonymous", 200]];
+    for (const [who, status] of matrix) await expectStatus(who, call(H(acceptInvitation), { token: tokens[who], params: { token }, json: body }), status);
+  });
+
+  it("GET /api/v1/outbox: operators only", async () => {
+    const matrix: [Who, number][] = [["anonymous", 401], ["member", 403], ["otherAdmin", 403], ["admin", 403], ["operator", 200]];
+    for (const [who, status] of matrix) await expectStatus(who, call(H(readOutbox), { token: tokens[who], url: "http://localhost:3999/api/v1/outbox" }), status);
+  });
+
+  it("POST /api/v1/contact-verifications/{token} is the link's holder's; resending one is the org admins' (and operators')", async () => {
+    for (const who of Object.keys(tokens) as Who[]) await expectStatus(who, call(H(verifyContact), { token: tokens[who], params: { token: "B".repeat(43) } }), 404);
+    const matrix: [Who, number][] = [["anonymous", 401], ["member", 403], ["otherAdmin", 404], ["admin", 409], ["operator", 409]];
+    for (const [who, status] of matrix) await expectStatus(who, call(H(resendVerification), { token: tokens[who], params: { slug: "org-a" } }), status);
   });
 });

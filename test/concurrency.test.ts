@@ -17,7 +17,7 @@ import { encodeCertId } from "@/lib/pki/ocsp/cert-id";
 import { encodeOcspRequest } from "@/lib/pki/ocsp/ocsp-request";
 import { parseOcspResponse } from "@/lib/pki/ocsp/parse-ocsp-response";
 import { answerOcsp } from "@/lib/server/revocation/answer-ocsp";
-import { resetDatabase } from "./helpers";
+import { followContactLink, resetDatabase } from "./helpers";
 import { openssl, opensslCsr, tempDir, writePem } from "./pki-fixtures";
 import { AppError } from "@/lib/server/errors";
 
@@ -37,6 +37,7 @@ describe("concurrency: parallel issuance and revocation across CAs", () => {
     const operator = await principalForUser(client, (await client.user.findFirstOrThrow()).id, "token");
     for (const slug of ["north", "south"]) {
       const reg = await registerOrg({ name: `${slug} plugins`, slug, pluginIdPrefix: `com.${slug}.`, admin: { email: `admin@${slug}.test`, password: "password-12345" } });
+      await followContactLink(`admin@${slug}.test`);
       await approveRequest(operator, reg.request.id);
       const user = await client.user.findFirstOrThrow({ where: { email: `admin@${slug}.test` } });
       admins[slug] = await principalForUser(client, user.id, "token");

@@ -5,7 +5,7 @@ import { POST as registerOrg } from "@/app/api/v1/orgs/route";
 import { POST as approve } from "@/app/api/v1/requests/[id]/approve/route";
 import { POST as requestPlugin } from "@/app/api/v1/orgs/[slug]/plugin-cert-requests/route";
 import { initializeSignet } from "@/lib/server/setup/initialize-signet";
-import { call, resetDatabase } from "./helpers";
+import { call, followContactLink, resetDatabase } from "./helpers";
 import { opensslCsr, tempDir } from "./pki-fixtures";
 
 export const H = (h: unknown) => h as never;
@@ -23,6 +23,7 @@ export async function registerApprovedOrg(operator: string, name: string, slug: 
     call(H(registerOrg), { json: { name, slug, pluginIdPrefix: prefix, admin: { email: `admin@${slug}.test`, password: "org-password-1" }, token: true } }),
     201,
   );
+  await followContactLink(`admin@${slug}.test`);
   await jsonOf(call(H(approve), { token: operator, params: { id: reg.request.id } }), 200);
   return reg.token;
 }

@@ -14,7 +14,7 @@ import { principalForUser } from "@/lib/server/auth/resolve-principal";
 import { registerOrg } from "@/lib/server/orgs/register-org";
 import { initializeSignet } from "@/lib/server/setup/initialize-signet";
 import { sweepAbandonedFiles } from "@/lib/server/artifacts/sweep-abandoned-files";
-import { resetDatabase } from "./helpers";
+import { followContactLink, resetDatabase } from "./helpers";
 
 const listFiles = (dir: string) => (fs.existsSync(dir) ? fs.readdirSync(dir) : []);
 
@@ -54,6 +54,7 @@ describe.runIf(onServer)("crash safety: kill -9 during issuance, revocation, CRL
     const client = await db();
     const operatorUser = await client.user.findFirstOrThrow({ where: { email: "ops@example.com" } });
     const reg = await registerOrg({ name: "Crash Org", slug: "crash", pluginIdPrefix: "com.crash.", admin: { email: "admin@crash.test", password: "crash-password-1" } });
+    await followContactLink("admin@crash.test");
     await approveRequest(await principalForUser(client, operatorUser.id, "token"), reg.request.id);
     adminUserId = (await client.user.findFirstOrThrow({ where: { email: "admin@crash.test" } })).id;
     orgCaId = (await client.certificateAuthority.findFirstOrThrow({ where: { kind: "org" } })).id;

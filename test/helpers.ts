@@ -31,3 +31,24 @@ export async function call(
   const req = new Request(init.url ?? "http://localhost:3999/api/test", { method: init.method ?? (body ? "POST" : "GET"), headers, body });
   return handler(req, { params: Promise.resolve(init.params ?? {}) });
 }
+
+/**
+ * Follows the contact-verification link Signet mailed to `address` (the file outbox: tests run with
+ * no SMTP configured), as the person reading that mailbox would. Newest message first; an older
+ * link from an earlier test file's database is unknown (404) and skipped.
+ */
+export async function followContactLink(address: string): Promise<void> {
+  const { deliverDueMail, mailDeliverySettled } = await import("@/lib/server/mail/deliver-mail");
+  const { outboxMessages } = await import("./mail-outbox");
+  const { POST: verify } = await import("@/app/api/v1/contact-verifications/[token]/route");
+  // The registration kicked a delivery round already; wait for it, then send whatever is still due.
+  await mailDeliverySettled();
+  await deliverDueMail();
+  for (const message of await outboxMessages(address, "contact-verification")) {
+    const token = /\/verify-contact\/([A-Za-z0-9_-]{43})/.exec(message.text)?.[1];
+    if (!token) continue;
+    const res = await call(verify as RouteHandler, { method: "POST", params: { token } });
+    if (res.status === 200) return;
+  }
+  throw new Error(`No working contact-verification link was mailed to ${address}`);
+}

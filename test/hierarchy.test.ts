@@ -13,7 +13,7 @@ import { GET as getCertificate } from "@/app/api/v1/certificates/[serial]/route"
 import { POST as revoke } from "@/app/api/v1/certificates/[serial]/revoke/route";
 import { initializeSignet } from "@/lib/server/setup/initialize-signet";
 import { verifyAuditChain } from "@/lib/server/audit/verify-audit-chain";
-import { call, resetDatabase } from "./helpers";
+import { call, followContactLink, resetDatabase } from "./helpers";
 import { openssl, opensslCsr, tempDir, writePem } from "./pki-fixtures";
 
 const dir = tempDir("signet-hierarchy-");
@@ -54,6 +54,7 @@ describe("hierarchy: enrollment, approval, plugin certificates, revocation", () 
     expect(review.willIssue.extensions.join("\n")).toContain("pathlen:0");
     // The org admin cannot approve its own org CA.
     expect((await call(H(approve), { token: orgAdmin, params: { id: reg.request.id } })).status).toBe(403);
+    await followContactLink("admin@acme.test");
     const approved = await json<{ certificate: { serial: string; pem: string } }>(await call(H(approve), { token: operator, params: { id: reg.request.id } }), 200);
     orgCaPem = approved.certificate.pem;
     const orgPath = writePem(dir, "org.pem", orgCaPem);

@@ -15,9 +15,10 @@ import { POST as createToken } from "@/app/api/v1/tokens/route";
 import { POST as createWebhook } from "@/app/api/v1/webhooks/route";
 import { PUT as putPolicy } from "@/app/api/v1/settings/policy/route";
 import { GET as authGet, POST as authPost } from "@/app/api/auth/[...all]/route";
+import { POST as registerCertificate } from "@/app/api/v1/orgs/[slug]/certificates/route";
 import { resetRateLimits } from "@/lib/server/http/rate-limit";
 import { initializeSignet } from "@/lib/server/setup/initialize-signet";
-import { call, resetDatabase } from "./helpers";
+import { call, followContactLink, resetDatabase } from "./helpers";
 
 const H = (h: unknown) => h as never;
 const RUNS = 120;
@@ -47,6 +48,7 @@ describe("hostile JSON: every body gets a 4xx, never a 500", () => {
     const reg = await call(H(registerOrg), { json: { name: "Fuzz Org", slug: "fuzz", pluginIdPrefix: "com.fuzz.", admin: { email: "admin@fuzz.test", password: "fuzz-password-1" }, token: true } });
     const { token, request } = (await reg.json()) as { token: string; request: { id: string } };
     admin = token;
+    await followContactLink("admin@fuzz.test");
     expect((await call(H(approve), { token: operator, params: { id: request.id } })).status).toBe(200);
   });
 
@@ -57,6 +59,7 @@ describe("hostile JSON: every body gets a 4xx, never a 500", () => {
     { name: "POST /certificates/00/revoke", handler: revoke, token: () => operator, params: { serial: "00" }, keys: ["reason", "invalidityDate"] },
     { name: "POST /tokens", handler: createToken, token: () => admin, keys: ["name", "expiresInDays"] },
     { name: "POST /webhooks", handler: createWebhook, token: () => operator, keys: ["url", "description", "events"] },
+    { name: "POST /orgs/fuzz/certificates", handler: registerCertificate, token: () => admin, params: { slug: "fuzz" }, keys: ["pem"] },
   ];
 
   for (const route of routes) {

@@ -10,7 +10,7 @@ import { db } from "@/lib/db";
 import { auth } from "@/lib/server/auth/auth";
 import { AUTH_BASE_PATH, BROWSER_AUTH_ROUTES, DISABLED_AUTH_PATHS, isBrowserAuthRoute } from "@/lib/server/auth/auth-routes";
 import { initializeSignet } from "@/lib/server/setup/initialize-signet";
-import { call, resetDatabase } from "./helpers";
+import { call, followContactLink, resetDatabase } from "./helpers";
 
 const H = (h: unknown) => h as never;
 const BASE = "http://localhost:3999";
@@ -53,6 +53,7 @@ describe("identity routes: only Signet's workflows change organizations, members
     const b = await call(H(registerOrg), { json: { name: "Org B", slug: "org-b", pluginIdPrefix: "com.orgb.", admin: { email: "admin@org-b.test", password: PASSWORD } } });
     expect(b.status).toBe(201);
     const bRequest = ((await b.json()) as { request: { id: string } }).request.id;
+    await followContactLink("admin@org-b.test");
     expect((await call(H(approve), { token: operator, params: { id: bRequest } })).status).toBe(200);
     const a = await call(H(registerOrg), { json: { name: "Org A", slug: "org-a", pluginIdPrefix: "com.orga.", admin: { email: "admin@org-a.test", password: PASSWORD } } });
     expect(a.status).toBe(201);

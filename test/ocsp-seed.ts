@@ -16,7 +16,7 @@ import { GET as ocspGet, POST as ocspPost } from "@/app/ocsp/route";
 import { GET as ocspGetPath } from "@/app/ocsp/[...req]/route";
 import { toPem } from "@/lib/pki/certificate/pem";
 import { initializeSignet } from "@/lib/server/setup/initialize-signet";
-import { call, resetDatabase } from "./helpers";
+import { call, followContactLink, resetDatabase } from "./helpers";
 import { startHttpServer, type TestServer } from "./http-server";
 import { opensslCsr, writePem } from "./pki-fixtures";
 
@@ -59,6 +59,7 @@ export async function seedRevocationHierarchy(dir: string, tag: string): Promise
     await call(H(registerOrg), { headers: from, json: { name: `Acme ${tag}`, slug: `acme-${tag}`, pluginIdPrefix: `com.acme${tag}.`, admin: { email: `admin-${tag}@acme.test`, password: "acme-password-1" }, token: true } }),
     201,
   );
+  await followContactLink(`admin-${tag}@acme.test`);
   const hostedCa = await ok<{ caId: string }>(await call(H(approve), { token: operator, params: { id: hosted.request.id } }), 200);
   const external = await ok<{ request: { id: string } }>(
     await call(H(registerOrg), {
@@ -67,6 +68,7 @@ export async function seedRevocationHierarchy(dir: string, tag: string): Promise
     }),
     201,
   );
+  await followContactLink(`admin-${tag}@ext.test`);
   const externalCa = await ok<{ caId: string }>(await call(H(approve), { token: operator, params: { id: external.request.id } }), 200);
 
   const client = await db();

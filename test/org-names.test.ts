@@ -8,7 +8,7 @@ import { db } from "@/lib/db";
 import { nameKey, nameScriptProblem } from "@/lib/server/orgs/name-key";
 import { initializeSignet } from "@/lib/server/setup/initialize-signet";
 import { resetRateLimits } from "@/lib/server/http/rate-limit";
-import { call, resetDatabase } from "./helpers";
+import { call, followContactLink, resetDatabase } from "./helpers";
 
 const H = (h: unknown) => h as never;
 let seq = 0;
@@ -23,6 +23,7 @@ async function registered(name: string): Promise<{ requestId: string; slug: stri
   const res = await register(name);
   const body = (await res.json()) as { org: { slug: string }; request: { id: string } };
   expect(res.status, JSON.stringify(body)).toBe(201);
+  await followContactLink(`admin@${body.org.slug}.test`);
   return { requestId: body.request.id, slug: body.org.slug };
 }
 
@@ -77,7 +78,8 @@ describe("organization names and CA subjects", () => {
     const results = await Promise.all(spellings.map((s) => register(s)));
     const statuses = results.map((r) => r.status).sort();
     expect(statuses).toEqual([201, ...Array(spellings.length - 1).fill(409)]);
-    const winner = (await results.find((r) => r.status === 201)!.json()) as { request: { id: string } };
+    const winner = (await results.find((r) => r.status === 201)!.json()) as { org: { slug: string }; request: { id: string } };
+    await followContactLink(`admin@${winner.org.slug}.test`);
     const approvals = await Promise.all(Array.from({ length: 5 }, () => call(H(approve), { token: operator, params: { id: winner.request.id } })));
     expect(approvals.filter((r) => r.status === 200)).toHaveLength(1);
     const client = await db();

@@ -18,7 +18,7 @@ import { currentCrl } from "@/lib/server/revocation/current-crl";
 import { configureKeyCustodyForTests } from "@/lib/server/keys/key-custody";
 import { openPrivateKey } from "@/lib/server/keys/envelope";
 import { masterKey } from "@/lib/server/keys/master-key";
-import { call, resetDatabase } from "./helpers";
+import { call, followContactLink, resetDatabase } from "./helpers";
 import { openssl, tempDir, writePem } from "./pki-fixtures";
 import { createSoftHsmToken, listTokenPrivateKeys, SOFTHSM_MISSING, softhsmInstalled, type SoftHsmToken } from "./softhsm";
 
@@ -52,6 +52,7 @@ describe.skipIf(!softhsmInstalled)("PKCS#11 key custody: CA keys in SoftHSM2", (
       await call(H(registerOrg), { headers: from, json: { name: "Token Org", slug: "token-org", pluginIdPrefix: "com.token.", admin: { email: "admin@token.test", password: "token-password-1" }, token: true } }),
       201,
     );
+    await followContactLink("admin@token.test");
     const orgCa = await ok<{ caId: string; certificate: { pem: string } }>(await call(H(approve), { token: init.operatorToken, params: { id: reg.request.id } }), 200);
     orgCaId = orgCa.caId;
     const created = await ok<{ request: { id: string } }>(await call(H(requestPlugin), { token: reg.token, params: { slug: "token-org" }, json: { pluginId: "com.token.widget" } }), 201);

@@ -8,12 +8,17 @@ import { RequestQueue } from "../requests/request-queue";
 import { Alert } from "../ui/alert";
 import { Badge, statusTone } from "../ui/badge";
 import { Card } from "../ui/card";
+import { ExternalCaSteps } from "./external-ca-steps";
+import { OrgMembers } from "./org-members";
 import { PluginCertRequestForm } from "./plugin-cert-request-form";
 
-export function OrgDetail({ slug, isMember, isAdmin, isOperator }: { slug: string; isMember: boolean; isAdmin: boolean; isOperator: boolean }) {
+export function OrgDetail({ slug, isMember, isAdmin, isOperator, selfEmail = "", publicUrl }: { slug: string; isMember: boolean; isAdmin: boolean; isOperator: boolean; selfEmail?: string; publicUrl: string }) {
   const { data: org, isLoading, error } = useOrg(slug);
   if (isLoading) return <p className="text-sm text-slate-500">Loading…</p>;
   if (error || !org) return <Alert>{error?.message ?? "Organization not found"}</Alert>;
+  // An org that keeps its CA key issues, revokes and signs offline: no hosted keys, no server signing.
+  const externalCa = org.ca?.keyMode === "external" ? org.ca : undefined;
+  const hostedApproved = org.status === "approved" && !externalCa;
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-center gap-3">
@@ -22,6 +27,9 @@ export function OrgDetail({ slug, isMember, isAdmin, isOperator }: { slug: strin
       </div>
       {org.status === "pending" ? <Alert tone="info">Your registration is waiting for a store operator. You can request plugin certificates once it is approved.</Alert> : null}
       {org.status === "rejected" ? <Alert>Registration rejected: {org.rejectionReason}</Alert> : null}
+      {org.status === "pending" && !org.contactVerified ? (
+        <Alert tone="info">The contact address {org.contactEmail} is not verified yet: follow the link mailed to it. An operator cannot approve the organization before.</Alert>
+      ) : null}
       <Card title="Organization CA">
         <dl className="grid gap-3 text-sm sm:grid-cols-3">
           <div><dt className="text-xs text-slate-500">Plugin id prefix</dt><dd className="font-mono">{org.pluginIdPrefix}</dd></div>
@@ -35,22 +43,26 @@ export function OrgDetail({ slug, isMember, isAdmin, isOperator }: { slug: strin
           </div>
         ) : null}
       </Card>
-      {isMember && org.status === "approved" ? <PluginCertRequestForm slug={slug} prefix={org.pluginIdPrefix} /> : null}
+      {isMember && hostedApproved ? <PluginCertRequestForm slug={slug} prefix={org.pluginIdPrefix} /> : null}
+      {externalCa && org.status === "approved" ? <ExternalCaSteps slug={slug} orgName={org.name} prefix={org.pluginIdPrefix} caId={externalCa.id} publicUrl={publicUrl} isAdmin={isAdmin} /> : null}
       {isAdmin || isOperator ? (
         <section className="space-y-3">
           <h2 className="text-lg font-semibold">Requests</h2>
           <RequestQueue org={slug} />
         </section>
       ) : null}
+      {isAdmin || isOperator ? <OrgMembers slug={slug} canManage={isAdmin} selfEmail={selfEmail} /> : null}
       <section className="space-y-3">
         <h2 className="text-lg font-semibold">Certificates</h2>
         <CertificateTable filter={{ org: slug }} />
       </section>
-      {isMember && org.status === "approved" ? <ArtifactUpload slug={slug} /> : null}
-      <section className="space-y-3">
-        <h2 className="text-lg font-semibold">Signed archives</h2>
-        <ArtifactList slug={slug} canRevoke={isAdmin || isOperator} />
-      </section>
+      {isMember && hostedApproved ? <ArtifactUpload slug={slug} /> : null}
+      {externalCa ? null : (
+        <section className="space-y-3">
+          <h2 className="text-lg font-semibold">Signed archives</h2>
+          <ArtifactList slug={slug} canRevoke={isAdmin || isOperator} />
+        </section>
+      )}
     </div>
   );
 }

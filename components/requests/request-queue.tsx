@@ -49,7 +49,10 @@ export function RequestQueue({ org }: { org?: string }) {
               >
                 <div className="flex items-center justify-between gap-2">
                   <span className="text-sm font-medium">{r.kind === "org-ca" ? `Organization CA · ${r.orgSlug}` : r.pluginId}</span>
-                  <Badge tone={statusTone(r.status)}>{r.status}</Badge>
+                  <span className="flex gap-1">
+                    {r.contactVerified === false ? <Badge tone="amber">contact address not verified</Badge> : null}
+                    <Badge tone={statusTone(r.status)}>{r.status}</Badge>
+                  </span>
                 </div>
                 <p className="mt-0.5 text-xs text-slate-500">
                   {r.subject} · {r.keyMode === "hosted" ? "hosted key" : "CSR"} · {r.keyAlgorithm} · {new Date(r.createdAt).toLocaleString()}

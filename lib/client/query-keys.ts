@@ -1,7 +1,7 @@
 // One hierarchical key factory: invalidate by prefix (e.g. queryKeys.certificates.all) and no two
 // queries ever share a key by accident.
 export const queryKeys = {
-  cas: { all: ["cas"] as const },
+  cas: { all: ["cas"] as const, crl: (caId: string) => ["cas", caId, "crl"] as const, responder: (caId: string) => ["cas", caId, "ocsp-responder"] as const },
   orgs: { all: ["orgs"] as const, detail: (slug: string) => ["orgs", slug] as const },
   requests: { all: ["requests"] as const, list: (filter: Record<string, string>) => ["requests", "list", filter] as const },
   certificates: {
@@ -23,4 +23,11 @@ export const queryKeys = {
   targets: { all: ["targets"] as const },
   trust: { all: ["trust"] as const },
   webhooks: { all: ["webhooks"] as const, deliveries: (id: string) => ["webhooks", "deliveries", id] as const },
+  members: {
+    all: ["members"] as const,
+    list: (slug: string) => ["members", slug, "list"] as const,
+    invitations: (slug: string) => ["members", slug, "invitations"] as const,
+  },
+  invitation: (token: string) => ["invitation", token] as const,
+  outbox: { all: ["outbox"] as const },
 };

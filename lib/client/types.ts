@@ -11,6 +11,7 @@ export type OrgItem = {
   status: "pending" | "approved" | "rejected" | "suspended";
   pluginIdPrefix: string;
   contactEmail: string | null;
+  contactVerified: boolean;
   rejectionReason: string | null;
   createdAt: string;
   ca: { id: string; status: string; keyMode: string; serial: string | null; notAfter: string | null } | null;
@@ -30,6 +31,7 @@ export type RequestItem = {
   createdAt: string;
   decidedAt?: string;
   rejectionReason?: string;
+  contactVerified?: boolean;
 };
 
 export type RequestDetail = RequestItem & {

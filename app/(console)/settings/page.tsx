@@ -1,5 +1,7 @@
 import { requireConsoleUser } from "@/lib/server/auth/current-principal";
 import { ApiTokens } from "@/components/settings/api-tokens";
+import { MailOutbox } from "@/components/settings/mail-outbox";
+import { env } from "@/lib/env";
 import { PolicyForm } from "@/components/settings/policy-form";
 import { WebhooksPanel } from "@/components/settings/webhooks-panel";
 import { TargetsPanel } from "@/components/settings/targets-panel";
@@ -18,6 +20,7 @@ export default async function SettingsPage() {
       <ApiTokens />
       {user.isOperator ? <TargetsPanel /> : null}
       {user.isOperator ? <WebhooksPanel /> : null}
+      {user.isOperator && !env().mail.smtpUrl ? <MailOutbox /> : null}
     </div>
   );
 }

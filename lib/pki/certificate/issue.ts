@@ -107,14 +107,25 @@ export async function issueOrgCa(input: ChildInput & { orgName: string }): Promi
   return issueCertificate(prepared, input.issuerSigner);
 }
 
+/** A plugin certificate's subject: the profile names it, never the CSR. */
+export function pluginSubject(orgName: string, pluginId: string): NamePart[] {
+  return [
+    { type: "O", value: orgName },
+    { type: "CN", value: pluginId },
+  ];
+}
+
+/** A delegated OCSP responder's subject, derived from its CA's. */
+export function ocspResponderSubject(issuer: CertificateInfo): NamePart[] {
+  const org = issuer.organization;
+  return [...(org ? [{ type: "O" as const, value: org }] : []), { type: "CN", value: `${issuer.commonName ?? "Signet CA"} OCSP Responder`.slice(0, 64) }];
+}
+
 export async function issuePluginCertificate(input: ChildInput & { orgName: string; pluginId: string }): Promise<Uint8Array> {
   const prepared = prepareCertificate({
     ...input,
     profile: PROFILES.plugin,
-    subject: [
-      { type: "O", value: input.orgName },
-      { type: "CN", value: input.pluginId },
-    ],
+    subject: pluginSubject(input.orgName, input.pluginId),
     issuer: issuerFacts(input.issuer),
     signerAlgorithm: input.issuerSigner.algorithm,
   });
@@ -122,11 +133,10 @@ export async function issuePluginCertificate(input: ChildInput & { orgName: stri
 }
 
 export async function issueOcspResponderCertificate(input: Omit<ChildInput, "urls">): Promise<Uint8Array> {
-  const org = input.issuer.organization;
   const prepared = prepareCertificate({
     ...input,
     profile: PROFILES.ocspResponder,
-    subject: [...(org ? [{ type: "O" as const, value: org }] : []), { type: "CN", value: `${input.issuer.commonName ?? "Signet CA"} OCSP Responder`.slice(0, 64) }],
+    subject: ocspResponderSubject(input.issuer),
     issuer: issuerFacts(input.issuer),
     signerAlgorithm: input.issuerSigner.algorithm,
   });

@@ -7,6 +7,8 @@ import type { Principal } from "../auth/principal";
 import { AppError } from "../errors";
 import { canRevokeArtifact, findVisibleArtifact } from "./artifact-access";
 import { artifactSelect, serializeArtifact } from "./serialize-artifact";
+import { kickMailDelivery } from "../mail/deliver-mail";
+import { mailArtifactRevoked } from "../notifications/mail-notices";
 
 export const revokeArtifactInput = z.object({
   reason: z.string().trim().min(3, "Say why the artifact is revoked").max(500),
@@ -34,7 +36,9 @@ export async function revokeArtifact(actor: Principal, id: string, raw: z.input<
       at: now,
       details: { pluginId: row.pluginId, version: row.version, sha256: row.sha256, reason: input.reason },
     });
+    await mailArtifactRevoked(tx, row, input.reason);
     return result;
   });
+  kickMailDelivery();
   return serializeArtifact(updated, { withFiles: false });
 }

@@ -2,7 +2,12 @@ import { env } from "../../env";
 
 /** Where certificates issued by `issuerCaId` point relying parties for revocation and the issuer. */
 export function pkiUrlsFor(issuerCaId: string) {
-  const base = env().publicUrl;
+  return pkiUrlsAt(env().publicUrl, issuerCaId);
+}
+
+/** The same layout under any base URL: `signet issue` writes it offline for external-key CAs. */
+export function pkiUrlsAt(publicUrl: string, issuerCaId: string) {
+  const base = publicUrl.replace(/\/+$/, "");
   return {
     crlUrl: `${base}/crl/${issuerCaId}.crl`,
     ocspUrl: `${base}/ocsp`,

@@ -13,6 +13,8 @@ import { issuerChain } from "./list-certificates";
 import { countRevocationImpact } from "./revocation-impact";
 import { serializeCertificate } from "./serialize-certificate";
 import { kickWebhookDeliveries } from "../webhooks/deliver-webhooks";
+import { kickMailDelivery } from "../mail/deliver-mail";
+import { mailCertificateRevoked } from "../notifications/mail-notices";
 import { certificateEventData, enqueueWebhookEvent } from "../webhooks/enqueue-webhook-event";
 
 export const REVOCATION_REASONS = ["unspecified", "keyCompromise", "cACompromise", "affiliationChanged", "superseded", "cessationOfOperation", "privilegeWithdrawn"] as const;
@@ -28,10 +30,13 @@ export async function revokeCertificate(actor: Principal, serialHex: string, raw
   if (cert.kind === "root_ca") throw new AppError("conflict", "The Root CA is not revoked; it is retired by rotating to a new root");
   const allowed = isOperator(actor) || (cert.kind === "plugin" && cert.orgId !== null && isOrgAdmin(actor, cert.orgId));
   if (!allowed) throw new AppError("forbidden", cert.kind === "plugin" ? "Only an organization admin revokes its plugin certificates" : "Only a store operator revokes CA certificates");
+  const client = await db();
+  const issuerKey = cert.issuerCaId ? await client.certificateAuthority.findUnique({ where: { id: cert.issuerCaId }, select: { keyId: true, kind: true } }) : null;
+  // Its CRL is the one the organization signs: Signet's records follow that CRL, never the reverse.
+  if (issuerKey?.kind === "org" && !issuerKey.keyId) throw new AppError("conflict", "This certificate's CA key is held by its organization: revoke it by uploading a CRL that lists it (POST /api/v1/cas/{caId}/crl)");
   const invalidityDate = input.invalidityDate ? new Date(input.invalidityDate) : undefined;
   if (invalidityDate && invalidityDate.getTime() > now.getTime()) throw new AppError("bad_request", "The invalidity date cannot be in the future");
   const revokedAt = new Date(Math.floor(now.getTime() / 1000) * 1000);
-  const client = await db();
   const affects = await client.$transaction(async (tx) => {
     const rows = await tx.$queryRawUnsafe<{ status: string }[]>(`SELECT status::text AS status FROM certificate WHERE id = $1 FOR UPDATE`, cert.id);
     if (rows[0]?.status !== "issued") throw new AppError("conflict", "The certificate is already revoked");
@@ -66,9 +71,11 @@ export async function revokeCertificate(actor: Principal, serialHex: string, raw
       invalidityDate: invalidityDate?.toISOString() ?? null,
       affects: summary,
     }));
+    await mailCertificateRevoked(tx, cert, input.reason, revokedAt);
     return summary;
   });
   kickWebhookDeliveries();
+  kickMailDelivery();
   await refreshRevocationData(cert.issuerCaId!, cert.serialHex);
   const updated = await findVisibleCertificate(actor, cert.serialHex);
   return { ...serializeCertificate(updated, await issuerChain(client, updated.issuerCaId)), affects };

@@ -8,7 +8,7 @@ import { getRevocationHealth } from "./revocation-health";
 export async function getOperatorOverview(client: Db, now: Date) {
   const [pendingTotal, pending, orgCounts, expiry, revocations, revocationHealth] = await Promise.all([
     client.certificateRequest.count({ where: { status: "pending" } }),
-    client.certificateRequest.findMany({ where: { status: "pending" }, orderBy: { createdAt: "asc" }, take: 5, include: { org: { select: { slug: true } } } }),
+    client.certificateRequest.findMany({ where: { status: "pending" }, orderBy: { createdAt: "asc" }, take: 5, include: { org: { select: { slug: true, contactVerifiedAt: true } } } }),
     client.organization.groupBy({ by: ["status"], _count: { _all: true } }),
     getExpiryForecast(client, {}, now),
     client.revocation.findMany({

@@ -37,8 +37,9 @@ export async function getRevocationHealth(client: Db, now: Date): Promise<CaRevo
             nextUpdate: crl.nextUpdate.toISOString(),
             entries: crl.entries,
             ageHours,
-            // Re-issued daily (revocation/publish-crl.ts); older than two days means the job is stuck.
-            state: crl.nextUpdate <= now ? "expired" : ageHours > 48 ? "aging" : "fresh",
+            // Signet re-issues its own daily (revocation/publish-crl.ts): older than two days means the job
+            // is stuck. An external-key CA's CRL comes from its organization on its own schedule.
+            state: crl.nextUpdate <= now ? "expired" : ca.keyId && ageHours > 48 ? "aging" : "fresh",
           }
         : null,
       responder: ca.responder ? { notAfter: ca.responder.notAfter.toISOString(), daysLeft: Math.max(0, Math.ceil((ca.responder.notAfter.getTime() - now.getTime()) / 86_400_000)) } : null,

@@ -2,6 +2,8 @@
 // (30 days, then again at 7), recorded in expiry_notice so restarts and parallel instances agree.
 import { db } from "../../db";
 import { kickWebhookDeliveries } from "../webhooks/deliver-webhooks";
+import { kickMailDelivery } from "../mail/deliver-mail";
+import { mailCertificateExpiring } from "./mail-notices";
 import { certificateEventData, enqueueWebhookEvent } from "../webhooks/enqueue-webhook-event";
 import { EXPIRY_WARNING_DAYS, findExpiringCertificates } from "./expiring-certificates";
 
@@ -27,10 +29,14 @@ export async function scanExpiringCertificates(now = new Date()): Promise<{ rais
         await tx.$executeRawUnsafe(`INSERT INTO expiry_notice ("certificateId", "thresholdDays") VALUES ($1, $2) ON CONFLICT DO NOTHING`, cert.id, t);
       }
       await enqueueWebhookEvent(tx, "certificate.expiring", async () => ({ ...(await certificateEventData(tx, cert)), daysLeft: cert.daysLeft, thresholdDays: tightest }), now);
+      await mailCertificateExpiring(tx, cert, cert.daysLeft);
       return true;
     });
     if (fresh) raised.push({ serial: cert.serialHex, thresholdDays: tightest });
   }
-  if (raised.length) kickWebhookDeliveries();
+  if (raised.length) {
+    kickWebhookDeliveries();
+    kickMailDelivery();
+  }
   return { raised };
 }

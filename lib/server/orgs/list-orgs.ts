@@ -15,6 +15,7 @@ function serializeOrg(o: OrgWithCa) {
     status: o.status,
     pluginIdPrefix: o.pluginIdPrefix,
     contactEmail: o.contactEmail,
+    contactVerified: o.contactVerifiedAt !== null,
     rejectionReason: o.rejectionReason,
     createdAt: o.createdAt.toISOString(),
     ca: ca ? { id: ca.id, status: ca.status, keyMode: ca.keyId ? "hosted" : "external", serial: ca.certificate?.serialHex ?? null, notAfter: ca.certificate?.notAfter.toISOString() ?? null } : null,

@@ -1,5 +1,5 @@
 // Self-registration of an organization: its admin account, the pending organization, and the
-// org-CA request the operators will review — one transaction; then, unless the caller declined, an
+// org-CA request the operators will review, and the mail that verifies its contact address — one transaction; then, unless the caller declined, an
 // expiring org-admin API token (the console's form declines: it signs in instead).
 import crypto from "node:crypto";
 import { hashPassword } from "better-auth/crypto";
@@ -15,6 +15,8 @@ import { csrSummary, parseCsrInput } from "../requests/csr-input";
 import { createApiToken, tokenLifetimeSchema } from "../tokens/create-api-token";
 import { kickWebhookDeliveries } from "../webhooks/deliver-webhooks";
 import { enqueueWebhookEvent } from "../webhooks/enqueue-webhook-event";
+import { kickMailDelivery } from "../mail/deliver-mail";
+import { queueContactVerification } from "./contact-verification";
 import { nameKey as orgNameKey } from "./name-key";
 import { orgNameSchema, pluginIdPrefixSchema, prefixesOverlap, slugSchema } from "./naming";
 
@@ -90,12 +92,14 @@ export async function registerOrg(raw: z.input<typeof registerOrgInput>) {
         orgId,
         details: { name: input.name, slug: input.slug, pluginIdPrefix: input.pluginIdPrefix, requestId: request.id, keyMode: csr ? "external" : "hosted" },
       });
+      await queueContactVerification(tx, { id: orgId, name: input.name, contactEmail: input.contactEmail ?? input.admin.email });
       await enqueueWebhookEvent(tx, "request.pending", () => ({ requestId: request.id, kind: "org-ca", orgSlug: input.slug, orgName: input.name, subject: orgCaSubjectText(input.name), keyMode: csr ? "external" : "hosted" }));
       return { orgId, request, admin };
     },
     { timeout: 30_000, maxWait: 30_000 },
   );
   kickWebhookDeliveries();
+  kickMailDelivery();
   const org = { id: created.orgId, slug: input.slug, status: "pending" as const };
   if (!input.token) return { org, request: { id: created.request.id } };
   const asked = input.token === true ? {} : input.token;

@@ -19,6 +19,8 @@ import { authorizeDecision, type RequestRow } from "./authorize-decision";
 import { serializeRequest } from "./serialize-request";
 import { kickWebhookDeliveries } from "../webhooks/deliver-webhooks";
 import { lockPluginId } from "./lock-plugin-id";
+import { kickMailDelivery } from "../mail/deliver-mail";
+import { mailRequestDecided } from "../notifications/mail-notices";
 
 export async function approveRequest(actor: Principal, requestId: string, now = new Date()) {
   const client = await db();
@@ -39,6 +41,7 @@ export async function approveRequest(actor: Principal, requestId: string, now = 
       throw err;
     });
   kickWebhookDeliveries();
+  kickMailDelivery();
   return result;
 }
 
@@ -51,6 +54,7 @@ export async function lockPendingRequest(tx: Tx, requestId: string): Promise<voi
 async function approveOrgCa(tx: Tx, actor: Principal, request: RequestRow, now: Date, validityDays: number) {
   const root = await loadIssuingCa(tx, await findRootCaId(tx), now);
   const org = await tx.organization.findUniqueOrThrow({ where: { id: request.orgId } });
+  if (!org.contactVerifiedAt) throw new AppError("conflict", "contact address not verified: the organization has not yet followed the link mailed to its contact address");
   // Before any key is made: a refused approval must leave no key behind (not even in an HSM).
   const subject = await assertUniqueOrgCaSubject(tx, org, request.subject);
   const hosted = request.keyMode === "hosted";
@@ -192,6 +196,7 @@ export async function markDecided(tx: Tx, actor: Principal, request: RequestRow,
     data: { status, decidedAt: new Date(), decidedById: actor.kind === "user" ? actor.userId : null, rejectionReason: reason ?? null },
     include: { org: { select: { slug: true } } },
   });
+  await mailRequestDecided(tx, request, status, reason);
   return serializeRequest(updated);
 }
 

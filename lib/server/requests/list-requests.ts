@@ -20,6 +20,6 @@ export async function listRequests(principal: Principal, raw: z.input<typeof lis
     ...(q.org ? { org: { slug: q.org } } : {}),
     ...(isOperator(actor) ? {} : { orgId: { in: actor.memberships.map((m) => m.orgId) } }),
   };
-  const rows = await (await db()).certificateRequest.findMany({ where, orderBy: { createdAt: "desc" }, take: 500, include: { org: { select: { slug: true } } } });
+  const rows = await (await db()).certificateRequest.findMany({ where, orderBy: { createdAt: "desc" }, take: 500, include: { org: { select: { slug: true, contactVerifiedAt: true } } } });
   return rows.map(serializeRequest);
 }

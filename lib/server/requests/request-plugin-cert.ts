@@ -30,6 +30,11 @@ export async function requestPluginCert(principal: Principal, orgSlug: string, r
   if (!org || !(membershipIn(actor, org.id) || isOperator(actor))) throw new AppError("not_found", "Organization not found");
   if (!membershipIn(actor, org.id)) throw new AppError("forbidden", "Only members of the organization request its plugin certificates");
   if (org.status !== "approved") throw new AppError("conflict", `The organization is ${org.status}; plugin certificates need an approved organization`);
+  const orgCa = await client.certificateAuthority.findFirst({ where: { orgId: org.id, kind: "org" }, orderBy: { createdAt: "desc" }, select: { keyId: true } });
+  // Nobody could ever approve it: only the organization holds the key that signs its plugin certificates.
+  if (orgCa && !orgCa.keyId) {
+    throw new AppError("conflict", "This organization keeps its own CA key: issue plugin certificates offline with `signet issue` and register them (POST /api/v1/orgs/{slug}/certificates)");
+  }
   if (!pluginIdInPrefix(input.pluginId, org.pluginIdPrefix)) {
     throw new AppError("bad_request", `The plugin id must start with the organization's prefix '${org.pluginIdPrefix}'`);
   }

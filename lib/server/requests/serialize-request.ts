@@ -14,9 +14,11 @@ export type RequestJson = {
   createdAt: string;
   decidedAt?: string;
   rejectionReason?: string;
+  /** org-ca requests: whether the organization's contact address is verified (an operator cannot approve before). */
+  contactVerified?: boolean;
 };
 
-export function serializeRequest(r: CertificateRequest & { org: { slug: string } }): RequestJson {
+export function serializeRequest(r: CertificateRequest & { org: { slug: string; contactVerifiedAt?: Date | null } }): RequestJson {
   return {
     id: r.id,
     kind: r.kind === "org_ca" ? "org-ca" : "plugin-cert",
@@ -31,5 +33,6 @@ export function serializeRequest(r: CertificateRequest & { org: { slug: string }
     createdAt: r.createdAt.toISOString(),
     ...(r.decidedAt ? { decidedAt: r.decidedAt.toISOString() } : {}),
     ...(r.rejectionReason ? { rejectionReason: r.rejectionReason } : {}),
+    ...(r.kind === "org_ca" && r.org.contactVerifiedAt !== undefined ? { contactVerified: r.org.contactVerifiedAt !== null } : {}),
   };
 }

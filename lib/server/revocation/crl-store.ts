@@ -57,7 +57,7 @@ export async function storeCrl(tx: Tx, crl: StoredCrl): Promise<void> {
 }
 
 /** A stored CRL's bytes, read in bounded chunks. */
-export async function readCrlDer(client: Db, caId: string, crlNumber: bigint): Promise<Buffer> {
+export async function readCrlDer(client: Db | Tx, caId: string, crlNumber: bigint): Promise<Buffer> {
   const [row] = await client.$queryRawUnsafe<{ size: number }[]>(`SELECT length(der) AS size FROM crl WHERE "caId" = $1 AND "crlNumber" = $2`, caId, crlNumber);
   if (!row) throw new Error(`no CRL ${crlNumber} of ${caId}`);
   const out = Buffer.allocUnsafe(Number(row.size));

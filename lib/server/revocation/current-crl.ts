@@ -1,5 +1,6 @@
 // The CRL a relying party gets: the newest one, issued ahead of time. A CA that has none yet, or
 // whose newest is due for refresh, gets a new one first (any instance may do it; numbers stay ordered).
+// An external-key CA's is the newest its organization uploaded (lib/server/revocation/upload-crl.ts).
 import { db } from "../../db";
 import { AppError } from "../errors";
 import { readCrlDer } from "./crl-store";
@@ -16,13 +17,16 @@ export async function currentCrl(caId: string, now = new Date()): Promise<CrlByt
   if (!fresh) {
     const ca = await client.certificateAuthority.findUnique({ where: { id: caId }, select: { keyId: true } });
     if (!ca) throw new AppError("not_found", "No such certificate authority");
-    // Checked before publishing: otherwise every anonymous request for an external-key CA's CRL
-    // would open a write transaction only to have it fail.
-    if (!ca.keyId) throw new AppError("not_found", "This CA's key is held by its organization, which publishes its own CRL");
-    const published = await publishCrl(caId, now);
-    const entry = { caId, ...published };
-    cache.set(caId, entry);
-    return entry;
+    if (ca.keyId) {
+      const published = await publishCrl(caId, now);
+      const entry = { caId, ...published };
+      cache.set(caId, entry);
+      return entry;
+    }
+    // An external-key CA's CRL is the one its organization signed and uploaded, served as is,
+    // however old: Signet cannot sign a newer one. Checked before any write, so anonymous
+    // requests for it never open a transaction.
+    if (!latest) throw new AppError("not_found", "This CA's key is held by its organization, which has not uploaded a CRL yet");
   }
   const cached = cache.get(caId);
   if (cached && cached.crlNumber === latest.crlNumber) return cached;

@@ -90,6 +90,14 @@ export async function forgetOcspResponse(caId: string, serialHex: string): Promi
   forgetInMemory(caId, serialHex);
 }
 
+/** The same for many certificates of one CA at once (an uploaded CRL revoking thousands). */
+export async function forgetOcspResponses(caId: string, serials: string[]): Promise<void> {
+  for (const serialHex of serials) forgetInMemory(caId, serialHex);
+  const client = await db();
+  for (let i = 0; i < serials.length; i += 1000) await client.ocspResponse.deleteMany({ where: { caId, serialHex: { in: serials.slice(i, i + 1000) } } });
+  for (const serialHex of serials) forgetInMemory(caId, serialHex);
+}
+
 /** Drops answers for certificates revoked since the last look (by any instance). */
 export async function syncRevocationsIntoOcspCache(now = new Date()): Promise<number> {
   // The cache starts empty, so a fresh instance need not read the revocation history.

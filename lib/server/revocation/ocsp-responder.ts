@@ -66,13 +66,13 @@ export function ensureOcspResponder(issuer: OcspIssuer, now: Date): Promise<Ocsp
 
 /**
  * The responder that signs for `issuer`, or the error status to answer instead. "unauthorized":
- * an external-key org CA (Signet holds no key to certify a responder with, and RFC 6960 §4.2.2.2
- * requires the responder certificate to come from the CA itself, so anything we signed would be
- * rightly refused), or a CA that is revoked or expired and holds no valid responder. "tryLater":
+ * an external-key org CA whose organization has not certified a responder key (Signet holds no key
+ * to certify one with, and RFC 6960 §4.2.2.2 requires the responder certificate to come from the
+ * CA itself), or a CA that is revoked or expired and holds no valid responder. "tryLater":
  * issuing the responder failed for a reason that may pass (RFC 6960 §2.3).
  */
 export async function responderFor(issuer: OcspIssuer, now: Date): Promise<OcspResponderSigning | "unauthorized" | "tryLater"> {
-  if (!issuer.keyId) return "unauthorized";
+  if (!issuer.keyId) return externalResponderFor(issuer, now);
   const current = responders.get(issuer.caId);
   if (current && now < current.renewAfter) return current;
   if (current && now < current.notAfter) {
@@ -86,4 +86,50 @@ export async function responderFor(issuer: OcspIssuer, now: Date): Promise<OcspR
   } catch (err) {
     return attemptFailed(issuer.caId, err);
   }
+}
+
+// External-key CAs: the responder certificate their organization signed and uploaded. Nothing is
+// renewed here; the stored record is re-read every minute (an install on another instance, or an
+// expiry, shows within that), and a CA without one is re-checked every few seconds. Held on
+// globalThis like the OCSP cache: the node:http OCSP handler and the route that installs a
+// responder are bundled apart, and an install must reach both at once.
+type ExternalState = { signing: Map<string, OcspResponderSigning>; missingUntil: Map<string, number> };
+const external: ExternalState = ((globalThis as { __signetExternalResponders?: ExternalState }).__signetExternalResponders ??= { signing: new Map(), missingUntil: new Map() });
+const EXTERNAL_RECHECK_MS = 60_000;
+const EXTERNAL_MISSING_RECHECK_MS = 5_000;
+
+async function externalResponderFor(issuer: OcspIssuer, now: Date): Promise<OcspResponderSigning | "unauthorized" | "tryLater"> {
+  const current = external.signing.get(issuer.caId);
+  if (current && now < current.renewAfter) return current;
+  if ((external.missingUntil.get(issuer.caId) ?? 0) > now.getTime()) return "unauthorized";
+  try {
+    const client = await db();
+    const row = await client.ocspResponder.findUnique({ where: { caId: issuer.caId }, select: { keyId: true, certificateId: true } });
+    const cert = row ? await client.certificate.findUnique({ where: { id: row.certificateId }, select: { der: true, status: true, notAfter: true } }) : null;
+    if (!row || !cert?.der || cert.status !== "issued" || cert.notAfter.getTime() <= now.getTime()) {
+      external.signing.delete(issuer.caId);
+      external.missingUntil.set(issuer.caId, now.getTime() + EXTERNAL_MISSING_RECHECK_MS);
+      return "unauthorized";
+    }
+    const signer = await signerForKey(client, row.keyId);
+    const signing: OcspResponderSigning = {
+      caId: issuer.caId,
+      responderKeyHash: keyIdentifierOf(signer.publicKeySpki),
+      certs: issuer.intermediateDer ? [cert.der, issuer.intermediateDer] : [cert.der],
+      signer,
+      notAfter: cert.notAfter,
+      renewAfter: new Date(Math.min(cert.notAfter.getTime(), now.getTime() + EXTERNAL_RECHECK_MS)),
+    };
+    external.signing.set(issuer.caId, signing);
+    return signing;
+  } catch (err) {
+    reportOcspFailure("external responder", err);
+    return "tryLater";
+  }
+}
+
+/** After an install: the next request for this CA reads the new responder. */
+export function forgetExternalResponder(caId: string): void {
+  external.signing.delete(caId);
+  external.missingUntil.delete(caId);
 }

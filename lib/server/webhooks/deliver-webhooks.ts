@@ -3,14 +3,10 @@
 // at the same time; a receiver may still see a delivery again after a crash and dedupes by
 // X-Signet-Delivery.
 import { db } from "../../db";
+import { afterAttempt, BATCH, CLAIM_MS, createOutboxRunner } from "../outbox/outbox-runner";
 import { openWebhookSecret, webhookSignature } from "./webhook-secret";
 
-/** Delays after the 1st, 2nd … failed attempt; after the last one the delivery is marked failed. */
-export const RETRY_DELAYS_MS = [30_000, 2 * 60_000, 10 * 60_000, 60 * 60_000, 6 * 60 * 60_000];
-export const MAX_ATTEMPTS = RETRY_DELAYS_MS.length + 1;
 const TIMEOUT_MS = 10_000;
-const CLAIM_MS = 60_000;
-const BATCH = 20;
 
 type Claimed = { id: string; webhookId: string; event: string; body: string; attempts: number; url: string; sealedSecret: Uint8Array };
 
@@ -56,58 +52,19 @@ async function send(d: Claimed): Promise<{ ok: boolean; status: number | null; e
 
 async function attempt(d: Claimed, now: Date): Promise<void> {
   const result = await send(d);
-  const attempts = d.attempts + 1;
-  const failedForGood = !result.ok && attempts >= MAX_ATTEMPTS;
+  const { failedForGood: _, ...next } = afterAttempt(d.attempts + 1, result.ok, now);
   await (await db()).webhookDelivery.update({
     where: { id: d.id },
-    data: {
-      attempts,
-      lastAttemptAt: now,
-      responseStatus: result.status,
-      lastError: result.ok ? null : (result.error ?? `HTTP ${result.status}`),
-      lockedUntil: null,
-      status: result.ok ? "delivered" : failedForGood ? "failed" : "pending",
-      deliveredAt: result.ok ? new Date() : null,
-      nextAttemptAt: result.ok || failedForGood ? null : new Date(now.getTime() + RETRY_DELAYS_MS[attempts - 1]),
-    },
+    data: { ...next, responseStatus: result.status, lastError: result.ok ? null : (result.error ?? `HTTP ${result.status}`) },
   });
 }
 
+const runner = createOutboxRunner("webhook", { claimDue, attempt });
+
 /** Sends everything due at `now` (tests pass a later `now` to reach retries). Returns rows attempted. */
-export async function deliverDueWebhooks(now = new Date()): Promise<number> {
-  let total = 0;
-  for (let round = 0; round < 50; round++) {
-    const batch = await claimDue(now);
-    if (batch.length === 0) break;
-    await Promise.all(batch.map((d) => attempt(d, now)));
-    total += batch.length;
-  }
-  return total;
-}
-
-let running: Promise<void> | undefined;
-let again = false;
-
+export const deliverDueWebhooks = runner.deliverDue;
 /** Fire-and-forget after a commit: the request that caused the event never waits for a receiver. */
-export function kickWebhookDeliveries(): void {
-  if (running) {
-    again = true;
-    return;
-  }
-  running = new Promise<void>((resolve) => setImmediate(resolve))
-    .then(async () => {
-      do {
-        again = false;
-        await deliverDueWebhooks();
-      } while (again);
-    })
-    .catch((err) => console.error("[signet] webhook delivery failed:", err instanceof Error ? err.message : err))
-    .finally(() => {
-      running = undefined;
-    });
-}
-
+export const kickWebhookDeliveries = runner.kick;
 /** Lets tests wait for a kicked delivery round to finish. */
-export function webhookDeliveriesSettled(): Promise<void> {
-  return running ?? Promise.resolve();
-}
+export const webhookDeliveriesSettled = runner.settled;
+export { MAX_ATTEMPTS, RETRY_DELAYS_MS } from "../outbox/outbox-runner";

@@ -1,5 +1,6 @@
 import { requireConsoleUser } from "@/lib/server/auth/current-principal";
 import { OrgDetail } from "@/components/orgs/org-detail";
+import { env } from "@/lib/env";
 
 export const metadata = { title: "Organization" };
 
@@ -7,5 +8,5 @@ export default async function OrgPage({ params }: { params: Promise<{ slug: stri
   const { slug } = await params;
   const user = await requireConsoleUser(`/orgs/${slug}`);
   const membership = user.memberships.find((m) => m.slug === slug);
-  return <OrgDetail slug={slug} isMember={Boolean(membership)} isAdmin={membership?.role === "owner" || membership?.role === "admin"} isOperator={user.isOperator} />;
+  return <OrgDetail slug={slug} isMember={Boolean(membership)} isAdmin={membership?.role === "owner" || membership?.role === "admin"} isOperator={user.isOperator} selfEmail={user.email} publicUrl={env().publicUrl} />;
 }

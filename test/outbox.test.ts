@@ -1,0 +1,80 @@
+// With no SMTP configured, mail goes to files in <data dir>/outbox (0600 files in a 0700
+// directory) and operators read them through GET /api/v1/outbox; the flows finish from there.
+import fs from "node:fs";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { POST as verifyContact } from "@/app/api/v1/contact-verifications/[token]/route";
+import { POST as invite } from "@/app/api/v1/orgs/[slug]/invitations/route";
+import { POST as acceptInvite } from "@/app/api/v1/invitations/[token]/accept/route";
+import { GET as readOutbox } from "@/app/api/v1/outbox/route";
+import { POST as registerOrg } from "@/app/api/v1/orgs/route";
+import { POST as approve } from "@/app/api/v1/requests/[id]/approve/route";
+import { env } from "@/lib/env";
+import { mailDeliverySettled, outboxDir } from "@/lib/server/mail/deliver-mail";
+import { initializeSignet } from "@/lib/server/setup/initialize-signet";
+import { call, resetDatabase } from "./helpers";
+
+const H = (h: unknown) => h as never;
+type Message = { id: string; kind: string; to: string; subject: string; text: string; html: string };
+
+describe("mail outbox (no SMTP configured)", () => {
+  let operator = "";
+  let admin = "";
+  let requestId = "";
+
+  beforeAll(async () => {
+    await resetDatabase();
+    expect(env().mail.smtpUrl).toBeUndefined();
+    operator = (await initializeSignet({ adminEmail: "ops@example.com", adminPassword: "pw-123456789" })).operatorToken;
+    const reg = await call(H(registerOrg), { json: { name: "Outbox Org", slug: "outbox", pluginIdPrefix: "com.outbox.", contactEmail: "Contact@Outbox.test", admin: { email: "admin@outbox.test", password: "outbox-password-1" }, token: true } });
+    expect(reg.status).toBe(201);
+    const body = (await reg.json()) as { token: string; request: { id: string } };
+    admin = body.token;
+    requestId = body.request.id;
+    await mailDeliverySettled();
+  });
+
+  const outbox = async (query = "") => {
+    const res = await call(H(readOutbox), { token: operator, url: `http://localhost:3999/api/v1/outbox${query}` });
+    expect(res.status).toBe(200);
+    return (await res.json()) as Message[];
+  };
+
+  it("writes each message as a file only the server's user can read, in a directory only it can enter", async () => {
+    expect(fs.statSync(outboxDir()).mode & 0o777).toBe(0o700);
+    const names = fs.readdirSync(outboxDir()).filter((n) => n.endsWith(".json"));
+    expect(names.length).toBeGreaterThan(0);
+    for (const n of names) expect(fs.statSync(path.join(outboxDir(), n)).mode & 0o777).toBe(0o600);
+  });
+
+  it("lets the operator read the verification mail, sent to the contact address, and finish the flow from its link", async () => {
+    const [mail] = (await outbox("?to=contact@outbox.test")).filter((m) => m.kind === "contact-verification");
+    expect(mail.subject).toBe("Confirm the contact address of Outbox Org on Signet");
+    expect(mail.html).toContain("<a href=\"http://localhost:3999/verify-contact/");
+    expect((await call(H(approve), { token: operator, params: { id: requestId } })).status).toBe(409);
+    const token = /\/verify-contact\/([A-Za-z0-9_-]{43})/.exec(mail.text)![1];
+    expect((await call(H(verifyContact), { method: "POST", params: { token } })).status).toBe(200);
+    expect((await call(H(approve), { token: operator, params: { id: requestId } })).status).toBe(200);
+    await mailDeliverySettled();
+    // The decision goes to the admin and to the now verified contact address.
+    for (const to of ["admin@outbox.test", "contact@outbox.test"]) {
+      expect((await outbox(`?to=${to}`)).filter((m) => m.kind === "request-decided").map((m) => m.subject)).toEqual(["Request approved: the organization CA of Outbox Org"]);
+    }
+  });
+
+  it("carries invitations too; the operator's copy of the link works once", async () => {
+    expect((await call(H(invite), { token: admin, params: { slug: "outbox" }, json: { email: "dev@outbox.test" } })).status).toBe(201);
+    await mailDeliverySettled();
+    const [mail] = await outbox("?to=dev@outbox.test");
+    expect(mail.kind).toBe("invitation");
+    const token = /\/invite\/([A-Za-z0-9_-]{43})/.exec(mail.text)![1];
+    expect((await call(H(acceptInvite), { params: { token }, json: { name: "Dev", password: "dev-password-123" } })).status).toBe(200);
+    expect((await call(H(acceptInvite), { params: { token }, json: { name: "Dev", password: "dev-password-123" } })).status).toBe(409);
+  });
+
+  it("answers a bad query with 400 and refuses everyone but operators", async () => {
+    expect((await call(H(readOutbox), { token: operator, url: "http://localhost:3999/api/v1/outbox?limit=0" })).status).toBe(400);
+    expect((await call(H(readOutbox), { token: admin, url: "http://localhost:3999/api/v1/outbox" })).status).toBe(403);
+    expect((await call(H(readOutbox), { url: "http://localhost:3999/api/v1/outbox" })).status).toBe(401);
+  });
+});
