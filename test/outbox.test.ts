@@ -51,7 +51,6 @@ describe("mail outbox (no SMTP configured)", () => {
     const [mail] = (await outbox("?to=contact@outbox.test")).filter((m) => m.kind === "contact-verification");
     expect(mail.subject).toBe("Confirm the contact address of Outbox Org on Signet");
     expect(mail.html).toContain("<a href=\"http://localhost:3999/verify-contact/");
-    expect((await call(H(approve), { token: operator, params: { id: requestId } })).status).toBe(409);
     const token = /\/verify-contact\/([A-Za-z0-9_-]{43})/.exec(mail.text)![1];
     expect((await call(H(verifyContact), { method: "POST", params: { token } })).status).toBe(200);
     expect((await call(H(approve), { token: operator, params: { id: requestId } })).status).toBe(200);

@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { digestInfo, ecdsaRawToDer, ecSpkiFromPoint, rsaSpkiFromModulus } from "./hsm-signature";
+import { digestInfo, ecdsaDerToRaw, ecdsaRawToDer, ecSpkiFromPoint, rsaSpkiFromModulus } from "./hsm-signature";
 
 describe("ecdsaRawToDer", () => {
   it("turns the r||s that PKCS#11 returns into the DER ECDSA-Sig-Value node:crypto verifies", () => {
@@ -22,6 +22,29 @@ describe("ecdsaRawToDer", () => {
     const s = Buffer.alloc(32, 0xff);
     expect(ecdsaRawToDer(Buffer.concat([r, s])).toString("hex")).toBe("3026" + "020101" + "022100" + "ff".repeat(32));
     expect(() => ecdsaRawToDer(Buffer.alloc(63))).toThrow(/even/);
+  });
+});
+
+describe("ecdsaDerToRaw", () => {
+  it("turns node:crypto's DER signatures into the r||s that ieee-p1363 verification accepts", () => {
+    const { privateKey, publicKey } = crypto.generateKeyPairSync("ec", { namedCurve: "prime256v1" });
+    // Enough signatures that r or s shorter than 32 bytes (a leading zero byte) occurs.
+    for (let i = 0; i < 300; i++) {
+      const data = Buffer.from(`manifest ${i}`);
+      const der = crypto.sign("sha256", data, privateKey);
+      const raw = ecdsaDerToRaw(der, 32);
+      expect(raw).toHaveLength(64);
+      expect(crypto.verify("sha256", data, { key: publicKey, dsaEncoding: "ieee-p1363" }, raw), `#${i}`).toBe(true);
+      expect(ecdsaRawToDer(raw).equals(der)).toBe(true);
+    }
+  });
+
+  it("refuses what is not a DER ECDSA-Sig-Value of the curve's size", () => {
+    expect(ecdsaDerToRaw(Buffer.from("3006020101020102", "hex"), 32).toString("hex")).toBe("00".repeat(31) + "01" + "00".repeat(31) + "02");
+    expect(() => ecdsaDerToRaw(Buffer.from("3006020181020102", "hex"), 32)).toThrow(/positive/);
+    expect(() => ecdsaDerToRaw(Buffer.from("30030201010000", "hex"), 32)).toThrow();
+    expect(() => ecdsaDerToRaw(ecdsaRawToDer(Buffer.alloc(96, 0x11)), 32)).toThrow(/longer/);
+    expect(() => ecdsaDerToRaw(Buffer.from("3003020101", "hex"), 32)).toThrow(/SEQUENCE/);
   });
 });
 

@@ -2,6 +2,7 @@
 // output becomes what X.509 carries. Pure (no token here); the PKCS#11 signer in lib/server/keys uses it.
 import crypto from "node:crypto";
 import { algorithmIdentifier, integerFromBytes, octetString, oid, sequence } from "./der";
+import { children, contentOf, DerError, readRoot } from "./der-read";
 import { OID, type HashName, type KeyAlgorithm } from "./signer";
 
 const HASH_OID: Record<HashName, string> = { sha256: OID.sha256, sha384: OID.sha384, sha512: OID.sha512 };
@@ -14,6 +15,25 @@ export function ecdsaRawToDer(raw: Uint8Array): Buffer {
   if (raw.length === 0 || raw.length % 2 !== 0) throw new Error(`an ECDSA r||s signature has an even, non-zero length, not ${raw.length}`);
   const half = raw.length / 2;
   return sequence(integerFromBytes(raw.subarray(0, half)), integerFromBytes(raw.subarray(half)));
+}
+
+/**
+ * The inverse: DER `ECDSA-Sig-Value` to r || s, each left-padded to `size` bytes — the form Mender's
+ * manifest.sig and JOSE carry (mender-artifact 3.9 verifies 64-byte r||s only for P-256).
+ */
+export function ecdsaDerToRaw(der: Uint8Array, size: number): Buffer {
+  const root = readRoot(der, 0x30);
+  const parts = children(der, root);
+  if (parts.length !== 2 || parts.some((p) => p.tag !== 0x02)) throw new DerError("ECDSA-Sig-Value is SEQUENCE { r INTEGER, s INTEGER }");
+  const raw = Buffer.alloc(2 * size);
+  parts.forEach((part, i) => {
+    let value = contentOf(der, part);
+    if (value.length === 0 || value[0] & 0x80) throw new DerError("ECDSA r and s are positive integers");
+    while (value.length > 1 && value[0] === 0) value = value.subarray(1);
+    if (value.length > size) throw new DerError(`ECDSA r or s is longer than ${size} bytes`);
+    raw.set(value, i * size + size - value.length);
+  });
+  return raw;
 }
 
 /**

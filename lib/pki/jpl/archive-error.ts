@@ -1,4 +1,4 @@
-// Every reason Signet refuses an uploaded plugin archive, as a typed error the HTTP layer maps to
+// Every reason Signet refuses an uploaded plugin archive (any store format), as a typed error the HTTP layer maps to
 // a 4xx problem+json and the CLI prints as is.
 
 export type ArchiveErrorCode =
@@ -22,7 +22,17 @@ export type ArchiveErrorCode =
   | "overlapping_entries"
   | "manifest_missing"
   | "manifest_invalid"
-  | "manifest_id_mismatch";
+  | "manifest_id_mismatch"
+  // Shared by the other store formats (lib/pki/dify, lib/pki/mender, lib/pki/archive/tar-members.ts).
+  | "not_a_tar"
+  | "directory_entry"
+  | "unexpected_member"
+  | "checksum_mismatch"
+  | "unlisted_member"
+  | "already_signed"
+  | "augmented_artifact"
+  | "unsupported_version"
+  | "reserved_claim";
 
 /** Codes that are about size rather than shape (HTTP 413 rather than 400). */
 export const SIZE_CODES: ReadonlySet<ArchiveErrorCode> = new Set(["too_many_entries", "too_large"]);

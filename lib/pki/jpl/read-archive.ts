@@ -66,6 +66,12 @@ export class SafeArchive {
     readonly limits: ArchiveLimits,
   ) {}
 
+  /** The archive comment (end of central directory record), raw bytes: Dify carries its signature there. */
+  get comment(): Buffer {
+    // With decodeStrings false yauzl hands the comment over undecoded, as a Buffer.
+    return this.zip.comment as unknown as Buffer;
+  }
+
   static async open(path: string, limits: ArchiveLimits = DEFAULT_LIMITS): Promise<SafeArchive> {
     let zip: yauzl.ZipFile;
     try {
@@ -161,13 +167,25 @@ async function readCentralDirectory(zip: yauzl.ZipFile, limits: ArchiveLimits): 
       uncompressedSize: raw.uncompressedSize,
       compressionMethod: raw.compressionMethod,
       crc32: raw.crc32,
-      mtime: raw.getLastModDate(),
+      mtime: writableMtime(raw.getLastModDate()),
       permissions: mode !== undefined ? mode & 0o777 : undefined,
       raw,
     });
   }
   checkNoOverlap(entries);
   return entries;
+}
+
+// What yazl can write back: a DOS date (1980 on) and an Info-ZIP "UT" timestamp it clamps to int32
+// and then writes unsigned, so a date before 1970 (a negative "UT" field in the upload) made it throw
+// outside any callback — one crafted entry date would have crashed the signing process.
+const EARLIEST_MTIME = Date.UTC(1980, 0, 1);
+const LATEST_MTIME = 0x7fffffff * 1000;
+
+function writableMtime(date: Date): Date {
+  const t = date.getTime();
+  if (!Number.isFinite(t) || t < EARLIEST_MTIME) return new Date(EARLIEST_MTIME);
+  return t > LATEST_MTIME ? new Date(LATEST_MTIME) : date;
 }
 
 /** Entries sharing bytes are how "overlapping" zip bombs multiply one compressed block many times. */

@@ -8,7 +8,7 @@ import { toPem } from "../certificate/pem";
 import { ArchiveError } from "./archive-error";
 import { SafeArchive } from "./read-archive";
 import { signArchive } from "./sign-archive";
-import { makeHierarchy, pluginEntries, rawEntryNames, rawZipTo, tempDir, zipTo, type FixtureEntry, type TestHierarchy } from "./test-fixtures";
+import { makeHierarchy, patchUnixTimestamps, pluginEntries, rawEntryNames, rawZipTo, tempDir, zipTo, type FixtureEntry, type TestHierarchy } from "./test-fixtures";
 import { closePrimes, rsaPrivateKey, withSubjectKey } from "../keys/test-keys";
 import { spkiOf } from "../signer";
 
@@ -124,6 +124,17 @@ describe("signing a .jpl (Jami format)", () => {
     expect(err).toBeInstanceOf(ArchiveError);
     expect(err.code).toBe("crc_mismatch");
     expect(fs.existsSync(output)).toBe(false);
+  });
+
+  it("signs an archive whose entries are dated before 1970 (yazl cannot write such dates; the reader clamps them)", async () => {
+    const input = await zipTo(file("old.jpl"), pluginEntries(ID));
+    patchUnixTimestamps(input, -1_000_000_000);
+    const output = file("old-signed.jpl");
+    await signArchive({ inputPath: input, outputPath: output, privateKey: pki.pluginKey, chainDer: pki.chainDer });
+    const archive = await SafeArchive.open(output);
+    const copied = archive.entries.filter((e) => pluginEntries(ID).some((p) => p.name === e.name));
+    expect(copied.map((e) => e.mtime.getTime())).toEqual(pluginEntries(ID).map(() => Date.UTC(1980, 0, 1)));
+    archive.close();
   });
 
   it("refuses a key that is not the chain's, and a non-RSA key", async () => {

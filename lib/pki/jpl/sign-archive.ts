@@ -5,8 +5,8 @@
 import crypto, { type KeyObject } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
-import { Transform, type TransformCallback } from "node:stream";
 import yazl from "yazl";
+import { HashTap } from "../archive/hash-tap";
 import { toPem } from "../certificate/pem";
 import { spkiOf } from "../signer";
 import { ArchiveError, DEFAULT_LIMITS, type ArchiveLimits } from "./archive-error";
@@ -41,25 +41,6 @@ export type SignedArchive = {
 };
 
 const PARALLEL_FROM_ENTRIES = 64;
-
-/** Passes bytes through while hashing them. */
-class HashTap extends Transform {
-  readonly hash: crypto.Hash;
-  bytes = 0;
-  constructor(algorithm: string, private readonly onDone?: (digest: Buffer) => void) {
-    super();
-    this.hash = crypto.createHash(algorithm);
-  }
-  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
-    this.hash.update(chunk);
-    this.bytes += chunk.length;
-    done(null, chunk);
-  }
-  override _flush(done: TransformCallback): void {
-    this.onDone?.(this.hash.digest());
-    done();
-  }
-}
 
 const EMPTY_SHA512 = crypto.createHash("sha512").digest();
 

@@ -52,6 +52,19 @@ export function pluginEntries(id: string, version = "1.0.0"): FixtureEntry[] {
   ];
 }
 
+/** Sets every Info-ZIP "UT" extended timestamp in the file (yazl writes one per header) to `unixSeconds`, which may be negative. */
+export function patchUnixTimestamps(file: string, unixSeconds: number): void {
+  const buf = fs.readFileSync(file);
+  const tag = Buffer.from([0x55, 0x54, 0x05, 0x00]);
+  let count = 0;
+  for (let i = buf.indexOf(tag); i >= 0; i = buf.indexOf(tag, i + 1)) {
+    buf.writeInt32LE(unixSeconds, i + 5);
+    count++;
+  }
+  if (count === 0) throw new Error("no UT extra field found");
+  fs.writeFileSync(file, buf);
+}
+
 /** Replaces a name everywhere it occurs (local header and central directory); same length only. */
 export function patchBytes(file: string, from: string, to: string): void {
   if (Buffer.byteLength(from) !== Buffer.byteLength(to)) throw new Error("patch must keep the length");

@@ -1,0 +1,126 @@
+// Signs a Dify plugin package (FORMATS.md §7) the way the daemon's own signer does
+// (plugin_packager/signer/withkey): every entry is copied in central-directory order while its
+// content streams through SHA-256, `.verification.dify.json` is appended last (replacing one the
+// upload carried), and the signature goes into the ZIP comment as {"signature":…,"time":…}.
+// The entries' content is byte-identical; it is re-deflated deterministically (yazl) where the
+// upload deflated it, which the signature does not see: it covers sha256 of content only.
+import crypto from "node:crypto";
+import { once } from "node:events";
+import fs from "node:fs";
+import yazl from "yazl";
+import { HashTap } from "../archive/hash-tap";
+import { DEFAULT_LIMITS, ArchiveError, type ArchiveLimits } from "../jpl/archive-error";
+import type { ArchiveEntry, SafeArchive } from "../jpl/read-archive";
+import type { Signer } from "../signer";
+import type { DifyManifest } from "./manifest";
+import { openDifyPackage, VERIFICATION_ENTRY } from "./read-package";
+import { difySignedMessage, verifyDifySignature } from "./verify-package";
+
+/** The categories Signet may grant. "langgenius" is Dify's own and never Signet's to claim. */
+export const DIFY_CATEGORIES = ["community", "partner"] as const;
+export type DifyCategory = (typeof DIFY_CATEGORIES)[number];
+
+export type SignDifyPackageInput = {
+  inputPath: string;
+  /** Created exclusively (never overwrites); removed again if signing fails. */
+  outputPath: string;
+  signer: Signer;
+  authorizedCategory: DifyCategory;
+  /** The signature's `time` (whole unix seconds). */
+  now: Date;
+  limits?: ArchiveLimits;
+};
+
+export type SignedDifyPackage = {
+  manifest: DifyManifest;
+  /** Signed entries in order, `.verification.dify.json` last. */
+  files: { path: string; size: number }[];
+  time: number;
+  /** Standard base64 of the signature, as in the ZIP comment. */
+  signature: string;
+  /** SHA-256 and length of the signed package (what the detached CMS signature's messageDigest holds). */
+  sha256: Uint8Array;
+  size: number;
+};
+
+export async function signDifyPackage(input: SignDifyPackageInput): Promise<SignedDifyPackage> {
+  if (!(DIFY_CATEGORIES as readonly string[]).includes(input.authorizedCategory)) {
+    throw new ArchiveError("reserved_claim", `Signet grants the Dify categories ${DIFY_CATEGORIES.join(" and ")}, not '${String(input.authorizedCategory)}'`);
+  }
+  if (input.signer.algorithm !== "rsa-4096") throw new Error(`A Dify signing key is RSA-4096 (FORMATS.md §7), not ${input.signer.algorithm}`);
+  const time = Math.floor(input.now.getTime() / 1000);
+  const { archive, manifest } = await openDifyPackage(input.inputPath, input.limits ?? DEFAULT_LIMITS);
+  let out: fs.WriteStream | undefined;
+  try {
+    // Claim the output before any entry is read: a failed exclusive open then stops nothing mid-flight.
+    out = fs.createWriteStream(input.outputPath, { flags: "wx", mode: 0o600 });
+    await once(out, "open");
+    const toSign = archive.entries.filter((e) => e.name !== VERIFICATION_ENTRY);
+    let abort!: (err: unknown) => void;
+    const failed = new Promise<never>((_, reject) => (abort = reject));
+    failed.catch(() => {});
+    out.on("error", abort);
+    const zip = new yazl.ZipFile();
+    zip.on("error", abort);
+    const outputTap = new HashTap("sha256");
+    zip.outputStream.pipe(outputTap).pipe(out);
+    const written = new Promise<void>((resolve) => out!.on("close", resolve));
+
+    const digests = await Promise.race([Promise.all(toSign.map((entry) => queueEntry(zip, archive, entry, abort))), failed]);
+    // Go's encoding/json spelling of decoder.Verification, which the daemon reads back.
+    const verification = Buffer.from(JSON.stringify({ authorized_category: input.authorizedCategory }), "utf8");
+    const mtime = new Date(time * 1000);
+    zip.addBuffer(verification, VERIFICATION_ENTRY, { mtime, mode: 0o100644 });
+    const message = difySignedMessage([...digests, crypto.createHash("sha256").update(verification).digest()], time);
+    const signature = Buffer.from(await input.signer.sign(message, "sha256")).toString("base64");
+    // A faulty signer (a token error) must not yield a package every Dify host refuses.
+    if (!verifyDifySignature(message, signature, input.signer.publicKeySpki)) throw new Error("The signer's package signature does not verify under its own public key");
+    // yazl encodes a string comment as CP437, which is ASCII for these characters.
+    zip.end({ comment: JSON.stringify({ signature, time }), forceZip64Format: false });
+    await Promise.race([written, failed]);
+    if (out.errored) throw out.errored;
+    return {
+      manifest,
+      files: [...toSign.map((e) => ({ path: e.name, size: e.uncompressedSize })), { path: VERIFICATION_ENTRY, size: verification.length }],
+      time,
+      signature,
+      sha256: new Uint8Array(outputTap.hash.digest()),
+      size: outputTap.bytes,
+    };
+  } catch (err) {
+    if (out) {
+      const closed = out.closed ? Promise.resolve() : new Promise<void>((resolve) => out!.once("close", () => resolve()));
+      out.destroy();
+      await closed;
+      // Only remove what this call created: an existing file made the exclusive open fail.
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") await fs.promises.rm(input.outputPath, { force: true });
+    }
+    throw err;
+  } finally {
+    archive.close();
+  }
+}
+
+/** Adds one entry to the output; resolves with the SHA-256 of its content once it has streamed through. */
+function queueEntry(zip: yazl.ZipFile, archive: SafeArchive, entry: ArchiveEntry, abort: (err: unknown) => void): Promise<Buffer> {
+  return new Promise<Buffer>((resolve, reject) => {
+    const options = { mtime: entry.mtime, mode: 0o100000 | ((entry.permissions ?? 0o644) & 0o755), compress: entry.compressionMethod === 8, size: entry.uncompressedSize };
+    zip.addReadStreamLazy(entry.name, options, (cb) => {
+      const tap = new HashTap("sha256", resolve);
+      archive.openEntry(entry).then(
+        (content) => {
+          content.on("error", (err) => {
+            abort(err);
+            reject(err);
+          });
+          content.pipe(tap);
+          cb(null, tap);
+        },
+        (err) => {
+          abort(err);
+          reject(err);
+        },
+      );
+    });
+  });
+}
