@@ -13,7 +13,9 @@ import { detachedSignature } from "../../pki/openpgp/sign";
 import { AppError } from "../errors";
 import { privateKeyForWorkers, signerForKey } from "../keys/signer-for-key";
 import { wholeSeconds } from "../targets/create-store-key";
-import { readGrafanaSettings, type StoreTargetName } from "../targets/store-targets";
+import { readDifySettings, readGrafanaSettings, type StoreTargetName } from "../targets/store-targets";
+import { signDifyPackage } from "../../pki/dify/sign-package";
+import { signMenderArtifact } from "../../pki/mender/sign-artifact";
 import { archiveProblem } from "./archive-problem";
 
 export type TargetSigningInput = {
@@ -70,8 +72,10 @@ export async function signForTarget(input: TargetSigningInput): Promise<TargetSi
       return signMattermost(input);
     case "grafana":
       return signGrafana(input);
-    default:
-      throw new AppError("conflict", `Signing for ${input.target} is not available on this server yet`);
+    case "dify":
+      return signDify(input);
+    case "mender":
+      return signMender(input);
   }
 }
 
@@ -151,4 +155,34 @@ async function signGrafana(input: TargetSigningInput): Promise<TargetSigned> {
   }
   const stored = await fileDigest(input.outputPath);
   return { version: signed.version, files, sha256: stored.sha256, size: stored.size, storeKeyIds: [key.id] };
+}
+
+/**
+ * One signature in the ZIP comment, so one key signs (the one activated first, as for Grafana). The
+ * manifest's `name` (lowercase, no dots in Dify) must be the plugin id's last segment: com.acme.weather
+ * is the package named "weather". The category is the store's setting, never "langgenius".
+ */
+async function signDify(input: TargetSigningInput): Promise<TargetSigned> {
+  const { keys, settings } = await activeStoreKeys(input.client, "dify");
+  const key = keys[0];
+  const signed = await signDifyPackage({ inputPath: input.inputPath, outputPath: input.outputPath, signer: await signerForKey(input.client, key.managedKeyId), authorizedCategory: readDifySettings(settings).authorizedCategory, now: input.now }).catch((err) => {
+    throw archiveProblem(err);
+  });
+  const expected = input.pluginId.split(".").pop();
+  if (signed.manifest.name !== expected) {
+    await fs.promises.rm(input.outputPath, { force: true });
+    throw new AppError("bad_request", `manifest.yaml names the package '${signed.manifest.name}', but this upload is for '${input.pluginId}' (a Dify package is named as the plugin id's last segment, '${expected}')`, { archiveError: "manifest_id_mismatch", entry: "manifest.yaml" });
+  }
+  return { version: signed.manifest.version, files: signed.files, sha256: signed.sha256, size: signed.size, storeKeyIds: [key.id] };
+}
+
+/** manifest.sig holds one signature: the key activated first signs. Every listed checksum is checked first. */
+async function signMender(input: TargetSigningInput): Promise<TargetSigned> {
+  const { keys } = await activeStoreKeys(input.client, "mender");
+  const key = keys[0];
+  const signed = await signMenderArtifact({ inputPath: input.inputPath, outputPath: input.outputPath, signer: await signerForKey(input.client, key.managedKeyId) }).catch((err) => {
+    throw archiveProblem(err);
+  });
+  const files = signed.artifact.payloads.flatMap((p) => p.files.map((f) => ({ path: `${p.member}/${f.name}`, size: f.size })));
+  return { version: "", files, sha256: signed.sha256, size: signed.size, storeKeyIds: [key.id] };
 }

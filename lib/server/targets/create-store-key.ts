@@ -6,6 +6,8 @@ import crypto from "node:crypto";
 import type { Tx } from "../../db";
 import { env } from "../../env";
 import { openpgpPublicKey } from "../../pki/openpgp/sign";
+import { difyPublicKeyFile } from "../../pki/dify/key-file";
+import { menderPublicKeyFile } from "../../pki/mender/key-file";
 import type { KeyAlgorithm } from "../../pki/signer";
 import { toBytes } from "../db/bytes";
 import { AppError } from "../errors";
@@ -27,10 +29,11 @@ export async function createStoreKey(tx: Tx, target: KeyedTarget, algorithm: Key
   const rules = TARGET_ALGORITHMS[target];
   const chosen = algorithm ?? rules.default;
   if (!rules.allowed.includes(chosen)) throw new AppError("bad_request", `A ${target} store key is one of ${rules.allowed.join(", ")} (what its verifier accepts), not ${chosen}`);
-  if (!OPENPGP_TARGETS.includes(target)) throw new AppError("conflict", `Signing for ${target} is not available on this server yet`);
   const managed = await createManagedKey(tx, chosen, "store");
   const createdAt = wholeSeconds(now);
-  const publicKey = await openpgpPublicKey({ spki: managed.publicKeySpki, createdAt, userId: storeKeyUserId(target), signer: await signerForKey(tx, managed.id), now });
+  const publicKey = OPENPGP_TARGETS.includes(target)
+    ? await openpgpPublicKey({ spki: managed.publicKeySpki, createdAt, userId: storeKeyUserId(target), signer: await signerForKey(tx, managed.id), now })
+    : bareKeyFile(target, managed.publicKeySpki);
   return tx.storeKey.create({
     data: {
       id: `sk_${crypto.randomUUID()}`,
@@ -47,6 +50,15 @@ export async function createStoreKey(tx: Tx, target: KeyedTarget, algorithm: Key
     },
     select: storeKeySelect,
   });
+}
+
+/**
+ * Dify and Mender trust bare public key files (FORMATS.md §7, §8): the key's id is the first 64 bits of
+ * the SHA-256 of its SubjectPublicKeyInfo, its fingerprint the whole digest.
+ */
+function bareKeyFile(target: KeyedTarget, spki: Uint8Array): { keyId: string; fingerprint: string; armored: string } {
+  const fingerprint = crypto.createHash("sha256").update(spki).digest("hex");
+  return { keyId: fingerprint.slice(0, 16), fingerprint, armored: target === "dify" ? difyPublicKeyFile(spki) : menderPublicKeyFile(spki) };
 }
 
 export const storeKeySelect = {

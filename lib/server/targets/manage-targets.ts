@@ -15,9 +15,9 @@ import { requireOperatorFor } from "../auth/require-operator";
 import { AppError } from "../errors";
 import { signerForKey } from "../keys/signer-for-key";
 import { createStoreKey, storeKeySelect, storeKeyUserId, wholeSeconds } from "./create-store-key";
-import { STORE_TARGETS, SIGNING_TARGETS, grafanaSettingsSchema, keyedTargetSchema, readGrafanaSettings, targetSchema, type KeyedTarget, type StoreTargetName } from "./store-targets";
+import { OPENPGP_TARGETS, STORE_TARGETS, SIGNING_TARGETS, difySettingsSchema, grafanaSettingsSchema, keyedTargetSchema, readDifySettings, readGrafanaSettings, targetSchema, type KeyedTarget, type StoreTargetName } from "./store-targets";
 
-export const updateTargetBody = z.object({ enabled: z.boolean(), grafana: grafanaSettingsSchema.optional() }).strict();
+export const updateTargetBody = z.object({ enabled: z.boolean(), grafana: grafanaSettingsSchema.optional(), dify: difySettingsSchema.optional() }).strict();
 export const createKeyBody = z.object({ algorithm: z.enum(KEY_ALGORITHMS).optional() }).strict();
 
 type KeyRow = { id: string; keyId: string; algorithm: string; status: string; createdAt: Date; fingerprint: string; activatedAt: Date | null; retiredAt: Date | null };
@@ -48,6 +48,7 @@ async function readTarget(client: Tx | Awaited<ReturnType<typeof db>>, target: S
     supported: SIGNING_TARGETS.includes(target),
     keys: (row?.keys ?? []).map((k) => serializeStoreKey(target, k)),
     ...(target === "grafana" ? { grafana: readGrafanaSettings(row?.settings) } : {}),
+    ...(target === "dify" ? { dify: readDifySettings(row?.settings) } : {}),
   };
 }
 
@@ -77,11 +78,12 @@ export async function updateTarget(actor: Principal, rawTarget: string, body: z.
   requireOperatorFor(actor, "manage store targets");
   const target = parseKeyedTarget(rawTarget);
   if (body.grafana && target !== "grafana") throw new AppError("bad_request", "Only the grafana target takes 'grafana' settings");
+  if (body.dify && target !== "dify") throw new AppError("bad_request", "Only the dify target takes 'dify' settings");
   if (body.enabled && !SIGNING_TARGETS.includes(target)) throw new AppError("conflict", `Signing for ${target} is not available on this server yet`);
   const client = await db();
   return client.$transaction(async (tx) => {
     const before = await lockTarget(tx, target);
-    const settings = body.grafana ?? (before.settings as object);
+    const settings = body.grafana ?? body.dify ?? (before.settings as object);
     if (body.grafana) await checkGrafanaKeys(tx, body.grafana.grafanaKeys);
     await tx.storeTarget.update({ where: { target }, data: { enabled: body.enabled, settings: settings as object } });
     let created: string | undefined;
@@ -160,9 +162,15 @@ export async function retireStoreKey(actor: Principal, rawTarget: string, keyId:
     if (key.status === "active" && state.enabled && (await tx.storeKey.count({ where: { target, status: "active" } })) < 2) {
       throw new AppError("conflict", `Key ${key.keyId} is the only active ${target} key: activate its successor first`);
     }
+    const at = wholeSeconds(now);
+    // Dify and Mender key files cannot say "revoked": hosts stop trusting the key by removing its file.
+    if (!OPENPGP_TARGETS.includes(target)) {
+      const updated = await tx.storeKey.update({ where: { id: key.id }, data: { status: "retired", retiredAt: at }, select: storeKeySelect });
+      await appendAuditEvent(tx, { actor, action: "target.key_retired", subjectType: "store_key", subjectId: key.keyId, at: now, details: { target, fingerprint: key.fingerprint, from: key.status } });
+      return serializeStoreKey(target, updated);
+    }
     // The key file now carries the key's own revocation (RFC 4880 0x20, "superseded"): Mattermost ignores
     // expiry, so a host that re-installs the file stops trusting the key only this way.
-    const at = wholeSeconds(now);
     const revoked = await openpgpPublicKey({
       spki: (await tx.storeKey.findUniqueOrThrow({ where: { id: key.id }, select: { publicKeySpki: true } })).publicKeySpki,
       createdAt: key.createdAt,

@@ -26,8 +26,8 @@ export const TARGET_ALGORITHMS: Record<KeyedTarget, { allowed: readonly KeyAlgor
   mender: { allowed: ["rsa-3072", "rsa-4096", "ecdsa-p256"], default: "rsa-3072" },
 };
 
-/** Targets whose signing this server implements (the Dify and Mender libraries are not merged yet). */
-export const SIGNING_TARGETS: readonly StoreTargetName[] = ["jami", "mattermost", "grafana"];
+/** Targets whose signing this server implements. */
+export const SIGNING_TARGETS: readonly StoreTargetName[] = ["jami", "mattermost", "grafana", "dify", "mender"];
 
 /** The targets whose store keys are OpenPGP keys (their key file is an armored transferable public key). */
 export const OPENPGP_TARGETS: readonly KeyedTarget[] = ["mattermost", "grafana"];
@@ -52,4 +52,17 @@ export type GrafanaSettings = z.infer<typeof grafanaSettingsSchema>;
 export function readGrafanaSettings(settings: unknown): GrafanaSettings {
   const parsed = grafanaSettingsSchema.safeParse(settings ?? {});
   return parsed.success ? parsed.data : grafanaSettingsSchema.parse({});
+}
+
+export const difySettingsSchema = z
+  .object({
+    /** What `.verification.dify.json` grants: never "langgenius" (Dify's own category). */
+    authorizedCategory: z.enum(["community", "partner"]).default("community"),
+  })
+  .strict();
+export type DifySettings = z.infer<typeof difySettingsSchema>;
+
+export function readDifySettings(settings: unknown): DifySettings {
+  const parsed = difySettingsSchema.safeParse(settings ?? {});
+  return parsed.success ? parsed.data : difySettingsSchema.parse({});
 }
