@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as download } from "@/app/api/v1/artifacts/[id]/download/route";
 import { GET as signatureP7s } from "@/app/api/v1/artifacts/[id]/signature.p7s/route";
 import { PUT as putTarget } from "@/app/api/v1/settings/targets/[target]/route";
+import { POST as verify } from "@/app/api/v1/verify/route";
 import { GET as keyFile } from "@/app/(public)/trust/[target]/keys/[keyId]/route";
 import { POST as upload } from "@/app/api/v1/orgs/[slug]/plugins/[pluginId]/artifacts/route";
 import { difyVerifiers, GO_PACKAGER } from "@/lib/pki/dify/test-verifiers";
@@ -25,6 +26,14 @@ const file = (name: string) => path.join(dir, `${n++}-${name}`);
 const hasMender = spawnSync("sh", ["-c", "command -v mender-artifact"]).status === 0;
 
 type Artifact = { id: string; target: string; pluginId: string; version: string; sha256: string };
+type Report = { valid: boolean; target?: string; files: { path: string; state: string }[]; store?: { valid: boolean; keyIds: string[] }; cms: { valid: boolean } | null; chain: { status: string }[]; problems: string[] };
+
+async function verifyReport(archive: string, p7s?: string): Promise<Report> {
+  const form = new FormData();
+  form.set("file", new Blob([new Uint8Array(fs.readFileSync(archive))]), path.basename(archive));
+  if (p7s) form.set("signature", new Blob([new Uint8Array(fs.readFileSync(p7s))]), "x.p7s");
+  return json<Report>(await call(H(verify), { url: "http://localhost:3999/api/v1/verify", body: form }), 200);
+}
 
 async function uploadFor(store: Store, pluginId: string, target: string, body: Buffer): Promise<Response> {
   return call(H(upload), { token: store.acmeMember, url: `http://localhost:3999/x?target=${target}`, params: { slug: "acme", pluginId }, body: new Uint8Array(body), headers: { "content-type": "application/octet-stream" } });
@@ -92,6 +101,14 @@ describe("targets: signing Dify and Mender plugins through the API", () => {
     expect(pythonVerify(signed, foreign).ok).toBe(false);
     const p7s = await fetchTo(signatureP7s, { id: artifact.id }, `${signed}.p7s`);
     expect(cmsVerifies(signed, p7s, rootPem)).toBe(true);
+    // /api/v1/verify recognizes the package and checks it with the store's key, with the CMS chain.
+    const report = await verifyReport(signed, p7s);
+    expect(report.problems).toEqual([]);
+    expect(report).toMatchObject({ valid: true, target: "dify", store: { valid: true, keyIds: [target.keys[0].keyId] }, cms: { valid: true } });
+    expect(report.chain.map((c) => c.status)).toEqual(["good", "good", "trusted-root"]);
+    const bad = await verifyReport(tampered);
+    expect(bad.valid).toBe(false);
+    expect(bad.files.every((f) => f.state === "invalid")).toBe(true);
     // A package for another plugin, and a category Signet never grants.
     const other = await uploadFor(store, DIFY_ID, "dify", fs.readFileSync(pkg).subarray(0, 10));
     expect(other.status).toBe(400);
@@ -124,6 +141,10 @@ describe("targets: signing Dify and Mender plugins through the API", () => {
     expect(validate(tampered, key).status).not.toBe(0);
     const p7s = await fetchTo(signatureP7s, { id: artifact.id }, `${signed}.p7s`);
     expect(cmsVerifies(signed, p7s, rootPem)).toBe(true);
+    const report = await verifyReport(signed, p7s);
+    expect(report.problems).toEqual([]);
+    expect(report).toMatchObject({ valid: true, target: "mender", store: { valid: true, keyIds: [target.keys[0].keyId] }, cms: { valid: true } });
+    expect((await verifyReport(unsigned)).files.every((f) => f.state === "unsigned")).toBe(true);
     // An already signed artifact is refused with 400 naming why.
     const again = await uploadFor(store, MENDER_ID, "mender", fs.readFileSync(signed));
     expect(again.status).toBe(400);

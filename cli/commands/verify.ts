@@ -100,7 +100,11 @@ export async function verifyCommand(argv: string[], now = new Date()): Promise<n
   const notes: string[] = [];
   const crls = readCrls(values.crl ?? []);
   if (values.target !== undefined && !["jami", "mattermost", "grafana"].includes(values.target)) throw new CliError(`--target must be jami, mattermost or grafana (not ${values.target})`, 2);
-  const target = values.target === "jami" ? undefined : ((values.target as "mattermost" | "grafana" | undefined) ?? (await detectStoreFormat(archive)));
+  const detected = values.target === "jami" ? undefined : ((values.target as "mattermost" | "grafana" | undefined) ?? (await detectStoreFormat(archive)));
+  if (detected === "dify" || detected === "mender") {
+    throw new CliError(`${archive} is a ${detected} artifact: signet verify does not check ${detected} yet (POST /api/v1/verify does; or ${detected === "mender" ? "mender-artifact validate ART -k KEY.pem" : "the Dify daemon"})`, 2);
+  }
+  const target = detected;
   const signaturePath = values.signature ?? (fs.existsSync(`${archive}.p7s`) ? `${archive}.p7s` : undefined);
   let trustedRoots = readRoots(values.root ?? []);
   // A store format checks its own signature with --key; the roots matter only for the .p7s beside it.

@@ -1,6 +1,7 @@
 // Verifying a Mattermost bundle or a Grafana plugin the way its host does (FORMATS.md §5, §6), with the
 // store's keys, and — when the detached CMS is given — the plugin certificate chain, its revocation and the
 // artifact's own revocation, exactly as for a .jpl (one report shape for every format).
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import { DEFAULT_LIMITS } from "../jpl/archive-error";
 import { SafeArchive } from "../jpl/read-archive";
@@ -12,18 +13,26 @@ import { verifyGrafanaPlugin } from "../grafana/verify-plugin";
 import { OpenPgpError, dearmor } from "../openpgp/packets";
 import { openpgpKeyIds, type OpenPgpKeyRef } from "../openpgp/sign";
 import { parseSignature, splitSignaturePackets, verifyDetached } from "../openpgp/verify";
+import { verifyDifyPackage } from "../dify/verify-package";
+import { verifyMenderArtifact } from "../mender/verify-artifact";
+import { VERIFICATION_ENTRY } from "../dify/read-package";
 
 export type StoreVerifyKey = OpenPgpKeyRef & { status: string; retiredAt?: Date };
 
+export type StoreFormat = "mattermost" | "grafana" | "dify" | "mender";
+
 export type StoreVerificationReport = VerificationReport & {
-  target: "mattermost" | "grafana";
+  target: StoreFormat;
   /** The store signature's own verdict, as the host reaches it. */
   store: { valid: boolean; keyIds: string[]; detail?: string };
 };
 
 export type StoreVerifyInput = Omit<VerifyDependencies, "detachedSignature"> & {
-  target: "mattermost" | "grafana";
-  /** Keys a host following this store trusts (next and active; retired ones are refused as revoked). */
+  target: StoreFormat;
+  /**
+   * Keys a host following this store trusts (next and active; retired ones are refused as revoked). For
+   * Dify and Mender only Signet's own keys are passed: node:crypto reads them (outside EC keys could abort it).
+   */
   keys: StoreVerifyKey[];
   /** Mattermost's .sig (binary or armored). */
   storeSignature?: Uint8Array;
@@ -115,10 +124,57 @@ async function grafanaVerdict(path: string, input: StoreVerifyInput) {
   return { pluginId: verdict.pluginId, version: verdict.version, files, notes, store: { valid: verdict.status === "valid", keyIds: verdict.keyId ? [verdict.keyId] : [], ...(verdict.reason ? { detail: `${verdict.status}: ${verdict.reason}` } : {}) } };
 }
 
+/** Keys a host still trusts: a retired key's file is removed from hosts (Dify and Mender files cannot say "revoked"). */
+function liveKeys(input: StoreVerifyInput): Uint8Array[] {
+  return input.keys.filter((k) => !(k.retiredAt && k.retiredAt.getTime() <= input.now.getTime())).map((k) => k.spki);
+}
+
+/** Dify's daemon verdict is one for the package: every entry shares it. */
+async function difyVerdict(path: string, input: StoreVerifyInput) {
+  const verdict = await verifyDifyPackage(path, liveKeys(input), input.limits ?? DEFAULT_LIMITS);
+  if (verdict.code) throw new OpenPgpError(verdict.problems.join("; ") || `the package is refused (${verdict.code})`);
+  const archive = await SafeArchive.open(path, input.limits ?? DEFAULT_LIMITS);
+  let names: string[];
+  try {
+    names = archive.entries.map((e) => e.name);
+  } finally {
+    archive.close();
+  }
+  const detail = verdict.problems.join("; ");
+  const unsigned = !verdict.valid && verdict.time === undefined;
+  const files = names.map((p): FileResult => (verdict.valid ? { path: p, state: "valid" } : { path: p, state: unsigned ? "unsigned" : "invalid", detail }));
+  const keyId = verdict.keyIndex !== undefined ? storeKeyId(liveKeys(input)[verdict.keyIndex]) : undefined;
+  const category = verdict.authorizedCategory;
+  return {
+    pluginId: verdict.manifest?.name ?? "",
+    version: verdict.manifest?.version ?? "",
+    files,
+    notes: verdict.valid && !names.includes(VERIFICATION_ENTRY) ? ["no .verification.dify.json: Dify would label the package langgenius"] : category ? [`authorized category: ${category}`] : [],
+    store: { valid: verdict.valid, keyIds: keyId ? [keyId] : [], ...(detail ? { detail } : {}) },
+  };
+}
+
+async function menderVerdict(path: string, input: StoreVerifyInput) {
+  const verdict = await verifyMenderArtifact(path, liveKeys(input));
+  if (verdict.code) throw new OpenPgpError(verdict.problems.join("; ") || `the artifact is refused (${verdict.code})`);
+  const names = (verdict.artifact?.payloads ?? []).flatMap((p) => p.files.map((f) => `${p.member}/${f.name}`));
+  const detail = verdict.problems.join("; ");
+  const unsigned = !verdict.artifact?.signature;
+  const files = names.map((p): FileResult => (verdict.valid ? { path: p, state: "valid" } : { path: p, state: unsigned ? "unsigned" : "invalid", detail }));
+  const keyId = verdict.keyIndex !== undefined ? storeKeyId(liveKeys(input)[verdict.keyIndex]) : undefined;
+  return { pluginId: "", version: "", files, notes: [] as string[], store: { valid: verdict.valid, keyIds: keyId ? [keyId] : [], ...(detail ? { detail } : {}) } };
+}
+
+/** A bare key's id as Signet names it: the first 16 hex digits of SHA-256(SubjectPublicKeyInfo). */
+function storeKeyId(spki: Uint8Array): string {
+  return createHash("sha256").update(spki).digest("hex").slice(0, 16);
+}
+
 export async function verifyStoreArtifact(path: string, input: StoreVerifyInput): Promise<StoreVerificationReport> {
   const digests = await fileDigests(path);
   const sha256 = digests.sha256.toString("hex");
-  const verdict = input.target === "mattermost" ? await mattermostVerdict(path, input) : await grafanaVerdict(path, input);
+  const verdict =
+    input.target === "mattermost" ? await mattermostVerdict(path, input) : input.target === "grafana" ? await grafanaVerdict(path, input) : input.target === "dify" ? await difyVerdict(path, input) : await menderVerdict(path, input);
   const problems: string[] = [];
   const notes: string[] = "notes" in verdict ? [...(verdict.notes as string[])] : [];
   if (!verdict.store.valid) problems.push(`${input.target} signature: ${verdict.store.detail ?? "not valid"}`);
@@ -176,15 +232,17 @@ export async function verifyStoreArtifact(path: string, input: StoreVerifyInput)
 }
 
 /** Which format a file is, from its first bytes and (for a zip) its layout; undefined = a .jpl or unknown. */
-export async function detectStoreFormat(path: string): Promise<"mattermost" | "grafana" | undefined> {
+export async function detectStoreFormat(path: string): Promise<StoreFormat | undefined> {
   const fd = await fs.promises.open(path, "r");
-  const head = Buffer.alloc(4);
+  const head = Buffer.alloc(512);
   try {
-    await fd.read(head, 0, 4, 0);
+    await fd.read(head, 0, 512, 0);
   } finally {
     await fd.close();
   }
   if (head[0] === 0x1f && head[1] === 0x8b) return "mattermost";
+  // A .mender is an uncompressed POSIX tar whose first member is `version` (FORMATS.md §8).
+  if (head.subarray(257, 262).toString("latin1") === "ustar" && head.subarray(0, 8).toString("latin1") === "version\0") return "mender";
   if (head.readUInt32LE(0) !== 0x04034b50) return undefined;
   let archive: SafeArchive;
   try {
@@ -194,6 +252,7 @@ export async function detectStoreFormat(path: string): Promise<"mattermost" | "g
   }
   try {
     if (archive.find("manifest.json")) return undefined;
+    if (archive.find("manifest.yaml")) return "dify";
     const tops = new Set(archive.entries.map((e) => e.name.split("/")[0]));
     const [top] = tops;
     return tops.size === 1 && archive.find(`${top}/plugin.json`) ? "grafana" : undefined;

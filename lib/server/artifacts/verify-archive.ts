@@ -4,7 +4,7 @@
 import type { ParsedCertificate } from "../../pki/chain/parse-certificate";
 import { verifyPluginArchive, type ArtifactStatus, type CertificateStatus, type VerificationReport } from "../../pki/jpl/verify-plugin-archive";
 import { db, type Db } from "../../db";
-import { detectStoreFormat, verifyStoreArtifact, type StoreVerificationReport } from "../../pki/targets/verify-store-artifact";
+import { detectStoreFormat, verifyStoreArtifact, type StoreFormat, type StoreVerificationReport } from "../../pki/targets/verify-store-artifact";
 import { OpenPgpError } from "../../pki/openpgp/packets";
 import { AppError } from "../errors";
 import { archiveProblem } from "./archive-problem";
@@ -47,12 +47,12 @@ type VerifyOptions = { detachedSignature?: Uint8Array; storeSignature?: Uint8Arr
 export async function verifyArchiveAt(archivePath: string, opts: VerifyOptions = {}): Promise<VerificationReport | StoreVerificationReport> {
   const client = await db();
   const target = opts.target && opts.target !== "jami" ? opts.target : opts.target === "jami" ? undefined : await detectStoreFormat(archivePath);
-  if (target !== undefined && target !== "mattermost" && target !== "grafana") {
-    throw new AppError("bad_request", ["dify", "mender"].includes(target) ? `Verifying ${target} artifacts is not available on this server yet` : `Unknown target '${target}': jami, mattermost or grafana`);
+  if (target !== undefined && !["mattermost", "grafana", "dify", "mender"].includes(target)) {
+    throw new AppError("bad_request", `Unknown target '${target}': jami, mattermost, grafana, dify or mender`);
   }
   if (target) {
     return verifyStoreArtifact(archivePath, {
-      target,
+      target: target as StoreFormat,
       keys: await storeVerifyKeys(client, target),
       storeSignature: opts.storeSignature,
       detachedSignature: opts.detachedSignature,
