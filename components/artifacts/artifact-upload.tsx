@@ -57,7 +57,7 @@ export function ArtifactUpload({ slug }: { slug: string }) {
         <form onSubmit={onSubmit} className="space-y-4" aria-label="Sign a plugin archive">
           {error ? <Alert>{error}</Alert> : null}
           <div className="grid gap-4 sm:grid-cols-3">
-            <Field label="Store format" htmlFor="artifact-target" hint="Jami .jpl, Mattermost .tar.gz, Grafana plugin .zip">
+            <Field label="Store format" htmlFor="artifact-target" hint="Jami .jpl, Mattermost .tar.gz, Grafana .zip, Dify .difypkg, Mender .mender">
               <Select id="artifact-target" name="target" defaultValue="jami">
                 {targets.map((t) => (
                   <option key={t} value={t}>{t}</option>
@@ -72,7 +72,7 @@ export function ArtifactUpload({ slug }: { slug: string }) {
               </Select>
             </Field>
             <Field label="Plugin archive" htmlFor="artifact-file" hint="Up to 256 MB. The manifest's id must be the plugin's id.">
-              <input id="artifact-file" name="archive" type="file" accept=".jpl,.zip,.tar.gz,.tgz,application/zip,application/gzip" required className="block w-full text-sm file:mr-3 file:rounded-md file:border-0 file:bg-slate-100 file:px-3 file:py-2 file:text-sm file:font-medium dark:file:bg-slate-800" />
+              <input id="artifact-file" name="archive" type="file" accept=".jpl,.zip,.tar.gz,.tgz,.difypkg,.mender,application/zip,application/gzip" required className="block w-full text-sm file:mr-3 file:rounded-md file:border-0 file:bg-slate-100 file:px-3 file:py-2 file:text-sm file:font-medium dark:file:bg-slate-800" />
             </Field>
           </div>
           {progress ? (

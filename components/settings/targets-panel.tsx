@@ -12,7 +12,12 @@ import { Select } from "../ui/field";
 import { LoadingRows } from "../ui/skeleton";
 import { useToast } from "../ui/toast";
 
-const ALGORITHMS: Record<string, string[]> = { mattermost: ["rsa-4096", "rsa-3072", "ecdsa-p256", "ecdsa-p384"], grafana: ["rsa-4096", "rsa-3072", "ecdsa-p256", "ecdsa-p384"] };
+const ALGORITHMS: Record<string, string[]> = {
+  mattermost: ["rsa-4096", "rsa-3072", "ecdsa-p256", "ecdsa-p384"],
+  grafana: ["rsa-4096", "rsa-3072", "ecdsa-p256", "ecdsa-p384"],
+  dify: ["rsa-4096"],
+  mender: ["rsa-3072", "rsa-4096", "ecdsa-p256"],
+};
 
 function TargetRow({ t }: { t: StoreTargetJson }) {
   const action = useTargetAction();

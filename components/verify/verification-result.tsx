@@ -55,7 +55,7 @@ export function VerificationResult({ report }: { report: VerificationReport }) {
           )}
           {report.store ? (
             <>
-              {" "}· {report.target === "grafana" ? "Grafana MANIFEST.txt" : "Mattermost signature"}:{" "}
+              {" "}· {({ mattermost: "Mattermost signature", grafana: "Grafana MANIFEST.txt", dify: "Dify signature", mender: "Mender manifest.sig" } as Record<string, string>)[report.target ?? ""] ?? "Store signature"}:{" "}
               <Badge tone={report.store.valid ? "green" : "red"}>{report.store.valid ? `valid (key ${report.store.keyIds.join(", ")})` : "invalid"}</Badge>
             </>
           ) : null}

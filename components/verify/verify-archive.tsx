@@ -84,7 +84,7 @@ export function VerifyArchive() {
             id="verify-file"
             aria-label="Signed plugin archive"
             type="file"
-            accept=".jpl,.zip,.tar.gz,.tgz,application/zip,application/gzip"
+            accept=".jpl,.zip,.tar.gz,.tgz,.difypkg,.mender,application/zip,application/gzip"
             className="sr-only"
             onChange={(e) => {
               const file = e.target.files?.[0];

@@ -28,7 +28,7 @@ export type ArtifactItem = {
 };
 
 /** What a download of a `target` artifact is called in the console. */
-export const ARTIFACT_LABEL: Record<string, string> = { jami: ".jpl", mattermost: ".tar.gz", grafana: ".zip" };
+export const ARTIFACT_LABEL: Record<string, string> = { jami: ".jpl", mattermost: ".tar.gz", grafana: ".zip", dify: ".difypkg", mender: ".mender" };
 
 // The verification report is plain JSON already (strings, no Dates): the client shares its type.
 export type { FileState } from "@/lib/pki/jpl/check-signatures";
