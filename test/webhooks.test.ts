@@ -119,6 +119,8 @@ describe("webhooks and expiry: a certificate expiring within 30 days reaches the
     expect(expiring.headers["x-signet-signature"]).toBe(hmac(secret, expiring.body));
     expect(expiring.headers["x-signet-signature"]).not.toBe(hmac("whsec_wrong", expiring.body));
     expect(expiring.json.data).toMatchObject({ serial: cert.serialHex, orgSlug: "acme", thresholdDays: 30, daysLeft: 20 });
+    // The receiver answers before the runner records the attempt: wait for the runner, not the clock.
+    await webhookDeliveriesSettled();
     const delivery = await client.webhookDelivery.findUniqueOrThrow({ where: { id: String(expiring.headers["x-signet-delivery"]) } });
     expect(delivery).toMatchObject({ event: "certificate.expiring", status: "delivered", attempts: 1, responseStatus: 204 });
 
