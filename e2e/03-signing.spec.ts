@@ -39,7 +39,7 @@ test("signing: a member gets a hosted-key plugin certificate, uploads a plugin w
 
   const form = page.getByRole("form", { name: "Sign a plugin archive" });
   await expect(form.getByLabel("Plugin", { exact: true })).toHaveValue(PLUGIN);
-  await form.getByLabel("Plugin archive (.jpl)").setInputFiles(input);
+  await form.getByLabel("Plugin archive", { exact: true }).setInputFiles(input);
   await form.getByRole("button", { name: "Upload and sign" }).click();
   const progress = page.getByRole("progressbar", { name: "Upload progress" });
   await expect(progress).toBeVisible();

@@ -14,6 +14,15 @@ import { GET as listCertificates } from "@/app/api/v1/certificates/route";
 import { GET as getCertificate } from "@/app/api/v1/certificates/[serial]/route";
 import { POST as revoke } from "@/app/api/v1/certificates/[serial]/revoke/route";
 import { POST as createToken } from "@/app/api/v1/tokens/route";
+import { GET as listTargets } from "@/app/api/v1/settings/targets/route";
+import { PUT as putTarget } from "@/app/api/v1/settings/targets/[target]/route";
+import { POST as addStoreKey } from "@/app/api/v1/settings/targets/[target]/keys/route";
+import { POST as activateStoreKey } from "@/app/api/v1/settings/targets/[target]/keys/[keyId]/activate/route";
+import { POST as retireStoreKey } from "@/app/api/v1/settings/targets/[target]/keys/[keyId]/retire/route";
+import { GET as trustDocument } from "@/app/api/v1/trust/route";
+import { GET as trustKeyFile } from "@/app/(public)/trust/[target]/keys/[keyId]/route";
+import { GET as grafanaKeys } from "@/app/grafana/api/plugins/ci/keys/route";
+import { PUT as putOrgGrafana } from "@/app/api/v1/orgs/[slug]/targets/grafana/route";
 import { POST as registerCertificate } from "@/app/api/v1/orgs/[slug]/certificates/route";
 import { GET as crlState, POST as uploadCrl } from "@/app/api/v1/cas/[caId]/crl/route";
 import { GET as responderState, POST as responderCsr, PUT as installResponder } from "@/app/api/v1/cas/[caId]/ocsp-responder/route";
@@ -179,6 +188,37 @@ describe("authorization matrix", () => {
   it("POST /api/v1/tokens needs an identity", async () => {
     await expectStatus("anonymous", call(H(createToken), { json: { name: "x" } }), 401);
     await expectStatus("member", call(H(createToken), { token: tokens.member, json: { name: "x" } }), 201);
+  });
+
+  it("store targets: settings and key rotation are operator-only; trust, key files and Grafana's keys are public", async () => {
+    const everyoneButOperator: Who[] = ["anonymous", "member", "otherAdmin", "admin"];
+    const refused = (who: Who) => (who === "anonymous" ? 401 : 403);
+    for (const who of everyoneButOperator) {
+      await expectStatus(who, call(H(listTargets), { token: tokens[who] }), refused(who));
+      await expectStatus(who, call(H(putTarget), { method: "PUT", token: tokens[who], params: { target: "mattermost" }, json: { enabled: true } }), refused(who));
+    }
+    await expectStatus("operator", call(H(listTargets), { token: tokens.operator }), 200);
+    const enabled = (await (await expectStatus("operator", call(H(putTarget), { method: "PUT", token: tokens.operator, params: { target: "mattermost" }, json: { enabled: true } }), 200)).json()) as { keys: { keyId: string }[] };
+    const first = enabled.keys[0].keyId;
+    for (const who of everyoneButOperator) {
+      await expectStatus(who, call(H(addStoreKey), { token: tokens[who], params: { target: "mattermost" }, json: {} }), refused(who));
+      await expectStatus(who, call(H(activateStoreKey), { token: tokens[who], params: { target: "mattermost", keyId: first } }), refused(who));
+      await expectStatus(who, call(H(retireStoreKey), { token: tokens[who], params: { target: "mattermost", keyId: first } }), refused(who));
+    }
+    const next = (await (await expectStatus("operator", call(H(addStoreKey), { token: tokens.operator, params: { target: "mattermost" }, json: {} }), 201)).json()) as { keyId: string };
+    await expectStatus("operator", call(H(activateStoreKey), { token: tokens.operator, params: { target: "mattermost", keyId: next.keyId } }), 200);
+    await expectStatus("operator", call(H(retireStoreKey), { token: tokens.operator, params: { target: "mattermost", keyId: first } }), 200);
+    for (const who of ["anonymous", "member", "operator"] as Who[]) {
+      await expectStatus(who, call(H(trustDocument), { token: tokens[who] }), 200);
+      await expectStatus(who, call(H(trustKeyFile), { token: tokens[who], params: { target: "mattermost", keyId: next.keyId } }), 200);
+      await expectStatus(who, call(H(grafanaKeys), { token: tokens[who] }), 200);
+    }
+  });
+
+  it("PUT /api/v1/orgs/{slug}/targets/grafana: the org's admins (and operators)", async () => {
+    const body = { rootUrls: ["https://grafana.a.test/"] };
+    const matrix: [Who, number][] = [["anonymous", 401], ["member", 403], ["otherAdmin", 404], ["admin", 200], ["operator", 200]];
+    for (const [who, status] of matrix) await expectStatus(who, call(H(putOrgGrafana), { method: "PUT", token: tokens[who], params: { slug: "org-a" }, json: body }), status);
   });
 
   it("GET /api/v1/orgs/{slug}/members and /invitations: the org's admins, and operators to look", async () => {

@@ -8,11 +8,16 @@ import { fromPem } from "../../lib/pki/certificate/pem";
 import { crlIssuerDer, statusFromCrls, type CrlFile } from "../../lib/pki/status/crl-status";
 import { ArchiveError } from "../../lib/pki/jpl/archive-error";
 import { verifyPluginArchive, type VerificationReport } from "../../lib/pki/jpl/verify-plugin-archive";
+import { detectStoreFormat, verifyStoreArtifact, type StoreVerificationReport } from "../../lib/pki/targets/verify-store-artifact";
+import { readOpenPgpPublicKeys } from "../../lib/pki/openpgp/read-public-key";
+import { OpenPgpError } from "../../lib/pki/openpgp/packets";
 import { CliError, printJson } from "../io";
 import { fetchStoreRoots, networkArtifactStatus, networkCertificateStatus } from "../revocation-client";
 
 export const usage =
   "signet verify ARCHIVE [--root ROOT.pem]... [--url BASE_URL] [--offline] [--crl FILE]... [--signature FILE.p7s] [--json]\n" +
+  "      [--target jami|mattermost|grafana] [--key STORE_KEY.asc]... [--store-signature BUNDLE.sig] [--app-url GRAFANA_ROOT_URL]\n" +
+  "      (the target is recognized from the file when not given; Mattermost and Grafana are checked with the --key files)\n" +
   "      exit 0 valid, revocation checked (OCSP/CRL online, or --crl for every certificate); 1 invalid (tampered, untrusted,\n" +
   "      revoked, status unknown); 2 usage; 3 signatures and chain valid but revocation NOT checked (--offline without --crl)";
 
@@ -51,8 +56,8 @@ function readRoots(files: string[]): Uint8Array[] {
 
 const PAD = 10;
 
-export function formatReport(report: VerificationReport): string {
-  const lines = [`${report.pluginId}${report.version ? ` ${report.version}` : ""}  sha256 ${report.sha256}`, "", "Files:"];
+export function formatReport(report: VerificationReport | StoreVerificationReport): string {
+  const lines = [`${"target" in report ? `[${report.target}] ` : ""}${report.pluginId}${report.version ? ` ${report.version}` : ""}  sha256 ${report.sha256}`, "", "Files:"];
   for (const f of report.files) lines.push(`  ${f.state.padEnd(PAD)}${f.path}${f.detail && f.state !== "valid" ? `  (${f.detail})` : ""}`);
   lines.push("", "Chain:");
   for (const c of report.chain) {
@@ -61,6 +66,7 @@ export function formatReport(report: VerificationReport): string {
   }
   if (report.chain.length === 0) lines.push("  (none)");
   lines.push("", `Artifact: ${!report.artifactChecked ? "revocation not checked" : report.artifactRevoked ? `REVOKED${report.artifactRevocation?.reason ? `: ${report.artifactRevocation.reason}` : ""}` : "not revoked"}`);
+  if ("store" in report) lines.push(`${report.target} signature: ${report.store.valid ? `valid (key ${report.store.keyIds.join(", ")})` : `INVALID${report.store.detail ? ` (${report.store.detail})` : ""}`}`);
   if (report.cms) lines.push(`Detached signature: ${report.cms.valid ? `valid${report.cms.signingTime ? ` (signed ${report.cms.signingTime})` : ""}` : "INVALID"}`);
   lines.push("", !report.valid ? "Result: INVALID" : report.revocationChecked ? "Result: VALID" : "Result: VALID SIGNATURES AND CHAIN, REVOCATION NOT CHECKED");
   for (const p of report.problems) lines.push(`  - ${p}`);
@@ -78,6 +84,10 @@ export async function verifyCommand(argv: string[], now = new Date()): Promise<n
       offline: { type: "boolean", default: false },
       crl: { type: "string", multiple: true },
       signature: { type: "string" },
+      target: { type: "string" },
+      key: { type: "string", multiple: true },
+      "store-signature": { type: "string" },
+      "app-url": { type: "string" },
       json: { type: "boolean", default: false },
     },
     strict: true,
@@ -89,32 +99,54 @@ export async function verifyCommand(argv: string[], now = new Date()): Promise<n
   if (baseUrl && !/^https?:\/\//.test(baseUrl)) throw new CliError("--url must be an http(s) URL", 2);
   const notes: string[] = [];
   const crls = readCrls(values.crl ?? []);
+  if (values.target !== undefined && !["jami", "mattermost", "grafana"].includes(values.target)) throw new CliError(`--target must be jami, mattermost or grafana (not ${values.target})`, 2);
+  const detected = values.target === "jami" ? undefined : ((values.target as "mattermost" | "grafana" | undefined) ?? (await detectStoreFormat(archive)));
+  if (detected === "dify" || detected === "mender") {
+    throw new CliError(`${archive} is a ${detected} artifact: signet verify does not check ${detected} yet (POST /api/v1/verify does; or ${detected === "mender" ? "mender-artifact validate ART -k KEY.pem" : "the Dify daemon"})`, 2);
+  }
+  const target = detected;
+  const signaturePath = values.signature ?? (fs.existsSync(`${archive}.p7s`) ? `${archive}.p7s` : undefined);
   let trustedRoots = readRoots(values.root ?? []);
-  if (trustedRoots.length === 0) {
+  // A store format checks its own signature with --key; the roots matter only for the .p7s beside it.
+  if (trustedRoots.length === 0 && !(target && !signaturePath)) {
     if (!baseUrl || values.offline) throw new CliError("Give the trusted root with --root ROOT.pem (or --url BASE_URL to trust the roots that store publishes)", 2);
     trustedRoots = await fetchStoreRoots(baseUrl).catch((err) => {
       throw new CliError(`Could not fetch the store's roots from ${baseUrl}: ${err instanceof Error ? err.message : String(err)}`);
     });
     notes.push(`trusted the root CA(s) published by ${baseUrl}`);
   }
-  const signaturePath = values.signature ?? (fs.existsSync(`${archive}.p7s`) ? `${archive}.p7s` : undefined);
   const detachedSignature = signaturePath ? fs.readFileSync(signaturePath) : undefined;
-  let report: VerificationReport;
+  const deps = {
+    trustedRoots,
+    now,
+    detachedSignature,
+    // --crl replaces the network for certificates (it is how an offline verifier checks revocation).
+    ...(crls.length
+      ? { certificateStatus: async (cert: Parameters<typeof statusFromCrls>[1], issuer: Parameters<typeof statusFromCrls>[2]) => statusFromCrls(crls, cert, issuer, now) }
+      : values.offline
+        ? {}
+        : { certificateStatus: networkCertificateStatus({ baseUrl, now }) }),
+    ...(values.offline ? {} : { artifactStatus: networkArtifactStatus(baseUrl) }),
+  };
+  let report: VerificationReport | StoreVerificationReport;
   try {
-    report = await verifyPluginArchive(archive, {
-      trustedRoots,
-      now,
-      detachedSignature,
-      // --crl replaces the network for certificates (it is how an offline verifier checks revocation).
-      ...(crls.length
-        ? { certificateStatus: async (cert, issuer) => statusFromCrls(crls, cert, issuer, now) }
-        : values.offline
-          ? {}
-          : { certificateStatus: networkCertificateStatus({ baseUrl, now }) }),
-      ...(values.offline ? {} : { artifactStatus: networkArtifactStatus(baseUrl) }),
-    });
+    if (target) {
+      if (!values.key?.length) throw new CliError(`A ${target} artifact is checked against the store's keys: give --key FILE.asc (from the store's /trust page)`, 2);
+      const keys = values.key.flatMap((file) => {
+        try {
+          return readOpenPgpPublicKeys(fs.readFileSync(file), now).map((k) => ({ ...k, status: k.revokedAt ? "retired" : "active", retiredAt: k.revokedAt }));
+        } catch (err) {
+          throw new CliError(`--key ${file}: ${err instanceof Error ? err.message : String(err)}`, 2);
+        }
+      });
+      const storeSignaturePath = values["store-signature"] ?? (fs.existsSync(`${archive}.sig`) ? `${archive}.sig` : undefined);
+      report = await verifyStoreArtifact(archive, { ...deps, target, keys, storeSignature: storeSignaturePath ? fs.readFileSync(storeSignaturePath) : undefined, appUrl: values["app-url"] });
+    } else {
+      report = await verifyPluginArchive(archive, deps);
+    }
   } catch (err) {
     if (err instanceof ArchiveError) throw new CliError(`${archive}: ${err.message} [${err.code}]`);
+    if (err instanceof OpenPgpError) throw new CliError(`${archive}: ${err.message}`);
     throw err;
   }
   const issuers = new Set(report.chain.map((c) => c.issuer));

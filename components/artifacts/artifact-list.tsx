@@ -1,7 +1,7 @@
 "use client";
 
 import { useState, type FormEvent } from "react";
-import { useArtifacts, useRevokeArtifact, type ArtifactItem } from "@/lib/client/artifacts";
+import { ARTIFACT_LABEL, useArtifacts, useRevokeArtifact, type ArtifactItem } from "@/lib/client/artifacts";
 import { Alert } from "../ui/alert";
 import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
@@ -73,8 +73,9 @@ export function ArtifactList({ slug, canRevoke }: { slug: string; canRevoke: boo
                   </td>
                   <td className="py-2">
                     <div className="flex flex-wrap gap-3">
-                      <a className="font-medium text-brand-700 hover:underline dark:text-brand-300" href={a.downloadUrl} download aria-label={`Download ${a.pluginId} ${a.version}`}>.jpl</a>
+                      <a className="font-medium text-brand-700 hover:underline dark:text-brand-300" href={a.downloadUrl} download aria-label={`Download ${a.pluginId} ${a.version}`}>{ARTIFACT_LABEL[a.target ?? "jami"] ?? "file"}</a>
                       <a className="font-medium text-brand-700 hover:underline dark:text-brand-300" href={a.signatureUrl} download aria-label={`Download the signature of ${a.pluginId} ${a.version}`}>.p7s</a>
+                      {a.storeSignatureUrl ? <a className="font-medium text-brand-700 hover:underline dark:text-brand-300" href={a.storeSignatureUrl} download aria-label={`Download the Mattermost signature of ${a.pluginId} ${a.version}`}>.sig</a> : null}
                       {canRevoke && !a.revocation && revoking !== a.id ? (
                         <button className="font-medium text-red-600 hover:underline" onClick={() => setRevoking(a.id)}>Revoke…</button>
                       ) : null}

@@ -3,6 +3,7 @@
 import { useMemo, useState, type FormEvent } from "react";
 import { useCertificates } from "@/lib/client/hooks";
 import { useUploadArtifact, type ArtifactItem, type UploadProgress } from "@/lib/client/artifacts";
+import { useTrust } from "@/lib/client/settings-hooks";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
@@ -15,6 +16,9 @@ const formatMb = (bytes: number) => `${(bytes / MB).toFixed(1)} MB`;
 export function ArtifactUpload({ slug }: { slug: string }) {
   const certificates = useCertificates({ org: slug, kind: "plugin", status: "issued" });
   const upload = useUploadArtifact(slug);
+  // The targets the store signs for are public (/api/v1/trust): jami first, then those an operator enabled.
+  const trust = useTrust();
+  const targets = (trust.data?.targets ?? [{ target: "jami" }]).map((t) => t.target);
   const [progress, setProgress] = useState<UploadProgress>();
   const [signed, setSigned] = useState<ArtifactItem>();
   const [error, setError] = useState<string>();
@@ -25,12 +29,12 @@ export function ArtifactUpload({ slug }: { slug: string }) {
     e.preventDefault();
     const form = new FormData(e.currentTarget);
     const file = form.get("archive");
-    if (!(file instanceof File) || file.size === 0) return setError("Choose a plugin archive (.jpl) first");
+    if (!(file instanceof File) || file.size === 0) return setError("Choose a plugin archive first");
     setError(undefined);
     setSigned(undefined);
     setProgress({ loaded: 0, total: file.size });
     try {
-      setSigned(await upload.mutateAsync({ pluginId: String(form.get("pluginId")), file, onProgress: setProgress }));
+      setSigned(await upload.mutateAsync({ pluginId: String(form.get("pluginId")), file, onProgress: setProgress, target: String(form.get("target") ?? "jami") }));
     } catch (err) {
       setError(err instanceof Error ? err.message : "The upload failed");
       setProgress(undefined);
@@ -41,7 +45,7 @@ export function ArtifactUpload({ slug }: { slug: string }) {
   const uploaded = progress && progress.loaded >= progress.total;
 
   return (
-    <Card title="Sign a plugin archive" description="Upload a .jpl: Signet checks it, signs every file with the plugin's hosted key, and returns the signed archive with a detached CMS signature.">
+    <Card title="Sign a plugin archive" description="Upload a plugin in its store's format: Signet checks it, signs it (Jami: every file with the plugin's hosted key; Mattermost, Grafana: with the store's key), and returns the signed artifact with a detached CMS signature by the plugin certificate.">
       {certificates.isLoading ? <p className="text-sm text-slate-500">Loading…</p> : null}
       {certificates.data && pluginIds.length === 0 ? (
         <Alert tone="info">
@@ -52,7 +56,14 @@ export function ArtifactUpload({ slug }: { slug: string }) {
       {pluginIds.length > 0 ? (
         <form onSubmit={onSubmit} className="space-y-4" aria-label="Sign a plugin archive">
           {error ? <Alert>{error}</Alert> : null}
-          <div className="grid gap-4 sm:grid-cols-2">
+          <div className="grid gap-4 sm:grid-cols-3">
+            <Field label="Store format" htmlFor="artifact-target" hint="Jami .jpl, Mattermost .tar.gz, Grafana .zip, Dify .difypkg, Mender .mender">
+              <Select id="artifact-target" name="target" defaultValue="jami">
+                {targets.map((t) => (
+                  <option key={t} value={t}>{t}</option>
+                ))}
+              </Select>
+            </Field>
             <Field label="Plugin" htmlFor="artifact-plugin">
               <Select id="artifact-plugin" name="pluginId" defaultValue={pluginIds[0]}>
                 {pluginIds.map((id) => (
@@ -60,8 +71,8 @@ export function ArtifactUpload({ slug }: { slug: string }) {
                 ))}
               </Select>
             </Field>
-            <Field label="Plugin archive (.jpl)" htmlFor="artifact-file" hint="Up to 256 MB. The manifest's id must be the plugin's id.">
-              <input id="artifact-file" name="archive" type="file" accept=".jpl,.zip,application/zip" required className="block w-full text-sm file:mr-3 file:rounded-md file:border-0 file:bg-slate-100 file:px-3 file:py-2 file:text-sm file:font-medium dark:file:bg-slate-800" />
+            <Field label="Plugin archive" htmlFor="artifact-file" hint="Up to 256 MB. The manifest's id must be the plugin's id.">
+              <input id="artifact-file" name="archive" type="file" accept=".jpl,.zip,.tar.gz,.tgz,.difypkg,.mender,application/zip,application/gzip" required className="block w-full text-sm file:mr-3 file:rounded-md file:border-0 file:bg-slate-100 file:px-3 file:py-2 file:text-sm file:font-medium dark:file:bg-slate-800" />
             </Field>
           </div>
           {progress ? (
@@ -82,6 +93,7 @@ export function ArtifactUpload({ slug }: { slug: string }) {
             <p className="mt-2 flex flex-wrap gap-4">
               <a className="font-semibold underline" href={signed.downloadUrl} download>Download signed archive</a>
               <a className="font-semibold underline" href={signed.signatureUrl} download>Download signature (.p7s)</a>
+              {signed.storeSignatureUrl ? <a className="font-semibold underline" href={signed.storeSignatureUrl} download>Download Mattermost signature (.sig)</a> : null}
             </p>
           </Alert>
         </div>

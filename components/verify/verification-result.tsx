@@ -53,6 +53,12 @@ export function VerificationResult({ report }: { report: VerificationReport }) {
           ) : (
             <Badge tone="green">not revoked</Badge>
           )}
+          {report.store ? (
+            <>
+              {" "}· {({ mattermost: "Mattermost signature", grafana: "Grafana MANIFEST.txt", dify: "Dify signature", mender: "Mender manifest.sig" } as Record<string, string>)[report.target ?? ""] ?? "Store signature"}:{" "}
+              <Badge tone={report.store.valid ? "green" : "red"}>{report.store.valid ? `valid (key ${report.store.keyIds.join(", ")})` : "invalid"}</Badge>
+            </>
+          ) : null}
           {report.cms ? (
             <>
               {" "}· Detached signature: <Badge tone={report.cms.valid ? "green" : "red"}>{report.cms.valid ? "valid" : "invalid"}</Badge>

@@ -21,11 +21,20 @@ export type ArtifactItem = {
   revocation: { reason: string | null; revokedAt: string } | null;
   downloadUrl: string;
   signatureUrl: string;
+  /** The store format (jami, mattermost, grafana). */
+  target?: string;
+  /** Mattermost's detached .sig. */
+  storeSignatureUrl?: string;
 };
+
+/** What a download of a `target` artifact is called in the console. */
+export const ARTIFACT_LABEL: Record<string, string> = { jami: ".jpl", mattermost: ".tar.gz", grafana: ".zip", dify: ".difypkg", mender: ".mender" };
 
 // The verification report is plain JSON already (strings, no Dates): the client shares its type.
 export type { FileState } from "@/lib/pki/jpl/check-signatures";
-export type { VerificationReport } from "@/lib/pki/jpl/verify-plugin-archive";
+import type { VerificationReport as JplReport } from "@/lib/pki/jpl/verify-plugin-archive";
+/** A .jpl report, or a Mattermost/Grafana one (which adds `target` and the store signature's verdict). */
+export type VerificationReport = JplReport & { target?: string; store?: { valid: boolean; keyIds: string[]; detail?: string } };
 
 export const useArtifacts = (slug: string) =>
   useQuery({ queryKey: queryKeys.artifacts.list({ org: slug }), queryFn: () => apiFetch<ArtifactItem[]>(`/api/v1/orgs/${encodeURIComponent(slug)}/artifacts`) });
@@ -73,8 +82,8 @@ export function uploadWithProgress<T>(url: string, body: Blob | FormData, onProg
 export function useUploadArtifact(slug: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: ({ pluginId, file, onProgress }: { pluginId: string; file: File; onProgress: (p: UploadProgress) => void }) =>
-      uploadWithProgress<ArtifactItem>(`/api/v1/orgs/${encodeURIComponent(slug)}/plugins/${encodeURIComponent(pluginId)}/artifacts`, file, onProgress),
+    mutationFn: ({ pluginId, file, onProgress, target = "jami" }: { pluginId: string; file: File; onProgress: (p: UploadProgress) => void; target?: string }) =>
+      uploadWithProgress<ArtifactItem>(`/api/v1/orgs/${encodeURIComponent(slug)}/plugins/${encodeURIComponent(pluginId)}/artifacts?target=${encodeURIComponent(target)}`, file, onProgress),
     onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.artifacts.all }),
   });
 }

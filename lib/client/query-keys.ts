@@ -20,6 +20,8 @@ export const queryKeys = {
   notifications: { all: ["notifications"] as const },
   settings: { all: ["settings"] as const, policy: ["settings", "policy"] as const },
   tokens: { all: ["tokens"] as const },
+  targets: { all: ["targets"] as const },
+  trust: { all: ["trust"] as const },
   webhooks: { all: ["webhooks"] as const, deliveries: (id: string) => ["webhooks", "deliveries", id] as const },
   members: {
     all: ["members"] as const,

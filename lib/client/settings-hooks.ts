@@ -77,3 +77,26 @@ export const useDeleteWebhook = () =>
 
 export const useWebhookDeliveries = (id: string | undefined) =>
   useQuery({ queryKey: queryKeys.webhooks.deliveries(id ?? ""), queryFn: () => apiFetch<WebhookDelivery[]>(`/api/v1/webhooks/${id}/deliveries`), enabled: Boolean(id), refetchInterval: 10_000 });
+
+// Store targets (operators): enable, rotate keys. Every write refetches the targets and the public trust list.
+export type StoreKeyJson = { keyId: string; fingerprint: string; algorithm: string; status: "next" | "active" | "retired"; createdAt: string; activatedAt: string | null; retiredAt: string | null; url: string };
+export type GrafanaTargetSettings = { upstreamUrl?: string; grafanaKeys: { keyId: string; public: string; since?: number }[]; signatureType: "private" | "private-glob" | "community" };
+export type StoreTargetJson = { target: string; enabled: boolean; supported: boolean; keys: StoreKeyJson[]; grafana?: GrafanaTargetSettings };
+
+export const useStoreTargets = () => useQuery({ queryKey: queryKeys.targets.all, queryFn: () => apiFetch<StoreTargetJson[]>("/api/v1/settings/targets") });
+
+export function useTargetAction() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (action: { kind: "update"; target: string; body: { enabled: boolean; grafana?: GrafanaTargetSettings } } | { kind: "create-key"; target: string; algorithm?: string } | { kind: "activate" | "retire"; target: string; keyId: string }) => {
+      const base = `/api/v1/settings/targets/${encodeURIComponent(action.target)}`;
+      if (action.kind === "update") return apiFetch<unknown>(base, { method: "PUT", json: action.body });
+      if (action.kind === "create-key") return apiFetch<unknown>(`${base}/keys`, { method: "POST", json: action.algorithm ? { algorithm: action.algorithm } : {} });
+      return apiFetch<unknown>(`${base}/keys/${encodeURIComponent(action.keyId)}/${action.kind}`, { method: "POST" });
+    },
+    onSettled: () => Promise.all([client.invalidateQueries({ queryKey: queryKeys.targets.all }), client.invalidateQueries({ queryKey: queryKeys.trust.all })]),
+  });
+}
+
+export type TrustDocument = { targets: { target: string; keys: { keyId: string; status: string }[] }[] };
+export const useTrust = () => useQuery({ queryKey: queryKeys.trust.all, queryFn: () => apiFetch<TrustDocument>("/api/v1/trust") });

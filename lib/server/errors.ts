@@ -10,7 +10,8 @@ export type AppErrorCode =
   | "unsupported_media_type"
   | "rate_limited"
   | "unavailable"
-  | "already_initialized";
+  | "already_initialized"
+  | "bad_gateway";
 
 export class AppError extends Error {
   constructor(

@@ -64,28 +64,25 @@ export type VerifyDependencies = {
   limits?: ArchiveLimits;
 };
 
-async function fileDigests(path: string): Promise<{ sha256: Buffer; sha384: Buffer; sha512: Buffer }> {
+export async function fileDigests(path: string): Promise<{ sha256: Buffer; sha384: Buffer; sha512: Buffer }> {
   const hashes = { sha256: crypto.createHash("sha256"), sha384: crypto.createHash("sha384"), sha512: crypto.createHash("sha512") };
   for await (const chunk of fs.createReadStream(path)) for (const h of Object.values(hashes)) h.update(chunk as Buffer);
   return { sha256: hashes.sha256.digest(), sha384: hashes.sha384.digest(), sha512: hashes.sha512.digest() };
 }
 
-function describe(cert: ParsedCertificate): Omit<ChainEntry, "status"> {
+export function describe(cert: ParsedCertificate): Omit<ChainEntry, "status"> {
   return { subject: cert.subject, issuer: cert.issuer, serial: cert.serialHex, notBefore: cert.notBefore.toISOString(), notAfter: cert.notAfter.toISOString(), fingerprintSha256: cert.fingerprintSha256 };
 }
 
-export async function verifyPluginArchive(path: string, deps: VerifyDependencies): Promise<VerificationReport> {
-  const digests = await fileDigests(path);
-  const archive = await SafeArchive.open(path, deps.limits ?? DEFAULT_LIMITS);
-  let check;
-  try {
-    check = await checkArchiveSignatures(archive);
-  } finally {
-    archive.close();
-  }
-  const problems = [...check.problems];
+/**
+ * The chain a signature was made under (leaf first), validated up to the trusted roots, with each
+ * certificate's revocation status: shared by every store format (the .jpl's <id>.crt, or the
+ * certificates of the detached CMS beside a Mattermost or Grafana artifact).
+ */
+export async function assessChain(chainDer: Uint8Array[], deps: Pick<VerifyDependencies, "trustedRoots" | "now" | "certificateStatus">) {
+  const problems: string[] = [];
   const notes: string[] = [];
-  const validation = check.chainDer.length ? validateChain(check.chainDer, deps.trustedRoots, deps.now) : undefined;
+  const validation = chainDer.length ? validateChain(chainDer, deps.trustedRoots, deps.now) : undefined;
   if (validation) problems.push(...validation.problems);
   const path_ = validation?.path ?? [];
   const chain: ChainEntry[] = [];
@@ -106,7 +103,27 @@ export async function verifyPluginArchive(path: string, deps: VerifyDependencies
     }
   }
   if (!deps.certificateStatus) notes.push("revocation status was not checked (offline)");
-  const chainOk = Boolean(validation?.trusted) && !revocationFailed;
+  const trusted = Boolean(validation?.trusted);
+  return { chain, path: path_, trusted, chainOk: trusted && !revocationFailed, problems, notes };
+}
+
+export async function verifyPluginArchive(path: string, deps: VerifyDependencies): Promise<VerificationReport> {
+  const digests = await fileDigests(path);
+  const archive = await SafeArchive.open(path, deps.limits ?? DEFAULT_LIMITS);
+  let check;
+  try {
+    check = await checkArchiveSignatures(archive);
+  } finally {
+    archive.close();
+  }
+  const problems = [...check.problems];
+  const notes: string[] = [];
+  const assessed = await assessChain(check.chainDer, deps);
+  problems.push(...assessed.problems);
+  notes.push(...assessed.notes);
+  const { chain, chainOk } = assessed;
+  const path_ = assessed.path;
+  const validation = { trusted: assessed.trusted };
   const files = check.files.map((f): FileResult => (f.state === "valid" && !chainOk ? { ...f, state: "invalid", detail: "the certificate chain is not trusted or is revoked" } : f));
   if (files.length === 0) problems.push("the archive has no signed content");
   const bad = files.filter((f) => f.state !== "valid" && f.state !== "invalid");

@@ -36,7 +36,7 @@ export const SUBPACKET = {
 } as const;
 
 // RFC 6637 §11: the curve OID is written without its DER tag and length.
-const CURVE_OID: Record<"ecdsa-p256" | "ecdsa-p384", Buffer> = {
+export const CURVE_OID: Record<"ecdsa-p256" | "ecdsa-p384", Buffer> = {
   "ecdsa-p256": Buffer.from("2a8648ce3d030107", "hex"),
   "ecdsa-p384": Buffer.from("2b81040022", "hex"),
 };

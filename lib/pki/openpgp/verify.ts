@@ -131,6 +131,40 @@ function parseSignatureUnchecked(bytes: Uint8Array): ParsedSignature {
   return { sigType: body[1], pubkeyAlgo: body[2], hash, createdAt: out.createdAt, expiresAfterSeconds: out.expiresAfterSeconds, issuerKeyId: out.issuerKeyId, issuerFingerprint: out.issuerFingerprint, hashedHead, left16, mpis };
 }
 
+/**
+ * The packets of a detached signature file that may hold several (Mattermost's .sig during a key overlap:
+ * one signature per key, concatenated). Each comes back whole, header included, for parseSignature.
+ */
+export function splitSignaturePackets(bytes: Uint8Array, max = 8): Uint8Array[] {
+  const packets = splitPackets(bytes, max);
+  for (const p of packets) if (readPacket(Buffer.from(p)).tag !== PACKET_TAG.signature) throw new OpenPgpError("The file holds a packet that is not a signature");
+  return packets;
+}
+
+/** The packets of a binary OpenPGP file (each whole, header included), with their tags. */
+export function splitPackets(bytes: Uint8Array, max = 64): Uint8Array[] {
+  const packets: Uint8Array[] = [];
+  let rest: Buffer = Buffer.from(bytes);
+  try {
+    while (rest.length > 0) {
+      if (packets.length === max) throw new OpenPgpError(`More than ${max} packets in one file`);
+      const next = readPacket(rest).rest;
+      packets.push(new Uint8Array(rest.subarray(0, rest.length - next.length)));
+      rest = next;
+    }
+  } catch (err) {
+    if (err instanceof RangeError) throw new OpenPgpError("Truncated OpenPGP signature");
+    throw err;
+  }
+  if (packets.length === 0) throw new OpenPgpError("The OpenPGP file is empty");
+  return packets;
+}
+
+export function packetTagAndBody(packet: Uint8Array): { tag: number; body: Buffer } {
+  const { tag, body } = readPacket(Buffer.from(packet));
+  return { tag, body };
+}
+
 export type VerifiedSignature = { keyId: string; fingerprint: string; createdAt: Date; hash: string };
 
 /**

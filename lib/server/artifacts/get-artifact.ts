@@ -5,15 +5,18 @@ import type { Principal } from "../auth/principal";
 import { AppError } from "../errors";
 import { findVisibleArtifact } from "./artifact-access";
 import { serializeArtifact } from "./serialize-artifact";
-import { resolveStoragePath } from "./storage";
+import { ARTIFACT_EXTENSIONS, resolveStoragePath } from "./storage";
+import { DETACHED_STORE_SIGNATURE_TARGETS } from "./serialize-artifact";
 
 export async function getArtifact(actor: Principal, id: string) {
   const { row } = await findVisibleArtifact(actor, id);
   return serializeArtifact(row, { withFiles: true });
 }
 
-function downloadName(pluginId: string, version: string): string {
-  return `${pluginId}${version ? `-${version}` : ""}.jpl`.replace(/[^A-Za-z0-9._-]/g, "_");
+const CONTENT_TYPES: Record<string, string> = { jami: "application/zip", mattermost: "application/gzip", grafana: "application/zip", dify: "application/zip", mender: "application/x-tar" };
+
+function downloadName(pluginId: string, version: string, target = "jami"): string {
+  return `${pluginId}${version ? `-${version}` : ""}${ARTIFACT_EXTENSIONS[target] ?? ".jpl"}`.replace(/[^A-Za-z0-9._-]/g, "_");
 }
 
 /** The signed archive as a stream (members of the owning org and operators). */
@@ -23,13 +26,22 @@ export async function openArtifactDownload(actor: Principal, id: string) {
   const stat = await fs.promises.stat(file).catch(() => {
     throw new AppError("not_found", "The artifact's file is missing from storage");
   });
-  return { body: Readable.toWeb(fs.createReadStream(file)) as ReadableStream<Uint8Array>, size: stat.size, filename: downloadName(row.pluginId, row.version), sha256: row.sha256 };
+  return { body: Readable.toWeb(fs.createReadStream(file)) as ReadableStream<Uint8Array>, size: stat.size, filename: downloadName(row.pluginId, row.version, row.target), contentType: CONTENT_TYPES[row.target] ?? "application/octet-stream", sha256: row.sha256 };
 }
 
 /** The detached CMS signature: public to anyone holding the artifact id (API.md), like a CA certificate. */
 export async function getArtifactSignature(id: string) {
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) throw new AppError("not_found", "Artifact not found");
-  const row = await (await db()).artifact.findUnique({ where: { id }, select: { signature: true, pluginId: true, version: true } });
+  const row = await (await db()).artifact.findUnique({ where: { id }, select: { signature: true, pluginId: true, version: true, target: true } });
   if (!row) throw new AppError("not_found", "Artifact not found");
-  return { der: row.signature, filename: `${downloadName(row.pluginId, row.version)}.p7s` };
+  return { der: row.signature, filename: `${downloadName(row.pluginId, row.version, row.target)}.p7s` };
+}
+
+/** The store's own detached signature (Mattermost's .sig), public like the .p7s to anyone holding the id. */
+export async function getStoreSignature(id: string) {
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) throw new AppError("not_found", "Artifact not found");
+  const row = await (await db()).artifact.findUnique({ where: { id }, select: { storeSignature: true, pluginId: true, version: true, target: true } });
+  if (!row) throw new AppError("not_found", "Artifact not found");
+  if (!row.storeSignature || !DETACHED_STORE_SIGNATURE_TARGETS.has(row.target)) throw new AppError("not_found", `A ${row.target} artifact carries its store signature inside it`);
+  return { bytes: row.storeSignature, filename: `${downloadName(row.pluginId, row.version, row.target)}.sig` };
 }

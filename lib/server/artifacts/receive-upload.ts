@@ -10,13 +10,16 @@ import type { UploadLease } from "./upload-budget";
 
 export const MAX_UPLOAD_BYTES = 256 * 1024 * 1024;
 const MAX_SIGNATURE_BYTES = 256 * 1024;
-const RAW_TYPES = /^application\/(zip|x-zip-compressed|octet-stream|java-archive)\s*(;|$)/i;
+// gzip for Mattermost's .tar.gz bundles.
+const RAW_TYPES = /^application\/(zip|x-zip-compressed|octet-stream|java-archive|gzip|x-gzip|x-tar)\s*(;|$)/i;
 
 export type ReceivedUpload = {
   archivePath: string;
   archiveBytes: number;
   filename: string | undefined;
   signature: Buffer | undefined;
+  /** The store's own detached signature (multipart `storeSignature`: Mattermost's .sig). */
+  storeSignature: Buffer | undefined;
   cleanup(): Promise<void>;
 };
 
@@ -84,12 +87,14 @@ export async function receiveUpload(req: Request, opts: { maxBytes?: number; acc
   const file = new CappedFile(await tempPath(".upload"), limit, opts.lease);
   let filename: string | undefined;
   let signature: Buffer | undefined;
+  let storeSignature: Buffer | undefined;
   try {
     if (RAW_TYPES.test(type)) {
       for await (const chunk of bodyOf(req)) await file.write(Buffer.from(chunk));
     } else {
       let sawFile = false;
       const signatureChunks: Buffer[] = [];
+      const storeSignatureChunks: Buffer[] = [];
       let signatureBytes = 0;
       await readMultipart(bodyOf(req), boundaryOf(type), {
         async open(part: PartInfo) {
@@ -99,11 +104,12 @@ export async function receiveUpload(req: Request, opts: { maxBytes?: number; acc
             filename = part.filename;
             return (chunk) => file.write(chunk);
           }
-          if (part.name === "signature" && opts.acceptSignature) {
+          if ((part.name === "signature" || part.name === "storeSignature") && opts.acceptSignature) {
+            const into = part.name === "signature" ? signatureChunks : storeSignatureChunks;
             return async (chunk) => {
               signatureBytes += chunk.length;
-              if (signatureBytes > MAX_SIGNATURE_BYTES) throw new AppError("too_large", `The signature is larger than ${MAX_SIGNATURE_BYTES} bytes`);
-              signatureChunks.push(chunk);
+              if (signatureBytes > MAX_SIGNATURE_BYTES) throw new AppError("too_large", `The signatures are larger than ${MAX_SIGNATURE_BYTES} bytes`);
+              into.push(chunk);
             };
           }
           return null;
@@ -112,6 +118,7 @@ export async function receiveUpload(req: Request, opts: { maxBytes?: number; acc
       });
       if (!sawFile) throw new AppError("bad_request", "The multipart upload has no 'file' field");
       if (signatureChunks.length) signature = Buffer.concat(signatureChunks);
+      if (storeSignatureChunks.length) storeSignature = Buffer.concat(storeSignatureChunks);
     }
     await file.finish();
     if (file.bytes === 0) throw new AppError("bad_request", "The uploaded archive is empty");
@@ -120,5 +127,5 @@ export async function receiveUpload(req: Request, opts: { maxBytes?: number; acc
     await removeQuietly(file.path);
     throw err;
   }
-  return { archivePath: file.path, archiveBytes: file.bytes, filename, signature, cleanup: () => removeQuietly(file.path) };
+  return { archivePath: file.path, archiveBytes: file.bytes, filename, signature, storeSignature, cleanup: () => removeQuietly(file.path) };
 }

@@ -1,20 +1,28 @@
 import type { Artifact } from "../../generated/prisma/client";
 
-export type ArtifactRow = Omit<Artifact, "signature"> & {
+export type ArtifactRow = Omit<Artifact, "signature" | "storeSignature"> & {
   org: { slug: string };
   certificate: { serialHex: string };
 };
 
 export type ArtifactFile = { path: string; size: number };
 
-export function artifactUrls(id: string) {
-  return { downloadUrl: `/api/v1/artifacts/${id}/download`, signatureUrl: `/api/v1/artifacts/${id}/signature.p7s` };
+/** Formats whose store signature is a file beside the artifact (Mattermost's detached .sig). */
+export const DETACHED_STORE_SIGNATURE_TARGETS = new Set(["mattermost"]);
+
+export function artifactUrls(id: string, target = "jami") {
+  return {
+    downloadUrl: `/api/v1/artifacts/${id}/download`,
+    signatureUrl: `/api/v1/artifacts/${id}/signature.p7s`,
+    ...(DETACHED_STORE_SIGNATURE_TARGETS.has(target) ? { storeSignatureUrl: `/api/v1/artifacts/${id}/store-signature.sig` } : {}),
+  };
 }
 
 export function serializeArtifact(row: ArtifactRow, opts: { withFiles: boolean }) {
   const files = row.files as ArtifactFile[];
   return {
     id: row.id,
+    target: row.target,
     orgSlug: row.org.slug,
     pluginId: row.pluginId,
     version: row.version,
@@ -25,7 +33,7 @@ export function serializeArtifact(row: ArtifactRow, opts: { withFiles: boolean }
     certificateSerial: row.certificate.serialHex,
     createdAt: row.createdAt.toISOString(),
     revocation: row.revokedAt ? { reason: row.revocationReason, revokedAt: row.revokedAt.toISOString() } : null,
-    ...artifactUrls(row.id),
+    ...artifactUrls(row.id, row.target),
   };
 }
 
@@ -44,6 +52,8 @@ export const artifactSelect = {
   revocationReason: true,
   revokedById: true,
   createdAt: true,
+  target: true,
+  storeKeyIds: true,
   org: { select: { slug: true } },
   certificate: { select: { serialHex: true } },
 } as const;

@@ -5,17 +5,17 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import { db } from "../../db";
 import { createDetachedSignature } from "../../pki/cms/signed-data";
-import { signArchive } from "../../pki/jpl/sign-archive";
 import { appendAuditEvent } from "../audit/append-audit-event";
 import type { Principal } from "../auth/principal";
 import { issuerChain } from "../certificates/list-certificates";
 import { toBytes } from "../db/bytes";
 import { AppError } from "../errors";
-import { privateKeyForWorkers, signerForKey } from "../keys/signer-for-key";
+import { signerForKey } from "../keys/signer-for-key";
 import { pluginIdSchema } from "../orgs/naming";
 import { orgForArtifacts } from "./artifact-access";
-import { archiveProblem } from "./archive-problem";
 import { receiveUpload } from "./receive-upload";
+import { assertTargetCanSign, signForTarget } from "./sign-for-target";
+import { targetSchema } from "../targets/store-targets";
 import { artifactSelect, serializeArtifact } from "./serialize-artifact";
 import { artifactStoragePath, ensureDir, partialArtifactPath, removeQuietly, resolveStoragePath, ARTIFACTS_DIR } from "./storage";
 
@@ -37,24 +37,32 @@ async function signingCertificate(orgId: string, pluginId: string, now: Date) {
   return { id: cert.id, serialHex: cert.serialHex, keyId: cert.keyId, chainDer: [cert.der, ...chain.slice(0, 1)] };
 }
 
-export async function signArtifactUpload(actor: Principal, slug: string, rawPluginId: string, req: Request, now = new Date()) {
+/**
+ * `rawTarget` is the store format the plugin is registered for (API.md `?target=`, default jami): the
+ * per-target step makes the store's signed artifact; the detached CMS by the plugin certificate, the
+ * record, audit and revocation are the same for every target.
+ */
+export async function signArtifactUpload(actor: Principal, slug: string, rawPluginId: string, req: Request, now = new Date(), rawTarget: string | null = null) {
   const pluginId = pluginIdSchema.parse(rawPluginId);
+  const parsedTarget = targetSchema.safeParse(rawTarget ?? "jami");
+  if (!parsedTarget.success) throw new AppError("bad_request", `Unknown target '${rawTarget}': one of ${targetSchema.options.join(", ")}`);
+  const target = parsedTarget.data;
   const { user, org } = await orgForArtifacts(actor, slug, "upload");
   if (org.status !== "approved") throw new AppError("conflict", `The organization is ${org.status}; signing needs an approved organization`);
   const certificate = await signingCertificate(org.id, pluginId, now);
+  const client = await db();
+  await assertTargetCanSign(client, target);
   // Authorized and signable: only now take the (possibly large) body.
   const upload = await receiveUpload(req);
-  const client = await db();
   await ensureDir(ARTIFACTS_DIR);
   const id = crypto.randomUUID();
   const partial = partialArtifactPath(id);
-  const finalPath = resolveStoragePath(artifactStoragePath(id));
+  const storagePath = artifactStoragePath(id, target);
+  const finalPath = resolveStoragePath(storagePath);
   let renamed = false;
   try {
-    const privateKey = await privateKeyForWorkers(client, certificate.keyId);
-    const signed = await signArchive({ inputPath: upload.archivePath, outputPath: partial, privateKey, chainDer: certificate.chainDer, expectedPluginId: pluginId, now }).catch((err) => {
-      throw archiveProblem(err);
-    });
+    const orgSettings = await client.organization.findUniqueOrThrow({ where: { id: org.id }, select: { grafanaRootUrls: true } });
+    const signed = await signForTarget({ client, target, inputPath: upload.archivePath, outputPath: partial, pluginId, org: { slug: org.slug, name: org.name, grafanaRootUrls: orgSettings.grafanaRootUrls }, certificate, now });
     const signature = await createDetachedSignature({ contentSha256: signed.sha256, certificatesDer: certificate.chainDer, signer: await signerForKey(client, certificate.keyId), signingTime: now });
     const sha256 = Buffer.from(signed.sha256).toString("hex");
     const row = await client.$transaction(
@@ -64,13 +72,16 @@ export async function signArtifactUpload(actor: Principal, slug: string, rawPlug
             id,
             orgId: org.id,
             pluginId,
-            version: signed.manifest.version,
+            version: signed.version,
+            target,
             sha256,
             size: BigInt(signed.size),
             files: signed.files,
             certificateId: certificate.id,
-            storagePath: artifactStoragePath(id),
+            storagePath,
             signature: toBytes(signature),
+            storeSignature: signed.storeSignature ? toBytes(signed.storeSignature) : null,
+            storeKeyIds: signed.storeKeyIds,
             uploadedById: user.userId,
           },
           select: artifactSelect,
@@ -82,7 +93,7 @@ export async function signArtifactUpload(actor: Principal, slug: string, rawPlug
           subjectId: id,
           orgId: org.id,
           at: now,
-          details: { pluginId, version: signed.manifest.version, sha256, size: signed.size, files: signed.files.length, certificateSerial: certificate.serialHex, keyId: certificate.keyId, uploadedBytes: upload.archiveBytes },
+          details: { target, pluginId, version: signed.version, sha256, size: signed.size, files: signed.files.length, certificateSerial: certificate.serialHex, keyId: certificate.keyId, ...(signed.storeKeyIds.length ? { storeKeyIds: signed.storeKeyIds } : {}), uploadedBytes: upload.archiveBytes },
         });
         // Last step inside the transaction: if the rename fails, the row is rolled back with it.
         await fs.promises.rename(partial, finalPath);

@@ -40,8 +40,11 @@ export function partialArtifactPath(id: string): string {
   return path.join(env().dataDir, ARTIFACTS_DIR, `.${ownerPrefix()}${id}.partial`);
 }
 
-export function artifactStoragePath(id: string): string {
-  return `${ARTIFACTS_DIR}/${id}.jpl`;
+/** The file extension each store format's artifact has (what its host expects to be handed). */
+export const ARTIFACT_EXTENSIONS: Record<string, string> = { jami: ".jpl", mattermost: ".tar.gz", grafana: ".zip", dify: ".difypkg", mender: ".mender" };
+
+export function artifactStoragePath(id: string, target = "jami"): string {
+  return `${ARTIFACTS_DIR}/${id}${ARTIFACT_EXTENSIONS[target] ?? ".jpl"}`;
 }
 
 /** Absolute path of a stored artifact; refuses anything that would leave the artifacts directory. */

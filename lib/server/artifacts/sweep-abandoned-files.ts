@@ -18,7 +18,7 @@ export const ABANDONED_AFTER_MS = 60 * 60_000;
  */
 export const UNCOMMITTED_AFTER_MS = 5 * 60_000;
 export const SWEEP_EVERY_MS = UNCOMMITTED_AFTER_MS;
-const STORED = /^([0-9a-f-]{36})\.jpl$/;
+const STORED = /^([0-9a-f-]{36})(\.jpl|\.tar\.gz|\.zip|\.difypkg|\.mender)$/;
 
 type Entry = { name: string; changedMs: number };
 
@@ -66,9 +66,9 @@ export async function sweepAbandonedFiles(client: Db, now = Date.now(), ageMs = 
   const uncommittedBefore = now - Math.min(ageMs, UNCOMMITTED_AFTER_MS);
   const stored = entries
     .filter((e) => e.changedMs <= uncommittedBefore)
-    .map((e) => STORED.exec(e.name)?.[1])
-    .filter((id): id is string => Boolean(id));
-  const known = new Set((await client.artifact.findMany({ where: { id: { in: stored } }, select: { id: true } })).map((a) => a.id));
-  for (const id of stored) if (!known.has(id)) await remove(path.join(artifacts, `${id}.jpl`));
+    .map((e) => STORED.exec(e.name))
+    .filter((m): m is RegExpExecArray => Boolean(m));
+  const known = new Set((await client.artifact.findMany({ where: { id: { in: stored.map((m) => m[1]) } }, select: { id: true } })).map((a) => a.id));
+  for (const m of stored) if (!known.has(m[1])) await remove(path.join(artifacts, m[0]));
   return { removed };
 }

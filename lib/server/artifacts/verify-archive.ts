@@ -4,6 +4,9 @@
 import type { ParsedCertificate } from "../../pki/chain/parse-certificate";
 import { verifyPluginArchive, type ArtifactStatus, type CertificateStatus, type VerificationReport } from "../../pki/jpl/verify-plugin-archive";
 import { db, type Db } from "../../db";
+import { detectStoreFormat, verifyStoreArtifact, type StoreFormat, type StoreVerificationReport } from "../../pki/targets/verify-store-artifact";
+import { OpenPgpError } from "../../pki/openpgp/packets";
+import { AppError } from "../errors";
 import { archiveProblem } from "./archive-problem";
 import { MAX_UPLOAD_BYTES, receiveUpload } from "./receive-upload";
 import { ANONYMOUS_VERIFY_BUDGET } from "./upload-budget";
@@ -34,8 +37,36 @@ export async function artifactStatusBySha256(sha256Hex: string): Promise<Artifac
   return revoked ? { revoked: true, reason: revoked.revocationReason ?? undefined, revokedAt: revoked.revokedAt!.toISOString() } : { revoked: false };
 }
 
-export async function verifyArchiveAt(archivePath: string, opts: { detachedSignature?: Uint8Array; now?: Date } = {}): Promise<VerificationReport> {
+/** What a host following this store trusts for `target`: every key it published, retired ones marked. */
+async function storeVerifyKeys(client: Db, target: string) {
+  const keys = await client.storeKey.findMany({ where: { target }, orderBy: { createdAt: "asc" }, select: { publicKeySpki: true, createdAt: true, status: true, retiredAt: true } });
+  return keys.map((k) => ({ spki: k.publicKeySpki, createdAt: k.createdAt, status: k.status, retiredAt: k.retiredAt ?? undefined }));
+}
+
+type VerifyOptions = { detachedSignature?: Uint8Array; storeSignature?: Uint8Array; target?: string | null; appUrl?: string; now?: Date };
+
+export async function verifyArchiveAt(archivePath: string, opts: VerifyOptions = {}): Promise<VerificationReport | StoreVerificationReport> {
   const client = await db();
+  const target = opts.target && opts.target !== "jami" ? opts.target : opts.target === "jami" ? undefined : await detectStoreFormat(archivePath);
+  if (target !== undefined && !["mattermost", "grafana", "dify", "mender"].includes(target)) {
+    throw new AppError("bad_request", `Unknown target '${target}': jami, mattermost, grafana, dify or mender`);
+  }
+  if (target) {
+    return verifyStoreArtifact(archivePath, {
+      target: target as StoreFormat,
+      keys: await storeVerifyKeys(client, target),
+      storeSignature: opts.storeSignature,
+      detachedSignature: opts.detachedSignature,
+      appUrl: opts.appUrl,
+      trustedRoots: await storeTrustAnchors(client),
+      now: opts.now ?? new Date(),
+      certificateStatus: databaseCertificateStatus(client),
+      artifactStatus: artifactStatusBySha256,
+    }).catch((err) => {
+      if (err instanceof OpenPgpError) throw new AppError("bad_request", err.message);
+      throw archiveProblem(err);
+    });
+  }
   return verifyPluginArchive(archivePath, {
     trustedRoots: await storeTrustAnchors(client),
     now: opts.now ?? new Date(),
@@ -48,14 +79,15 @@ export async function verifyArchiveAt(archivePath: string, opts: { detachedSigna
 }
 
 /** POST /api/v1/verify: anyone may verify an archive (raw body, or multipart `file` + optional `signature`). */
-export async function verifyUploadedArchive(req: Request, now = new Date(), budget = ANONYMOUS_VERIFY_BUDGET): Promise<VerificationReport> {
+export async function verifyUploadedArchive(req: Request, now = new Date(), budget = ANONYMOUS_VERIFY_BUDGET): Promise<VerificationReport | StoreVerificationReport> {
+  const query = new URL(req.url).searchParams;
   const declared = Number(req.headers.get("content-length") ?? "NaN");
   // An over-size declaration is receiveUpload's 413, not a "come back later".
   const lease = budget.acquire(Number.isFinite(declared) ? Math.min(declared, MAX_UPLOAD_BYTES) : undefined);
   try {
     const upload = await receiveUpload(req, { acceptSignature: true, lease });
     try {
-      return await verifyArchiveAt(upload.archivePath, { detachedSignature: upload.signature, now });
+      return await verifyArchiveAt(upload.archivePath, { detachedSignature: upload.signature, storeSignature: upload.storeSignature, target: query.get("target"), appUrl: query.get("appUrl") ?? undefined, now });
     } finally {
       await upload.cleanup();
     }

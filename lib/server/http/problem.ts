@@ -14,6 +14,7 @@ const STATUS: Record<AppErrorCode, number> = {
   unsupported_media_type: 415,
   rate_limited: 429,
   unavailable: 503,
+  bad_gateway: 502,
 };
 
 const TITLE: Record<number, string> = {
@@ -27,6 +28,7 @@ const TITLE: Record<number, string> = {
   429: "Too Many Requests",
   500: "Internal Server Error",
   503: "Service Unavailable",
+  502: "Bad Gateway",
 };
 
 export function problem(status: number, detail: string, extra?: Record<string, unknown>, headers?: Record<string, string>): Response {

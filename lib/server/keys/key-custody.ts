@@ -4,7 +4,7 @@ import { env, type Pkcs11Config } from "../../env";
 import { AppError } from "../errors";
 import { Pkcs11Token } from "./pkcs11-token";
 
-export type KeyPurpose = "root-ca" | "org-ca" | "plugin" | "ocsp-responder";
+export type KeyPurpose = "root-ca" | "org-ca" | "plugin" | "ocsp-responder" | "store";
 export type KeyBackend = "software" | "pkcs11";
 
 // On globalThis, like the database client: a dev-server reload must not load and log in to the module twice.
@@ -16,12 +16,14 @@ export function pkcs11Config(): Pkcs11Config | undefined {
 }
 
 /**
- * Only CA keys go to the token. Plugin keys sign every entry of an uploaded archive, in worker threads that
+ * CA keys and store signing keys go to the token. A store key signs one OpenPGP signature per artifact,
+ * and a host that trusts it trusts it as much as a CA (FORMATS.md §4), so it is held like one.
+ * Plugin keys do not: they sign every entry of an uploaded archive, in worker threads that
  * need the key itself, and OCSP responder keys sign answers on demand; a token round trip per signature would
  * throttle both, and neither key can issue a certificate (the responder's is itself issued by the CA key).
  */
 export function backendFor(purpose: KeyPurpose): KeyBackend {
-  return (purpose === "root-ca" || purpose === "org-ca") && pkcs11Config() ? "pkcs11" : "software";
+  return (purpose === "root-ca" || purpose === "org-ca" || purpose === "store") && pkcs11Config() ? "pkcs11" : "software";
 }
 
 /** The logged-in token, opened on first use and then shared by every signer in the process. */

@@ -7,7 +7,7 @@ export const GET = apiRoute<{ id: string }>(async ({ principal, params }) => {
   const file = await openArtifactDownload(principal, params.id);
   return new Response(file.body, {
     headers: {
-      "content-type": "application/zip",
+      "content-type": file.contentType,
       "content-length": String(file.size),
       "content-disposition": `attachment; filename="${file.filename}"`,
       "cache-control": "private, no-store",

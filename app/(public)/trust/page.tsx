@@ -1,0 +1,70 @@
+import Link from "next/link";
+import { Badge, statusTone } from "@/components/ui/badge";
+import { Card } from "@/components/ui/card";
+import { CopyBlock } from "@/components/trust/copy-block";
+import { getTrustDocument, keyFileName } from "@/lib/server/targets/trust";
+
+export const metadata = { title: "Trust this store" };
+export const dynamic = "force-dynamic";
+
+const TITLES: Record<string, { name: string; where: string }> = {
+  jami: { name: "Jami (and detached CMS)", where: "Trust the Root CA: the Jami daemon checks each plugin's certificate chain up to it; openssl cms checks the .p7s beside every artifact." },
+  mattermost: { name: "Mattermost", where: "Upload each key file (System Console › Plugin Management › Public keys), then list it in config.json." },
+  grafana: { name: "Grafana", where: "Point Grafana's grafana.com URL at Signet: it fetches the keys below (and Grafana Labs' own) from /api/plugins/ci/keys; the catalog is forwarded." },
+  dify: { name: "Dify", where: "Mount each PKCS#1 key file in the plugin daemon and list its path." },
+  mender: { name: "Mender", where: "Install each SPKI PEM on the device and list it in mender.conf." },
+};
+
+export default async function TrustPage() {
+  const { targets } = await getTrustDocument();
+  return (
+    <main id="main" className="mx-auto max-w-5xl px-4 py-10">
+      <div className="mb-8">
+        <p className="text-sm font-semibold tracking-wide text-brand-600 uppercase dark:text-brand-300">Signet</p>
+        <h1 className="mt-1 text-2xl font-bold">Trust this store</h1>
+        <p className="mt-2 text-sm text-slate-600 dark:text-slate-400">
+          What each plugin host installs to accept what this store signs. Key files download byte-exact; install the <em>next</em> key as soon as it
+          appears, so that hosts already trust it when it starts signing. The same list is at <code className="font-mono">GET /api/v1/trust</code>.{" "}
+          <Link href="/verify" className="font-medium text-brand-700 hover:underline dark:text-brand-300">Verify an archive</Link>
+        </p>
+      </div>
+      <div className="space-y-6">
+        {targets.map((t) => (
+          <Card key={t.target} title={TITLES[t.target]?.name ?? t.target} description={TITLES[t.target]?.where}>
+            <table className="mb-4 w-full text-left text-sm" aria-label={`${t.target} keys`}>
+              <thead className="text-xs text-slate-500 uppercase">
+                <tr>
+                  <th className="py-1 pr-3">Key</th>
+                  <th className="py-1 pr-3">Algorithm</th>
+                  <th className="py-1 pr-3">Status</th>
+                  <th className="py-1 pr-3">Since</th>
+                  <th className="py-1">File</th>
+                </tr>
+              </thead>
+              <tbody>
+                {t.keys.map((k) => (
+                  <tr key={k.keyId} className="border-t border-slate-100 dark:border-slate-800">
+                    <td className="py-1.5 pr-3 font-mono text-xs" title={k.fingerprint}>
+                      {k.keyId}
+                    </td>
+                    <td className="py-1.5 pr-3">{k.algorithm}</td>
+                    <td className="py-1.5 pr-3">
+                      <Badge tone={k.status === "next" ? "blue" : statusTone(k.status)}>{k.status}</Badge>
+                    </td>
+                    <td className="py-1.5 pr-3">{k.createdAt.slice(0, 10)}</td>
+                    <td className="py-1.5">
+                      <a href={k.url} className="font-mono text-xs text-brand-700 hover:underline dark:text-brand-300" download={keyFileName(t.target, k.keyId)}>
+                        {keyFileName(t.target, k.keyId)}
+                      </a>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <CopyBlock text={t.hostConfig.text} label={`${t.target} host configuration`} />
+          </Card>
+        ))}
+      </div>
+    </main>
+  );
+}

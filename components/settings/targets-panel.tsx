@@ -1,0 +1,93 @@
+"use client";
+
+// Store targets (operators): which store formats this store signs for, and their keys. Rotation is
+// next → active (both sign where the format allows) → retired; hosts install a key while it is "next".
+import { useState } from "react";
+import { useStoreTargets, useTargetAction, type StoreTargetJson } from "@/lib/client/settings-hooks";
+import { Alert } from "../ui/alert";
+import { Badge, statusTone } from "../ui/badge";
+import { Button } from "../ui/button";
+import { Card } from "../ui/card";
+import { Select } from "../ui/field";
+import { LoadingRows } from "../ui/skeleton";
+import { useToast } from "../ui/toast";
+
+const ALGORITHMS: Record<string, string[]> = {
+  mattermost: ["rsa-4096", "rsa-3072", "ecdsa-p256", "ecdsa-p384"],
+  grafana: ["rsa-4096", "rsa-3072", "ecdsa-p256", "ecdsa-p384"],
+  dify: ["rsa-4096"],
+  mender: ["rsa-3072", "rsa-4096", "ecdsa-p256"],
+};
+
+function TargetRow({ t }: { t: StoreTargetJson }) {
+  const action = useTargetAction();
+  const toast = useToast();
+  const [algorithm, setAlgorithm] = useState(ALGORITHMS[t.target]?.[0] ?? "rsa-4096");
+  const [error, setError] = useState<string>();
+  const run = (a: Parameters<typeof action.mutate>[0], done: string) => {
+    setError(undefined);
+    action.mutate(a, { onSuccess: () => toast(done), onError: (err) => setError(err instanceof Error ? err.message : String(err)) });
+  };
+  const hasNext = t.keys.some((k) => k.status === "next");
+  return (
+    <section className="border-t border-slate-100 py-4 first:border-t-0 dark:border-slate-800" aria-label={`Target ${t.target}`}>
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <div className="flex items-center gap-2">
+          <h3 className="font-semibold">{t.target}</h3>
+          <Badge tone={t.enabled ? "green" : "slate"}>{t.enabled ? "enabled" : "off"}</Badge>
+          {!t.supported ? <Badge tone="amber">not available yet</Badge> : null}
+        </div>
+        {t.target === "jami" ? (
+          <span className="text-sm text-slate-500">Always on: signed with each plugin&apos;s certificate.</span>
+        ) : t.supported ? (
+          <Button variant={t.enabled ? "secondary" : "primary"} disabled={action.isPending} onClick={() => run({ kind: "update", target: t.target, body: { enabled: !t.enabled, ...(t.grafana ? { grafana: t.grafana } : {}) } }, t.enabled ? `${t.target} disabled` : `${t.target} enabled`)}>
+            {t.enabled ? "Disable" : "Enable"}
+          </Button>
+        ) : null}
+      </div>
+      {error ? <div className="mt-2"><Alert>{error}</Alert></div> : null}
+      {t.keys.length > 0 ? (
+        <table className="mt-3 w-full text-left text-sm" aria-label={`${t.target} store keys`}>
+          <tbody>
+            {t.keys.map((k) => (
+              <tr key={k.keyId} className="border-t border-slate-100 dark:border-slate-800">
+                <td className="py-1.5 pr-3 font-mono text-xs" title={k.fingerprint}>{k.keyId}</td>
+                <td className="py-1.5 pr-3">{k.algorithm}</td>
+                <td className="py-1.5 pr-3"><Badge tone={k.status === "next" ? "blue" : statusTone(k.status)}>{k.status}</Badge></td>
+                <td className="py-1.5 pr-3 text-xs text-slate-500">{k.createdAt.slice(0, 10)}</td>
+                <td className="py-1.5 text-right">
+                  {k.status === "next" ? <Button variant="secondary" disabled={action.isPending} onClick={() => run({ kind: "activate", target: t.target, keyId: k.keyId }, `Key ${k.keyId} is active`)}>Activate</Button> : null}
+                  {k.status !== "retired" ? <Button variant="ghost" disabled={action.isPending} onClick={() => run({ kind: "retire", target: t.target, keyId: k.keyId }, `Key ${k.keyId} retired`)}>Retire</Button> : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      {t.enabled && t.target !== "jami" && !hasNext ? (
+        <div className="mt-3 flex flex-wrap items-center gap-2">
+          <Select aria-label={`Algorithm of the next ${t.target} key`} value={algorithm} onChange={(e) => setAlgorithm(e.target.value)}>
+            {(ALGORITHMS[t.target] ?? []).map((a) => <option key={a} value={a}>{a}</option>)}
+          </Select>
+          <Button variant="secondary" disabled={action.isPending} onClick={() => run({ kind: "create-key", target: t.target, algorithm }, `Next ${t.target} key published`)}>Publish a next key</Button>
+        </div>
+      ) : null}
+      {t.target === "grafana" && t.grafana ? (
+        <p className="mt-2 text-xs text-slate-500">
+          Manifests claim <code className="font-mono">{t.grafana.signatureType}</code>; catalog forwarded to <code className="font-mono">{t.grafana.upstreamUrl ?? "https://grafana.com"}</code>; {t.grafana.grafanaKeys.length} Grafana Labs key(s) configured (PUT /api/v1/settings/targets/grafana).
+        </p>
+      ) : null}
+    </section>
+  );
+}
+
+export function TargetsPanel() {
+  const targets = useStoreTargets();
+  return (
+    <Card title="Store targets" description="The store formats this store signs for. Publish a next key, let hosts install it from /trust, activate it (both keys sign where the format allows), then retire the old one.">
+      {targets.isLoading ? <LoadingRows rows={3} /> : null}
+      {targets.error ? <Alert>{targets.error.message}</Alert> : null}
+      {targets.data?.map((t) => <TargetRow key={t.target} t={t} />)}
+    </Card>
+  );
+}
