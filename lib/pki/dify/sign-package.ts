@@ -9,6 +9,7 @@ import { once } from "node:events";
 import fs from "node:fs";
 import yazl from "yazl";
 import { HashTap } from "../archive/hash-tap";
+import { createOutput, discardOutput } from "../archive/output-file";
 import { DEFAULT_LIMITS, ArchiveError, type ArchiveLimits } from "../jpl/archive-error";
 import type { ArchiveEntry, SafeArchive } from "../jpl/read-archive";
 import type { Signer } from "../signer";
@@ -53,7 +54,7 @@ export async function signDifyPackage(input: SignDifyPackageInput): Promise<Sign
   let out: fs.WriteStream | undefined;
   try {
     // Claim the output before any entry is read: a failed exclusive open then stops nothing mid-flight.
-    out = fs.createWriteStream(input.outputPath, { flags: "wx", mode: 0o600 });
+    out = createOutput(input.outputPath);
     await once(out, "open");
     const toSign = archive.entries.filter((e) => e.name !== VERIFICATION_ENTRY);
     let abort!: (err: unknown) => void;
@@ -88,13 +89,7 @@ export async function signDifyPackage(input: SignDifyPackageInput): Promise<Sign
       size: outputTap.bytes,
     };
   } catch (err) {
-    if (out) {
-      const closed = out.closed ? Promise.resolve() : new Promise<void>((resolve) => out!.once("close", () => resolve()));
-      out.destroy();
-      await closed;
-      // Only remove what this call created: an existing file made the exclusive open fail.
-      if ((err as NodeJS.ErrnoException).code !== "EEXIST") await fs.promises.rm(input.outputPath, { force: true });
-    }
+    await discardOutput(out, input.outputPath, err);
     throw err;
   } finally {
     archive.close();

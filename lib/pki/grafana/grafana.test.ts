@@ -256,6 +256,13 @@ describe("Grafana MANIFEST.txt", () => {
     await expect(signGrafanaPlugin({ inputPath: noVersion, outputPath: path.join(dir, "r10.zip"), signer: key.signer, key: { spki: key.signer.publicKeySpki, createdAt: CREATED }, signatureType: "community", signedByOrg: "acme", signedByOrgName: "Acme", now: NOW })).rejects.toMatchObject({ code: "manifest_invalid" });
   });
 
+  it("never overwrites an existing output, and leaves that file in place (it is not this call's to remove)", async () => {
+    const existing = path.join(dir, "exists.zip");
+    fs.writeFileSync(existing, "someone else's file");
+    await expect(sign({ key: keys.get("rsa-3072")!, name: "exists.zip" })).rejects.toThrow(/EEXIST/);
+    expect(fs.readFileSync(existing, "utf8")).toBe("someone else's file");
+  });
+
   it("re-signing replaces MANIFEST.txt instead of listing or duplicating it; the manifest keeps milliseconds", async () => {
     const key = keys.get("rsa-3072")!;
     const first = path.join(dir, "first.zip");

@@ -4,6 +4,7 @@
 // that was there. The source zip is read with the same strict reader as Jami uploads.
 import fs from "node:fs";
 import yazl from "yazl";
+import { createOutput, discardOutput } from "../archive/output-file";
 import { DEFAULT_LIMITS, type ArchiveLimits } from "../jpl/archive-error";
 import { ArchiveError } from "../jpl/archive-error";
 import { SafeArchive } from "../jpl/read-archive";
@@ -57,7 +58,7 @@ export async function signGrafanaPlugin(input: SignGrafanaInput): Promise<Signed
     const manifestText = await cleartextSign({ text: manifestJson(manifest), signer: input.signer, key: input.key, createdAt: signedAt });
 
     const zip = new yazl.ZipFile();
-    out = fs.createWriteStream(input.outputPath, { flags: "wx", mode: 0o600 });
+    out = createOutput(input.outputPath);
     const written = new Promise<void>((resolve, reject) => {
       out!.on("close", resolve);
       out!.on("error", reject);
@@ -87,12 +88,7 @@ export async function signGrafanaPlugin(input: SignGrafanaInput): Promise<Signed
     await written;
     return { pluginId: layout.pluginId, version: layout.version, manifest, manifestText };
   } catch (err) {
-    if (out) {
-      const closed = out.closed ? Promise.resolve() : new Promise<void>((resolve) => out!.once("close", () => resolve()));
-      out.destroy();
-      await closed;
-      await fs.promises.rm(input.outputPath, { force: true });
-    }
+    await discardOutput(out, input.outputPath, err);
     throw err;
   } finally {
     archive.close();

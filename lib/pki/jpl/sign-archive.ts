@@ -7,6 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import yazl from "yazl";
 import { HashTap } from "../archive/hash-tap";
+import { createOutput, discardOutput } from "../archive/output-file";
 import { toPem } from "../certificate/pem";
 import { spkiOf } from "../signer";
 import { ArchiveError, DEFAULT_LIMITS, type ArchiveLimits } from "./archive-error";
@@ -71,7 +72,7 @@ export async function signArchive(input: SignArchiveInput): Promise<SignedArchiv
     let abort!: (err: unknown) => void;
     const failed = new Promise<never>((_, reject) => (abort = reject));
     failed.catch(() => {});
-    out = fs.createWriteStream(input.outputPath, { flags: "wx", mode: 0o600 });
+    out = createOutput(input.outputPath);
     out.on("error", abort);
     const zip = new yazl.ZipFile();
     zip.on("error", abort);
@@ -94,13 +95,7 @@ export async function signArchive(input: SignArchiveInput): Promise<SignedArchiv
     if (out.errored) throw out.errored;
     return { manifest, files: toSign.map((e) => ({ path: e.name, size: e.uncompressedSize })), sha256: new Uint8Array(outputTap.hash.digest()), size: outputTap.bytes };
   } catch (err) {
-    if (out) {
-      // Wait for the close: a removal that raced the exclusive open would leave the file behind.
-      const closed = out.closed ? Promise.resolve() : new Promise<void>((resolve) => out!.once("close", () => resolve()));
-      out.destroy();
-      await closed;
-      await fs.promises.rm(input.outputPath, { force: true });
-    }
+    await discardOutput(out, input.outputPath, err);
     throw err;
   } finally {
     archive.close();
