@@ -4,6 +4,7 @@
 // that was there. The source zip is read with the same strict reader as Jami uploads.
 import fs from "node:fs";
 import yazl from "yazl";
+import { copyZipEntry } from "../archive/copy-zip-entry";
 import { createOutput, discardOutput } from "../archive/output-file";
 import { DEFAULT_LIMITS, type ArchiveLimits } from "../jpl/archive-error";
 import { ArchiveError } from "../jpl/archive-error";
@@ -67,21 +68,8 @@ export async function signGrafanaPlugin(input: SignGrafanaInput): Promise<Signed
     zip.outputStream.pipe(out);
     for (const entry of archive.entries) {
       if (entry === layout.manifest) continue;
-      if (entry.isDirectory) {
-        zip.addEmptyDirectory(entry.name, { mtime: entry.mtime, mode: 0o040000 | ((entry.permissions ?? 0o755) & 0o755) });
-        continue;
-      }
-      const options = { mtime: entry.mtime, mode: 0o100000 | ((entry.permissions ?? 0o644) & 0o755), compress: entry.compressionMethod === 8, size: entry.uncompressedSize };
-      // Opened only when yazl reaches the entry: one inflating stream at a time.
-      zip.addReadStreamLazy(entry.name, options, (cb) => {
-        archive.openEntry(entry).then(
-          (stream) => {
-            stream.on("error", (err) => zip.emit("error", err));
-            cb(null, stream);
-          },
-          (err: Error) => cb(err, undefined as never),
-        );
-      });
+      // MANIFEST.txt already hashed every file; the copy's digests are not needed again.
+      copyZipEntry(zip, archive, entry, "sha256", (err) => zip.emit("error", err)).catch(() => {});
     }
     zip.addBuffer(Buffer.from(manifestText, "utf8"), `${layout.root}${GRAFANA_MANIFEST}`, { mtime: input.now, mode: 0o100644 });
     zip.end();

@@ -7,6 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import yazl from "yazl";
 import { HashTap } from "../archive/hash-tap";
+import { copyZipEntry } from "../archive/copy-zip-entry";
 import { createOutput, discardOutput } from "../archive/output-file";
 import { toPem } from "../certificate/pem";
 import { spkiOf } from "../signer";
@@ -14,7 +15,7 @@ import { ArchiveError, DEFAULT_LIMITS, type ArchiveLimits } from "./archive-erro
 import { createDigestSigner } from "./digest-signer";
 import { certificateEntryName, SIGNATURES_ENTRY, SIGNATURES_SIG_ENTRY } from "./entry-name";
 import { readManifest, type PluginManifest } from "./manifest";
-import { SafeArchive, type ArchiveEntry } from "./read-archive";
+import { SafeArchive } from "./read-archive";
 import { encodeSignaturesMap } from "./signatures-map";
 import { parseCertificate } from "../chain/parse-certificate";
 
@@ -42,8 +43,6 @@ export type SignedArchive = {
 };
 
 const PARALLEL_FROM_ENTRIES = 64;
-
-const EMPTY_SHA512 = crypto.createHash("sha512").digest();
 
 export async function signArchive(input: SignArchiveInput): Promise<SignedArchive> {
   const archive = await SafeArchive.open(input.inputPath, input.limits ?? DEFAULT_LIMITS);
@@ -80,7 +79,8 @@ export async function signArchive(input: SignArchiveInput): Promise<SignedArchiv
     zip.outputStream.pipe(outputTap).pipe(out);
     const written = new Promise<void>((resolve) => out!.on("close", resolve));
 
-    const signatures = toSign.map((entry) => queueEntry(zip, archive, entry, digestSigner, abort));
+    // Directory entries are signed over empty content (FORMATS.md §1): copyZipEntry's digest of nothing.
+    const signatures = toSign.map((entry) => copyZipEntry(zip, archive, entry, "sha512", abort).then((digest) => digestSigner.sign(digest)));
     const values = await Promise.race([Promise.all(signatures), failed]);
     const map = new Map(toSign.map((entry, i) => [entry.name, values[i]]));
     const signaturesBytes = encodeSignaturesMap(map);
@@ -101,35 +101,6 @@ export async function signArchive(input: SignArchiveInput): Promise<SignedArchiv
     archive.close();
     await signer.current?.close();
   }
-}
-
-/** Adds one entry to the output; resolves with its signature once its content has streamed through. */
-function queueEntry(zip: yazl.ZipFile, archive: SafeArchive, entry: ArchiveEntry, signer: { sign(d: Uint8Array): Promise<Uint8Array> }, abort: (err: unknown) => void): Promise<Uint8Array> {
-  if (entry.isDirectory) {
-    zip.addEmptyDirectory(entry.name, { mtime: entry.mtime, mode: 0o040000 | ((entry.permissions ?? 0o755) & 0o755) });
-    // Directory entries are signed over empty content (FORMATS.md §1).
-    return signer.sign(EMPTY_SHA512);
-  }
-  return new Promise<Uint8Array>((resolve, reject) => {
-    const options = { mtime: entry.mtime, mode: 0o100000 | ((entry.permissions ?? 0o644) & 0o755), compress: entry.compressionMethod === 8, size: entry.uncompressedSize };
-    zip.addReadStreamLazy(entry.name, options, (cb) => {
-      const tap = new HashTap("sha512", (digest) => signer.sign(digest).then(resolve, reject));
-      archive.openEntry(entry).then(
-        (content) => {
-          content.on("error", (err) => {
-            abort(err);
-            reject(err);
-          });
-          content.pipe(tap);
-          cb(null, tap);
-        },
-        (err) => {
-          abort(err);
-          reject(err);
-        },
-      );
-    });
-  });
 }
 
 function checkChainMatchesKey(chainDer: Uint8Array[], privateKey: KeyObject): void {
