@@ -8,7 +8,7 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import type { Readable } from "node:stream";
-import { HashTap } from "../archive/hash-tap";
+import { digestStream, HashTap } from "../archive/hash-tap";
 import { DEFAULT_TAR_LIMITS, readAll, readTar, type TarContents, type TarEntry, type TarLimits } from "../archive/read-tar";
 import { ArchiveError } from "../jpl/archive-error";
 import { MANIFEST, parseManifest, type MenderManifest } from "./manifest";
@@ -108,7 +108,7 @@ export async function readMenderArtifact(path: string, options: { limits?: Mende
     }
     if (HEADER_NAMES.has(name)) {
       if (stage !== "signature" && stage !== "header") throw new ArchiveError("unexpected_member", `'${name}' comes after the payloads or a second header`, name);
-      mark(name, await streamSha256(content));
+      mark(name, (await digestStream(content, "sha256")).toString("hex"));
       headerMember = name;
       stage = "data";
       return;
@@ -177,7 +177,7 @@ async function readPayload(member: string, index: string, compression: string, c
   try {
     ({ size: streamBytes } = await readTar(content, async (file, fileContent) => {
       if (!PAYLOAD_FILE.test(file.name)) throw new ArchiveError("bad_file_name", `Payload file '${file.name}' in '${member}' is not a plain name of letters, digits and ".,_-"`, file.name);
-      mark(`data/${index}/${file.name}`, await streamSha256(fileContent));
+      mark(`data/${index}/${file.name}`, (await digestStream(fileContent, "sha256")).toString("hex"));
       files.push({ name: file.name, size: file.size });
     }, { limits, gzip: compression === ".gz", allowExtensionHeaders: true }));
   } catch (err) {
@@ -188,12 +188,6 @@ async function readPayload(member: string, index: string, compression: string, c
     throw new ArchiveError("not_a_tar", `Payload '${member}' cannot be read: ${err instanceof Error ? err.message : String(err)}`, member);
   }
   return { files, streamBytes };
-}
-
-async function streamSha256(content: Readable): Promise<string> {
-  const hash = crypto.createHash("sha256");
-  for await (const chunk of content) hash.update(chunk as Uint8Array);
-  return hash.digest("hex");
 }
 
 function sha256Hex(bytes: Uint8Array): string {
