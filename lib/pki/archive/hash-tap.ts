@@ -20,3 +20,10 @@ export class HashTap extends Transform {
     done();
   }
 }
+
+/** Digest of everything a stream yields, one chunk in memory at a time (for content nobody copies on). */
+export async function digestStream(content: AsyncIterable<unknown>, algorithm: string): Promise<Buffer> {
+  const hash = crypto.createHash(algorithm);
+  for await (const chunk of content) hash.update(chunk as Uint8Array);
+  return hash.digest();
+}

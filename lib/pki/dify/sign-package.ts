@@ -9,8 +9,9 @@ import { once } from "node:events";
 import fs from "node:fs";
 import yazl from "yazl";
 import { HashTap } from "../archive/hash-tap";
+import { copyZipEntry } from "../archive/copy-zip-entry";
+import { createOutput, discardOutput } from "../archive/output-file";
 import { DEFAULT_LIMITS, ArchiveError, type ArchiveLimits } from "../jpl/archive-error";
-import type { ArchiveEntry, SafeArchive } from "../jpl/read-archive";
 import type { Signer } from "../signer";
 import type { DifyManifest } from "./manifest";
 import { openDifyPackage, VERIFICATION_ENTRY } from "./read-package";
@@ -53,7 +54,7 @@ export async function signDifyPackage(input: SignDifyPackageInput): Promise<Sign
   let out: fs.WriteStream | undefined;
   try {
     // Claim the output before any entry is read: a failed exclusive open then stops nothing mid-flight.
-    out = fs.createWriteStream(input.outputPath, { flags: "wx", mode: 0o600 });
+    out = createOutput(input.outputPath);
     await once(out, "open");
     const toSign = archive.entries.filter((e) => e.name !== VERIFICATION_ENTRY);
     let abort!: (err: unknown) => void;
@@ -66,7 +67,7 @@ export async function signDifyPackage(input: SignDifyPackageInput): Promise<Sign
     zip.outputStream.pipe(outputTap).pipe(out);
     const written = new Promise<void>((resolve) => out!.on("close", resolve));
 
-    const digests = await Promise.race([Promise.all(toSign.map((entry) => queueEntry(zip, archive, entry, abort))), failed]);
+    const digests = await Promise.race([Promise.all(toSign.map((entry) => copyZipEntry(zip, archive, entry, "sha256", abort))), failed]);
     // Go's encoding/json spelling of decoder.Verification, which the daemon reads back.
     const verification = Buffer.from(JSON.stringify({ authorized_category: input.authorizedCategory }), "utf8");
     const mtime = new Date(time * 1000);
@@ -88,39 +89,10 @@ export async function signDifyPackage(input: SignDifyPackageInput): Promise<Sign
       size: outputTap.bytes,
     };
   } catch (err) {
-    if (out) {
-      const closed = out.closed ? Promise.resolve() : new Promise<void>((resolve) => out!.once("close", () => resolve()));
-      out.destroy();
-      await closed;
-      // Only remove what this call created: an existing file made the exclusive open fail.
-      if ((err as NodeJS.ErrnoException).code !== "EEXIST") await fs.promises.rm(input.outputPath, { force: true });
-    }
+    await discardOutput(out, input.outputPath, err);
     throw err;
   } finally {
     archive.close();
   }
 }
 
-/** Adds one entry to the output; resolves with the SHA-256 of its content once it has streamed through. */
-function queueEntry(zip: yazl.ZipFile, archive: SafeArchive, entry: ArchiveEntry, abort: (err: unknown) => void): Promise<Buffer> {
-  return new Promise<Buffer>((resolve, reject) => {
-    const options = { mtime: entry.mtime, mode: 0o100000 | ((entry.permissions ?? 0o644) & 0o755), compress: entry.compressionMethod === 8, size: entry.uncompressedSize };
-    zip.addReadStreamLazy(entry.name, options, (cb) => {
-      const tap = new HashTap("sha256", resolve);
-      archive.openEntry(entry).then(
-        (content) => {
-          content.on("error", (err) => {
-            abort(err);
-            reject(err);
-          });
-          content.pipe(tap);
-          cb(null, tap);
-        },
-        (err) => {
-          abort(err);
-          reject(err);
-        },
-      );
-    });
-  });
-}

@@ -5,6 +5,7 @@ import path from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ArchiveError } from "../jpl/archive-error";
+import { mutatedBytes } from "../archive/test-mutations";
 import { tempDir, zipTo } from "../jpl/test-fixtures";
 import { generateKeyPairAsync, softwareSigner, type Signer } from "../signer";
 import { signDifyPackage } from "./sign-package";
@@ -30,23 +31,6 @@ beforeAll(async () => {
   signed = fs.readFileSync(path.join(dir, "signed.difypkg"));
 });
 
-const mutate = (valid: Buffer) =>
-  fc
-    .oneof(
-      fc.record({ kind: fc.constant("flip" as const), at: fc.nat({ max: valid.length - 1 }), xor: fc.integer({ min: 1, max: 255 }) }),
-      fc.record({ kind: fc.constant("cut" as const), at: fc.nat({ max: valid.length - 1 }) }),
-      fc.record({ kind: fc.constant("splice" as const), at: fc.nat({ max: valid.length - 1 }), junk: fc.uint8Array({ minLength: 1, maxLength: 64 }) }),
-    )
-    .map((m) => {
-      if (m.kind === "flip") {
-        const bytes = Buffer.from(valid);
-        bytes[m.at] ^= m.xor;
-        return bytes;
-      }
-      if (m.kind === "cut") return valid.subarray(0, m.at);
-      return Buffer.concat([valid.subarray(0, m.at), m.junk, valid.subarray(m.at)]);
-    });
-
 async function verdict(bytes: Uint8Array): Promise<boolean> {
   const file = path.join(dir, `p${n++}.difypkg`);
   fs.writeFileSync(file, bytes);
@@ -69,12 +53,12 @@ describe("Dify package verification under hostile input", () => {
   });
 
   it("answers flipped bytes, truncations and splices of a signed package with a verdict, never a crash", async () => {
-    await fc.assert(fc.asyncProperty(mutate(signed), async (bytes) => void (await verdict(bytes))), { numRuns: 400 });
+    await fc.assert(fc.asyncProperty(mutatedBytes(signed), async (bytes) => void (await verdict(bytes))), { numRuns: 400 });
   });
 
   it("signs a mutated package only into one that verifies, else refuses it with an ArchiveError", async () => {
     await fc.assert(
-      fc.asyncProperty(mutate(unsigned), async (bytes) => {
+      fc.asyncProperty(mutatedBytes(unsigned), async (bytes) => {
         const input = path.join(dir, `u${n++}.difypkg`);
         const output = `${input}.signed`;
         fs.writeFileSync(input, bytes);

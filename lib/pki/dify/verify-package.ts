@@ -4,6 +4,7 @@
 // in turn (the first that verifies wins). It also reports the `.verification.dify.json` category,
 // which Dify shows and trusts only because the signature covers it.
 import crypto from "node:crypto";
+import { digestStream } from "../archive/hash-tap";
 import { ArchiveError, DEFAULT_LIMITS, type ArchiveLimits } from "../jpl/archive-error";
 import type { DifyManifest } from "./manifest";
 import { openDifyPackage, VERIFICATION_ENTRY } from "./read-package";
@@ -60,11 +61,7 @@ export async function verifyDifyPackage(path: string, publicKeysSpki: Uint8Array
   try {
     const { signature, time } = parseDifyComment(archive.comment);
     const digests: Buffer[] = [];
-    for (const entry of archive.entries) {
-      const hash = crypto.createHash("sha256");
-      for await (const chunk of await archive.openEntry(entry)) hash.update(chunk as Buffer);
-      digests.push(hash.digest());
-    }
+    for (const entry of archive.entries) digests.push(await digestStream(await archive.openEntry(entry), "sha256"));
     const verificationEntry = archive.find(VERIFICATION_ENTRY);
     let authorizedCategory: string | null = null;
     if (verificationEntry) {

@@ -9,6 +9,7 @@ import * as openpgp from "openpgp";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ArchiveError } from "../jpl/archive-error";
+import { mutatedBytes } from "../archive/test-mutations";
 import { rewriteArchive, zipTo, type FixtureEntry } from "../jpl/test-fixtures";
 import { generateKeyPair, softwareSigner, type KeyAlgorithm, type Signer } from "../signer";
 import { openpgpPublicKey, type OpenPgpPublicKey } from "../openpgp/sign";
@@ -222,6 +223,13 @@ describe("Grafana MANIFEST.txt", () => {
     await expect(signGrafanaPlugin({ inputPath: noVersion, outputPath: path.join(dir, "r10.zip"), signer: key.signer, key: { spki: key.signer.publicKeySpki, createdAt: CREATED }, signatureType: "community", signedByOrg: "acme", signedByOrgName: "Acme", now: NOW })).rejects.toMatchObject({ code: "manifest_invalid" });
   });
 
+  it("never overwrites an existing output, and leaves that file in place (it is not this call's to remove)", async () => {
+    const existing = path.join(dir, "exists.zip");
+    fs.writeFileSync(existing, "someone else's file");
+    await expect(sign({ key: keys.get("rsa-3072")!, name: "exists.zip" })).rejects.toThrow(/EEXIST/);
+    expect(fs.readFileSync(existing, "utf8")).toBe("someone else's file");
+  });
+
   it("re-signing replaces MANIFEST.txt instead of listing or duplicating it; the manifest keeps milliseconds", async () => {
     const key = keys.get("rsa-3072")!;
     const first = path.join(dir, "first.zip");
@@ -243,18 +251,8 @@ describe("Grafana MANIFEST.txt", () => {
     let n = 0;
     await fc.assert(
       fc.asyncProperty(
-        fc.oneof(
-          fc.record({ kind: fc.constant("flip" as const), at: fc.nat({ max: text.length - 1 }), xor: fc.integer({ min: 1, max: 255 }) }),
-          fc.record({ kind: fc.constant("cut" as const), at: fc.nat({ max: text.length - 1 }) }),
-          fc.record({ kind: fc.constant("splice" as const), at: fc.nat({ max: text.length - 1 }), junk: fc.uint8Array({ minLength: 1, maxLength: 40 }) }),
-        ),
-        async (m) => {
-          let bytes: Buffer;
-          if (m.kind === "flip") {
-            bytes = Buffer.from(text);
-            bytes[m.at] ^= m.xor;
-          } else if (m.kind === "cut") bytes = text.subarray(0, m.at);
-          else bytes = Buffer.concat([text.subarray(0, m.at), m.junk, text.subarray(m.at)]);
+        mutatedBytes(text, 40),
+        async (bytes) => {
           const zipPath = await rewriteArchive(path.join(dir, "prop-base.zip"), path.join(dir, `prop-${n++}.zip`), { replace: { [`${ID}/MANIFEST.txt`]: bytes } });
           const verdict = await verifyGrafanaPlugin({ zipPath, keys: keyRef, appUrl: "https://grafana.acme.test/", now: NOW });
           fs.rmSync(zipPath);

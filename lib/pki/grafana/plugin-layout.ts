@@ -1,7 +1,7 @@
 // Where things are in a Grafana plugin zip: one top directory named as the plugin ID (Grafana's
 // packaging guide and its plugin validator require it; grafana cli installs that directory), with
 // plugin.json (`id`, `info.version`) and, once signed, MANIFEST.txt beside it.
-import crypto from "node:crypto";
+import { digestStream } from "../archive/hash-tap";
 import { ArchiveError } from "../jpl/archive-error";
 import type { ArchiveEntry, SafeArchive } from "../jpl/read-archive";
 
@@ -60,10 +60,6 @@ export function parsePluginJson(bytes: Buffer, path: string): { id: string; vers
 /** Lowercase hex SHA-256 of each file, streamed one entry at a time; keys are paths relative to the root. */
 export async function hashFiles(archive: SafeArchive, layout: GrafanaLayout): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  for (const entry of layout.files) {
-    const hash = crypto.createHash("sha256");
-    for await (const chunk of await archive.openEntry(entry)) hash.update(chunk as Buffer);
-    out.set(entry.name.slice(layout.root.length), hash.digest("hex"));
-  }
+  for (const entry of layout.files) out.set(entry.name.slice(layout.root.length), (await digestStream(await archive.openEntry(entry), "sha256")).toString("hex"));
   return out;
 }

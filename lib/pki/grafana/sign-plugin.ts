@@ -4,6 +4,8 @@
 // that was there. The source zip is read with the same strict reader as Jami uploads.
 import fs from "node:fs";
 import yazl from "yazl";
+import { copyZipEntry } from "../archive/copy-zip-entry";
+import { createOutput, discardOutput } from "../archive/output-file";
 import { DEFAULT_LIMITS, type ArchiveLimits } from "../jpl/archive-error";
 import { ArchiveError } from "../jpl/archive-error";
 import { SafeArchive } from "../jpl/read-archive";
@@ -57,7 +59,7 @@ export async function signGrafanaPlugin(input: SignGrafanaInput): Promise<Signed
     const manifestText = await cleartextSign({ text: manifestJson(manifest), signer: input.signer, key: input.key, createdAt: signedAt });
 
     const zip = new yazl.ZipFile();
-    out = fs.createWriteStream(input.outputPath, { flags: "wx", mode: 0o600 });
+    out = createOutput(input.outputPath);
     const written = new Promise<void>((resolve, reject) => {
       out!.on("close", resolve);
       out!.on("error", reject);
@@ -66,33 +68,15 @@ export async function signGrafanaPlugin(input: SignGrafanaInput): Promise<Signed
     zip.outputStream.pipe(out);
     for (const entry of archive.entries) {
       if (entry === layout.manifest) continue;
-      if (entry.isDirectory) {
-        zip.addEmptyDirectory(entry.name, { mtime: entry.mtime, mode: 0o040000 | ((entry.permissions ?? 0o755) & 0o755) });
-        continue;
-      }
-      const options = { mtime: entry.mtime, mode: 0o100000 | ((entry.permissions ?? 0o644) & 0o755), compress: entry.compressionMethod === 8, size: entry.uncompressedSize };
-      // Opened only when yazl reaches the entry: one inflating stream at a time.
-      zip.addReadStreamLazy(entry.name, options, (cb) => {
-        archive.openEntry(entry).then(
-          (stream) => {
-            stream.on("error", (err) => zip.emit("error", err));
-            cb(null, stream);
-          },
-          (err: Error) => cb(err, undefined as never),
-        );
-      });
+      // MANIFEST.txt already hashed every file; the copy's digests are not needed again.
+      copyZipEntry(zip, archive, entry, "sha256", (err) => zip.emit("error", err)).catch(() => {});
     }
     zip.addBuffer(Buffer.from(manifestText, "utf8"), `${layout.root}${GRAFANA_MANIFEST}`, { mtime: input.now, mode: 0o100644 });
     zip.end();
     await written;
     return { pluginId: layout.pluginId, version: layout.version, manifest, manifestText };
   } catch (err) {
-    if (out) {
-      const closed = out.closed ? Promise.resolve() : new Promise<void>((resolve) => out!.once("close", () => resolve()));
-      out.destroy();
-      await closed;
-      await fs.promises.rm(input.outputPath, { force: true });
-    }
+    await discardOutput(out, input.outputPath, err);
     throw err;
   } finally {
     archive.close();

@@ -23,7 +23,7 @@ export type ArchiveErrorCode =
   | "manifest_missing"
   | "manifest_invalid"
   | "manifest_id_mismatch"
-  // Shared by the other store formats (lib/pki/dify, lib/pki/mender, lib/pki/archive/tar-members.ts).
+  // Shared by the other store formats (lib/pki/dify, lib/pki/mender, lib/pki/archive/read-tar.ts).
   | "not_a_tar"
   | "directory_entry"
   | "unexpected_member"

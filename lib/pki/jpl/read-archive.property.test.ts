@@ -7,6 +7,7 @@ import path from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { badCharacter, collisionKey, textFieldViolation } from "../archive/entry-name-policy";
+import { mutatedBytes } from "../archive/test-mutations";
 import { ArchiveError } from "./archive-error";
 import { parseManifest, readManifest } from "./manifest";
 import { SafeArchive } from "./read-archive";
@@ -55,19 +56,8 @@ describe("archive reading under hostile input", async () => {
   });
 
   it("answers flipped bytes, truncations and splices of a valid archive with success or an ArchiveError", async () => {
-    const mutation = fc.oneof(
-      fc.record({ kind: fc.constant("flip" as const), at: fc.nat({ max: valid.length - 1 }), xor: fc.integer({ min: 1, max: 255 }) }),
-      fc.record({ kind: fc.constant("cut" as const), at: fc.nat({ max: valid.length - 1 }) }),
-      fc.record({ kind: fc.constant("splice" as const), at: fc.nat({ max: valid.length - 1 }), junk: fc.uint8Array({ minLength: 1, maxLength: 64 }) }),
-    );
     await fc.assert(
-      fc.asyncProperty(mutation, async (m) => {
-        let bytes: Buffer;
-        if (m.kind === "flip") {
-          bytes = Buffer.from(valid);
-          bytes[m.at] ^= m.xor;
-        } else if (m.kind === "cut") bytes = valid.subarray(0, m.at);
-        else bytes = Buffer.concat([valid.subarray(0, m.at), m.junk, valid.subarray(m.at)]);
+      fc.asyncProperty(mutatedBytes(valid), async (bytes) => {
         await readFully(bytes);
       }),
       { numRuns: 600 },

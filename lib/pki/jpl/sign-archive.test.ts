@@ -112,6 +112,14 @@ describe("signing a .jpl (Jami format)", () => {
     expect(fs.existsSync(output)).toBe(false);
   });
 
+  it("never overwrites an existing output, and leaves that file in place (it is not this call's to remove)", async () => {
+    const input = await zipTo(file("exists-in.jpl"), pluginEntries(ID));
+    const existing = file("exists.jpl");
+    fs.writeFileSync(existing, "someone else's file");
+    await expect(signArchive({ inputPath: input, outputPath: existing, privateKey: pki.pluginKey, chainDer: pki.chainDer, expectedPluginId: ID })).rejects.toThrow(/EEXIST/);
+    expect(fs.readFileSync(existing, "utf8")).toBe("someone else's file");
+  });
+
   it("removes a half-written output when an entry turns out hostile mid-way", async () => {
     const input = await zipTo(file("late-bomb.jpl"), [...pluginEntries(ID), { name: "data/zz.bin", content: Buffer.alloc(200_000, 1) }]);
     const output = file("partial.jpl");

@@ -7,13 +7,15 @@ import fs from "node:fs";
 import os from "node:os";
 import yazl from "yazl";
 import { HashTap } from "../archive/hash-tap";
+import { copyZipEntry } from "../archive/copy-zip-entry";
+import { createOutput, discardOutput } from "../archive/output-file";
 import { toPem } from "../certificate/pem";
 import { spkiOf } from "../signer";
 import { ArchiveError, DEFAULT_LIMITS, type ArchiveLimits } from "./archive-error";
 import { createDigestSigner } from "./digest-signer";
 import { certificateEntryName, SIGNATURES_ENTRY, SIGNATURES_SIG_ENTRY } from "./entry-name";
 import { readManifest, type PluginManifest } from "./manifest";
-import { SafeArchive, type ArchiveEntry } from "./read-archive";
+import { SafeArchive } from "./read-archive";
 import { encodeSignaturesMap } from "./signatures-map";
 import { parseCertificate } from "../chain/parse-certificate";
 
@@ -42,8 +44,6 @@ export type SignedArchive = {
 
 const PARALLEL_FROM_ENTRIES = 64;
 
-const EMPTY_SHA512 = crypto.createHash("sha512").digest();
-
 export async function signArchive(input: SignArchiveInput): Promise<SignedArchive> {
   const archive = await SafeArchive.open(input.inputPath, input.limits ?? DEFAULT_LIMITS);
   let out: fs.WriteStream | undefined;
@@ -71,7 +71,7 @@ export async function signArchive(input: SignArchiveInput): Promise<SignedArchiv
     let abort!: (err: unknown) => void;
     const failed = new Promise<never>((_, reject) => (abort = reject));
     failed.catch(() => {});
-    out = fs.createWriteStream(input.outputPath, { flags: "wx", mode: 0o600 });
+    out = createOutput(input.outputPath);
     out.on("error", abort);
     const zip = new yazl.ZipFile();
     zip.on("error", abort);
@@ -79,7 +79,8 @@ export async function signArchive(input: SignArchiveInput): Promise<SignedArchiv
     zip.outputStream.pipe(outputTap).pipe(out);
     const written = new Promise<void>((resolve) => out!.on("close", resolve));
 
-    const signatures = toSign.map((entry) => queueEntry(zip, archive, entry, digestSigner, abort));
+    // Directory entries are signed over empty content (FORMATS.md §1): copyZipEntry's digest of nothing.
+    const signatures = toSign.map((entry) => copyZipEntry(zip, archive, entry, "sha512", abort).then((digest) => digestSigner.sign(digest)));
     const values = await Promise.race([Promise.all(signatures), failed]);
     const map = new Map(toSign.map((entry, i) => [entry.name, values[i]]));
     const signaturesBytes = encodeSignaturesMap(map);
@@ -94,47 +95,12 @@ export async function signArchive(input: SignArchiveInput): Promise<SignedArchiv
     if (out.errored) throw out.errored;
     return { manifest, files: toSign.map((e) => ({ path: e.name, size: e.uncompressedSize })), sha256: new Uint8Array(outputTap.hash.digest()), size: outputTap.bytes };
   } catch (err) {
-    if (out) {
-      // Wait for the close: a removal that raced the exclusive open would leave the file behind.
-      const closed = out.closed ? Promise.resolve() : new Promise<void>((resolve) => out!.once("close", () => resolve()));
-      out.destroy();
-      await closed;
-      await fs.promises.rm(input.outputPath, { force: true });
-    }
+    await discardOutput(out, input.outputPath, err);
     throw err;
   } finally {
     archive.close();
     await signer.current?.close();
   }
-}
-
-/** Adds one entry to the output; resolves with its signature once its content has streamed through. */
-function queueEntry(zip: yazl.ZipFile, archive: SafeArchive, entry: ArchiveEntry, signer: { sign(d: Uint8Array): Promise<Uint8Array> }, abort: (err: unknown) => void): Promise<Uint8Array> {
-  if (entry.isDirectory) {
-    zip.addEmptyDirectory(entry.name, { mtime: entry.mtime, mode: 0o040000 | ((entry.permissions ?? 0o755) & 0o755) });
-    // Directory entries are signed over empty content (FORMATS.md §1).
-    return signer.sign(EMPTY_SHA512);
-  }
-  return new Promise<Uint8Array>((resolve, reject) => {
-    const options = { mtime: entry.mtime, mode: 0o100000 | ((entry.permissions ?? 0o644) & 0o755), compress: entry.compressionMethod === 8, size: entry.uncompressedSize };
-    zip.addReadStreamLazy(entry.name, options, (cb) => {
-      const tap = new HashTap("sha512", (digest) => signer.sign(digest).then(resolve, reject));
-      archive.openEntry(entry).then(
-        (content) => {
-          content.on("error", (err) => {
-            abort(err);
-            reject(err);
-          });
-          content.pipe(tap);
-          cb(null, tap);
-        },
-        (err) => {
-          abort(err);
-          reject(err);
-        },
-      );
-    });
-  });
 }
 
 function checkChainMatchesKey(chainDer: Uint8Array[], privateKey: KeyObject): void {

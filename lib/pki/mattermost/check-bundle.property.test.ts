@@ -7,6 +7,7 @@ import fc from "fast-check";
 import tar from "tar-stream";
 import { describe, expect, it } from "vitest";
 import { ArchiveError } from "../jpl/archive-error";
+import { mutatedBytes } from "../archive/test-mutations";
 import { checkMattermostBundle } from "./check-bundle";
 
 async function validTar(): Promise<Buffer> {
@@ -57,27 +58,11 @@ describe("Mattermost bundle check under hostile input", async () => {
     );
   });
 
-  const mutation = (length: number) =>
-    fc.oneof(
-      fc.record({ kind: fc.constant("flip" as const), at: fc.nat({ max: length - 1 }), xor: fc.integer({ min: 1, max: 255 }) }),
-      fc.record({ kind: fc.constant("cut" as const), at: fc.nat({ max: length - 1 }) }),
-      fc.record({ kind: fc.constant("splice" as const), at: fc.nat({ max: length - 1 }), junk: fc.uint8Array({ minLength: 1, maxLength: 600 }) }),
-    );
-  const apply = (base: Buffer, m: { kind: "flip" | "cut" | "splice"; at: number; xor?: number; junk?: Uint8Array }) => {
-    if (m.kind === "flip") {
-      const bytes = Buffer.from(base);
-      bytes[m.at] ^= m.xor!;
-      return bytes;
-    }
-    if (m.kind === "cut") return base.subarray(0, m.at);
-    return Buffer.concat([base.subarray(0, m.at), m.junk!, base.subarray(m.at)]);
-  };
-
   it("answers flipped, cut and spliced .tar.gz bytes with a result or an ArchiveError", async () => {
-    await fc.assert(fc.asyncProperty(mutation(valid.length), async (m) => void (await check(apply(valid, m)))), { numRuns: 400 });
+    await fc.assert(fc.asyncProperty(mutatedBytes(valid, 600), async (bytes) => void (await check(bytes))), { numRuns: 400 });
   });
 
   it("answers flipped, cut and spliced tar bytes (re-gzipped, so the tar parser sees them) with a result or an ArchiveError", async () => {
-    await fc.assert(fc.asyncProperty(mutation(rawTar.length), async (m) => void (await check(zlib.gzipSync(apply(rawTar, m))))), { numRuns: 600 });
+    await fc.assert(fc.asyncProperty(mutatedBytes(rawTar, 600), async (bytes) => void (await check(zlib.gzipSync(bytes)))), { numRuns: 600 });
   });
 });

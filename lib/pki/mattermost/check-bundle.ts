@@ -38,17 +38,22 @@ export async function checkMattermostBundle(source: AsyncIterable<Uint8Array> | 
   const hash = crypto.createHash("sha256");
   let size = 0;
   const candidates = new Map<string, Buffer>();
-  const entries = await readTar(
+  const { entries } = await readTar(
     source,
     async (entry, content) => {
       const base = entry.name.split("/").pop()!;
       const depth = entry.name.split("/").length;
       if (entry.type === "file" && depth <= 2 && (MATTERMOST_MANIFEST_NAMES as readonly string[]).includes(base)) {
-        candidates.set(entry.name, await readAll(content, MAX_MANIFEST_BYTES, entry.name));
+        candidates.set(entry.name, await readAll(entry, content, MAX_MANIFEST_BYTES));
       }
     },
     {
       limits: options.limits ?? DEFAULT_TAR_LIMITS,
+      gzip: true,
+      // What `tar czf` writes: directories, GNU/pax long names, and "./" prefixes when run on ".".
+      allowDirectories: true,
+      allowExtensionHeaders: true,
+      stripDotSlash: true,
       onSourceChunk: (chunk) => {
         hash.update(chunk);
         size += chunk.length;

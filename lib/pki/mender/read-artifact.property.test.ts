@@ -7,6 +7,7 @@ import path from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ArchiveError } from "../jpl/archive-error";
+import { mutatedBytes } from "../archive/test-mutations";
 import { tempDir } from "../jpl/test-fixtures";
 import { softwareSigner, generateKeyPair, type Signer } from "../signer";
 import { menderPublicKeyFile } from "./key-file";
@@ -52,23 +53,6 @@ async function check(bytes: Uint8Array): Promise<string> {
   }
 }
 
-const mutate = (valid: Buffer) =>
-  fc
-    .oneof(
-      fc.record({ kind: fc.constant("flip" as const), at: fc.nat({ max: valid.length - 1 }), xor: fc.integer({ min: 1, max: 255 }) }),
-      fc.record({ kind: fc.constant("cut" as const), at: fc.nat({ max: valid.length - 1 }) }),
-      fc.record({ kind: fc.constant("splice" as const), at: fc.nat({ max: valid.length - 1 }), junk: fc.uint8Array({ minLength: 1, maxLength: 64 }) }),
-    )
-    .map((m) => {
-      if (m.kind === "flip") {
-        const bytes = Buffer.from(valid);
-        bytes[m.at] ^= m.xor;
-        return bytes;
-      }
-      if (m.kind === "cut") return valid.subarray(0, m.at);
-      return Buffer.concat([valid.subarray(0, m.at), m.junk, valid.subarray(m.at)]);
-    });
-
 describe("Mender artifact reading under hostile input", () => {
   it("verifies the signed artifact the mutations start from", async () => {
     expect(await check(signed)).toBe("valid");
@@ -81,13 +65,13 @@ describe("Mender artifact reading under hostile input", () => {
   });
 
   it("answers flipped bytes, truncations and splices of a signed artifact with a verdict, never a crash", async () => {
-    await fc.assert(fc.asyncProperty(mutate(signed), async (bytes) => void (await check(bytes))), { numRuns: 400 });
+    await fc.assert(fc.asyncProperty(mutatedBytes(signed), async (bytes) => void (await check(bytes))), { numRuns: 400 });
   });
 
   let accepted = 0;
   it("never signs a mutated artifact unless its manifest, checksums and structure all still hold", async () => {
     await fc.assert(
-      fc.asyncProperty(mutate(unsigned), async (bytes) => {
+      fc.asyncProperty(mutatedBytes(unsigned), async (bytes) => {
         const input = path.join(dir, `u${n++}.mender`);
         const output = `${input}.signed`;
         fs.writeFileSync(input, bytes);

@@ -8,9 +8,8 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import type { Readable } from "node:stream";
-import zlib from "node:zlib";
-import { HashTap } from "../archive/hash-tap";
-import { DEFAULT_TAR_LIMITS, readSmall, readTar, type TarContents, type TarLimits, type TarMember } from "../archive/tar-members";
+import { digestStream, HashTap } from "../archive/hash-tap";
+import { DEFAULT_TAR_LIMITS, readAll, readTar, type TarContents, type TarEntry, type TarLimits } from "../archive/read-tar";
 import { ArchiveError } from "../jpl/archive-error";
 import { MANIFEST, parseManifest, type MenderManifest } from "./manifest";
 
@@ -28,7 +27,7 @@ export type MenderLimits = {
 };
 
 export const DEFAULT_MENDER_LIMITS: MenderLimits = {
-  artifact: { ...DEFAULT_TAR_LIMITS, maxMembers: 1_000 },
+  artifact: { ...DEFAULT_TAR_LIMITS, maxEntries: 1_000 },
   payload: DEFAULT_TAR_LIMITS,
   maxPayloadStreamTotal: 8 * 1024 * 1024 * 1024,
   maxManifestBytes: 1024 * 1024,
@@ -44,7 +43,7 @@ export type MenderArtifact = {
   /** Base64 text of manifest.sig, when the artifact has one. */
   signature?: string;
   /** Outer members in order, with their byte ranges. */
-  members: TarMember[];
+  members: TarEntry[];
   headerMember: string;
   payloads: { index: number; member: string; files: MenderPayloadFile[] }[];
   /** SHA-256 and length of the whole file as read. */
@@ -80,18 +79,18 @@ export async function readMenderArtifact(path: string, options: { limits?: Mende
     marked.add(name);
   };
 
-  const visit = async (member: TarMember, content: Readable): Promise<void> => {
+  const visit = async (member: TarEntry, content: Readable): Promise<void> => {
     const name = member.name;
     if (stage === "version") {
       if (name !== VERSION) throw new ArchiveError("unexpected_member", `The first member of a Mender artifact is 'version', not '${name}'`, name);
-      versionBytes = await readSmall(member, content, 4096);
+      versionBytes = await readAll(member, content, 4096);
       checkVersion(versionBytes);
       stage = "manifest";
       return;
     }
     if (stage === "manifest") {
       if (name !== MANIFEST) throw new ArchiveError("unexpected_member", `'version' must be followed by 'manifest', not '${name}'`, name);
-      manifest = await readSmall(member, content, limits.maxManifestBytes);
+      manifest = await readAll(member, content, limits.maxManifestBytes);
       checksums = parseManifest(manifest);
       mark(VERSION, sha256Hex(versionBytes!));
       stage = "signature";
@@ -100,7 +99,7 @@ export async function readMenderArtifact(path: string, options: { limits?: Mende
     if (name === MANIFEST_SIG) {
       if (stage !== "signature") throw new ArchiveError("unexpected_member", "'manifest.sig' must come right after 'manifest'", name);
       if (!options.allowSignature) throw new ArchiveError("already_signed", "The artifact is already signed (it has a manifest.sig)", name);
-      signature = (await readSmall(member, content, MAX_SIGNATURE_BYTES)).toString("latin1");
+      signature = (await readAll(member, content, MAX_SIGNATURE_BYTES)).toString("latin1");
       stage = "header";
       return;
     }
@@ -109,7 +108,7 @@ export async function readMenderArtifact(path: string, options: { limits?: Mende
     }
     if (HEADER_NAMES.has(name)) {
       if (stage !== "signature" && stage !== "header") throw new ArchiveError("unexpected_member", `'${name}' comes after the payloads or a second header`, name);
-      mark(name, await streamSha256(content));
+      mark(name, (await digestStream(content, "sha256")).toString("hex"));
       headerMember = name;
       stage = "data";
       return;
@@ -119,7 +118,7 @@ export async function readMenderArtifact(path: string, options: { limits?: Mende
       if (stage !== "data") throw new ArchiveError("unexpected_member", `Payload '${name}' comes before the header`, name);
       const index = Number(data[1]);
       if (index !== payloads.length) throw new ArchiveError("unexpected_member", `Payload '${name}' is out of sequence (expected data/${String(payloads.length).padStart(4, "0")}…)`, name);
-      const payloadLimits = { ...limits.payload, maxStreamBytes: Math.min(limits.payload.maxStreamBytes, payloadBudget) };
+      const payloadLimits = { ...limits.payload, maxTarBytes: Math.min(limits.payload.maxTarBytes, payloadBudget) };
       const { files, streamBytes } = await readPayload(name, data[1], data[2] ?? "", content, payloadLimits, mark);
       payloadBudget -= streamBytes;
       payloads.push({ index, member: name, files });
@@ -147,7 +146,7 @@ export async function readMenderArtifact(path: string, options: { limits?: Mende
     manifest,
     checksums,
     ...(signature !== undefined ? { signature } : {}),
-    members: contents.members,
+    members: contents.entries,
     headerMember,
     payloads,
     sha256: fileTap.hash.digest(),
@@ -169,24 +168,18 @@ function checkVersion(bytes: Buffer): void {
 }
 
 async function readPayload(member: string, index: string, compression: string, content: Readable, limits: TarLimits, mark: (name: string, sum: string) => void): Promise<{ files: MenderPayloadFile[]; streamBytes: number }> {
-  let inner: Readable;
-  if (compression === "") inner = content;
-  else if (compression === ".gz") {
-    const gunzip = zlib.createGunzip();
-    content.on("error", (err) => gunzip.destroy(err));
-    inner = content.pipe(gunzip);
-  } else {
+  if (compression !== "" && compression !== ".gz") {
     // Node 20 has neither an xz nor a zstd decoder, and Signet must read every payload file to check it.
     throw new ArchiveError("unsupported_compression", `Payload '${member}' is ${compression.slice(1)}-compressed; Signet reads uncompressed and gzip payloads (mender-artifact write … --compression gzip|none)`, member);
   }
   const files: MenderPayloadFile[] = [];
   let streamBytes: number;
   try {
-    ({ size: streamBytes } = await readTar(inner, async (file, fileContent) => {
+    ({ size: streamBytes } = await readTar(content, async (file, fileContent) => {
       if (!PAYLOAD_FILE.test(file.name)) throw new ArchiveError("bad_file_name", `Payload file '${file.name}' in '${member}' is not a plain name of letters, digits and ".,_-"`, file.name);
-      mark(`data/${index}/${file.name}`, await streamSha256(fileContent));
+      mark(`data/${index}/${file.name}`, (await digestStream(fileContent, "sha256")).toString("hex"));
       files.push({ name: file.name, size: file.size });
-    }, { limits, allowExtensionHeaders: true }));
+    }, { limits, gzip: compression === ".gz", allowExtensionHeaders: true }));
   } catch (err) {
     if (err instanceof ArchiveError) {
       if (err.code === "not_a_tar") throw new ArchiveError("not_a_tar", `Payload '${member}': ${err.message}`, member);
@@ -195,12 +188,6 @@ async function readPayload(member: string, index: string, compression: string, c
     throw new ArchiveError("not_a_tar", `Payload '${member}' cannot be read: ${err instanceof Error ? err.message : String(err)}`, member);
   }
   return { files, streamBytes };
-}
-
-async function streamSha256(content: Readable): Promise<string> {
-  const hash = crypto.createHash("sha256");
-  for await (const chunk of content) hash.update(chunk as Uint8Array);
-  return hash.digest("hex");
 }
 
 function sha256Hex(bytes: Uint8Array): string {

@@ -7,6 +7,7 @@ import { Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import tarStream from "tar-stream";
 import { HashTap } from "../archive/hash-tap";
+import { createOutput, discardOutput } from "../archive/output-file";
 import { ecdsaDerToRaw } from "../hsm-signature";
 import type { Signer } from "../signer";
 import { checkMenderKeyAlgorithm } from "./key-file";
@@ -38,7 +39,7 @@ export async function signMenderArtifact(input: SignMenderArtifactInput): Promis
   const sigMember = await tarMember(MANIFEST_SIG, Buffer.from(signature, "latin1"));
   const manifestMember = artifact.members.find((m) => m.name === MANIFEST)!;
 
-  const out = fs.createWriteStream(input.outputPath, { flags: "wx", mode: 0o600 });
+  const out = createOutput(input.outputPath);
   try {
     const inputTap = new HashTap("sha256");
     const outputTap = new HashTap("sha256");
@@ -47,11 +48,7 @@ export async function signMenderArtifact(input: SignMenderArtifactInput): Promis
     if (!inputTap.hash.digest().equals(artifact.sha256)) throw new Error("The artifact changed while it was being signed");
     return { artifact, signature, sha256: new Uint8Array(outputTap.hash.digest()), size: outputTap.bytes };
   } catch (err) {
-    const closed = out.closed ? Promise.resolve() : new Promise<void>((resolve) => out.once("close", () => resolve()));
-    out.destroy();
-    await closed;
-    // Only remove what this call created: an existing file made the exclusive open fail.
-    if ((err as NodeJS.ErrnoException).code !== "EEXIST") await fs.promises.rm(input.outputPath, { force: true });
+    await discardOutput(out, input.outputPath, err);
     throw err;
   }
 }
