@@ -12,9 +12,12 @@ import { readStorePolicy, storePolicySchema, writeStorePolicy, type StorePolicy 
 const { pluginApprovalRequiresOperator, orgCaValidityDays, pluginCertValidityDays, orgCaApprovals } = storePolicySchema.shape;
 const fields = { pluginApprovalRequiresOperator: pluginApprovalRequiresOperator.unwrap(), orgCaValidityDays: orgCaValidityDays.unwrap(), pluginCertValidityDays: pluginCertValidityDays.unwrap() };
 
-/** PUT sends every field (orgCaApprovals may be left out: stores written before it keep 1); PATCH any subset. Unknown fields are refused, not ignored. */
-export const storePolicyPut = z.object({ ...fields, orgCaApprovals: orgCaApprovals.unwrap().optional() }).strict();
-export const storePolicyPatch = storePolicyPut.partial();
+/**
+ * PUT sends every field (orgCaApprovals may be left out by clients written before it: then 1, the
+ * policy as it was); PATCH any subset. Unknown fields are refused, not ignored.
+ */
+export const storePolicyPut = z.object({ ...fields, orgCaApprovals }).strict();
+export const storePolicyPatch = z.object({ ...fields, orgCaApprovals: orgCaApprovals.unwrap() }).strict().partial();
 
 /** Everyone signed in may read it: org admins need to know whether an operator must approve. */
 export async function getStorePolicy(actor: Principal): Promise<StorePolicy> {
