@@ -13,11 +13,15 @@ export const disableUserInput = z.object({ reason: z.string().trim().min(3, "Say
 const OPERATOR_SET_LOCK = 72_707_020;
 
 export async function disableUser(actor: Principal, userId: string, raw: z.input<typeof disableUserInput>) {
-  requireOperatorFor(actor, "disable accounts");
+  const operator = requireOperatorFor(actor, "disable accounts");
   const { reason } = disableUserInput.parse(raw);
   const client = await db();
   return client.$transaction(async (tx) => {
     await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${OPERATOR_SET_LOCK})`);
+    // The caller was resolved before the lock: an operator disabled meanwhile (by the disable that
+    // held the lock) acts no more.
+    const self = await tx.user.findUnique({ where: { id: operator.userId }, select: { role: true, banned: true } });
+    if (!self || self.banned || self.role !== OPERATOR_ROLE) throw new AppError("unauthenticated", "Your account was disabled");
     const user = await tx.user.findUnique({ where: { id: userId }, select: { id: true, email: true, role: true, banned: true } });
     if (!user) throw new AppError("not_found", "User not found");
     if (user.banned) throw new AppError("conflict", "The account is already disabled");
