@@ -10,7 +10,7 @@ import { AppError } from "../errors";
 export const disableUserInput = z.object({ reason: z.string().trim().min(3, "Say why the account is disabled").max(500) }).strict();
 
 // Serializes disables, so two operators disabling each other cannot leave the store with none.
-const OPERATOR_SET_LOCK = 72_707_020;
+const OPERATOR_SET_LOCK = 72_707_021;
 
 export async function disableUser(actor: Principal, userId: string, raw: z.input<typeof disableUserInput>) {
   const operator = requireOperatorFor(actor, "disable accounts");

@@ -10,3 +10,7 @@ CREATE TABLE "request_approval" (
 );
 CREATE UNIQUE INDEX "request_approval_requestId_userId_key" ON "request_approval"("requestId", "userId");
 ALTER TABLE "request_approval" ADD CONSTRAINT "request_approval_requestId_fkey" FOREIGN KEY ("requestId") REFERENCES "certificate_request"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+
+-- Operator invitations reuse the members' invitation table and flow, with role 'operator' and no
+-- organization.
+ALTER TABLE "invitation" ALTER COLUMN "organizationId" DROP NOT NULL;
