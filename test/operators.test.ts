@@ -11,8 +11,13 @@ import { GET as listOperatorInvitations, POST as inviteOperator } from "@/app/ap
 import { POST as registerOrg } from "@/app/api/v1/orgs/route";
 import { POST as approve } from "@/app/api/v1/requests/[id]/approve/route";
 import { PATCH as patchPolicy } from "@/app/api/v1/settings/policy/route";
+import { POST as requestReset } from "@/app/api/v1/password-resets/route";
+import { POST as resetPassword } from "@/app/api/v1/password-resets/[token]/route";
+import { POST as disableUser } from "@/app/api/v1/users/[id]/disable/route";
+import { GET as listOrgs } from "@/app/api/v1/orgs/route";
 import { db } from "@/lib/db";
 import { reloadEnv } from "@/lib/env";
+import { resetRateLimits } from "@/lib/server/http/rate-limit";
 import { initializeSignet } from "@/lib/server/setup/initialize-signet";
 import { call, resetDatabase } from "./helpers";
 import { linkIn, SmtpSink } from "./smtp-sink";
@@ -92,5 +97,52 @@ describe("operators: invitation by mail, accept, approve", () => {
     const issued = await ok<{ certificate: { pem: string }; approvals: { by: { email: string }[] } }>(call(H(approve), { headers: { cookie, origin: BASE }, params: { id: reg.request.id } }), 200);
     expect(issued.approvals.by.map((b) => b.email)).toEqual(["ops@example.com", "bob@ops.test"]);
     expect(issued.certificate.pem).toContain("BEGIN CERTIFICATE");
+  });
+
+  it("password reset by a mailed single-use link: the new password works, the old one and the old sessions do not", async () => {
+    const before = await signIn("alice@pair.test", "alice-password-1");
+    expect((await call(H(listOrgs), { headers: { cookie: before, origin: BASE } })).status).toBe(200);
+    const asked = await ok<{ status: string }>(call(H(requestReset), { json: { email: "Alice@Pair.test" } }), 202);
+    // An unknown address gets the same answer, and no mail.
+    expect(await ok(call(H(requestReset), { json: { email: "nobody@pair.test" } }), 202)).toEqual(asked);
+    expect((await call(H(requestReset), { json: { email: "not an address" } })).status).toBe(400);
+    const mail = await smtp.waitFor("alice@pair.test", /new Signet password/);
+    const token = linkIn(mail, "/reset-password/");
+    expect(mail.text).toContain(`http://localhost:3999/reset-password/${token}`);
+    expect((await call(H(resetPassword), { params: { token }, json: { password: "short" } })).status).toBe(400);
+    expect((await call(H(resetPassword), { params: { token: "A".repeat(24) }, json: { password: "alice-new-password-2" } })).status).toBe(404);
+    expect((await call(H(resetPassword), { params: { token: "../../x" }, json: { password: "alice-new-password-2" } })).status).toBe(400);
+    await ok(call(H(resetPassword), { params: { token }, json: { password: "alice-new-password-2" } }), 200);
+    // Single use.
+    expect((await call(H(resetPassword), { params: { token }, json: { password: "alice-new-password-3" } })).status).toBe(404);
+    // The old session ended; the old password is refused; the new one signs in.
+    expect((await call(H(listOrgs), { headers: { cookie: before, origin: BASE } })).status).toBe(401);
+    const old = await authPost(new Request(`${BASE}/api/auth/sign-in/email`, { method: "POST", headers: { origin: BASE, "content-type": "application/json" }, body: JSON.stringify({ email: "alice@pair.test", password: "alice-password-1" }) }));
+    expect(old.status).toBe(401);
+    await signIn("alice@pair.test", "alice-new-password-2");
+    const client = await db();
+    expect(await client.auditEvent.count({ where: { action: "user.password_reset" } })).toBe(1);
+    expect(smtp.received.filter((m) => m.to === "nobody@pair.test")).toHaveLength(0);
+  });
+
+  it("a disabled account gets no reset link, and a link mailed before it was disabled sets nothing", async () => {
+    resetRateLimits();
+    const client = await db();
+    const alice = await client.user.findUniqueOrThrow({ where: { email: "alice@pair.test" } });
+    const count = () => smtp.received.filter((m) => m.to === "alice@pair.test" && /new Signet password/.test(m.subject)).length;
+    const earlier = count();
+    await ok(call(H(requestReset), { json: { email: "alice@pair.test" } }), 202);
+    for (let i = 0; i < 100 && count() === earlier; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(count()).toBe(earlier + 1);
+    const mails = smtp.received.filter((m) => m.to === "alice@pair.test" && /new Signet password/.test(m.subject));
+    const token = linkIn(mails.at(-1)!, "/reset-password/");
+    await ok(call(H(disableUser), { token: operator, params: { id: alice.id }, json: { reason: "left" } }), 200);
+    expect((await call(H(resetPassword), { params: { token }, json: { password: "alice-new-password-9" } })).status).toBe(403);
+    const sent = count();
+    await ok(call(H(requestReset), { json: { email: "alice@pair.test" } }), 202);
+    const { mailDeliverySettled, deliverDueMail } = await import("@/lib/server/mail/deliver-mail");
+    await mailDeliverySettled();
+    await deliverDueMail();
+    expect(count()).toBe(sent);
   });
 });
