@@ -4,6 +4,7 @@ import { MailOutbox } from "@/components/settings/mail-outbox";
 import { env } from "@/lib/env";
 import { PolicyForm } from "@/components/settings/policy-form";
 import { WebhooksPanel } from "@/components/settings/webhooks-panel";
+import { OperatorsPanel } from "@/components/settings/operators-panel";
 
 export const metadata = { title: "Settings" };
 
@@ -17,6 +18,7 @@ export default async function SettingsPage() {
       </div>
       <PolicyForm editable={user.isOperator} />
       <ApiTokens />
+      {user.isOperator ? <OperatorsPanel selfEmail={user.email} /> : null}
       {user.isOperator ? <WebhooksPanel /> : null}
       {user.isOperator && !env().mail.smtpUrl ? <MailOutbox /> : null}
     </div>
