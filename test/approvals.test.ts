@@ -171,6 +171,18 @@ describe("approvals by more than one operator", () => {
     }
   });
 
+  it("an approval by an operator disabled since does not count", async () => {
+    const gone = await makeOperator("gone@ops.test");
+    const { requestId } = await register("stale");
+    expect((await call(H(approve), { token: gone.token, params: { id: requestId } })).status).toBe(202);
+    expect((await call(H(disableUser), { token: first.token, params: { id: gone.id }, json: { reason: "compromised" } })).status).toBe(200);
+    const res = await call(H(approve), { token: second.token, params: { id: requestId } });
+    expect(res.status, await res.clone().text()).toBe(202);
+    expect(((await res.json()) as { approvals: Approvals }).approvals).toMatchObject({ have: 1, need: 2, by: [{ email: "second@ops.test" }] });
+    expect((await call(H(approve), { token: third.token, params: { id: requestId } })).status).toBe(200);
+    expect(await orgCaCertificates("stale")).toBe(1);
+  });
+
   it("a plugin certificate request is not affected by orgCaApprovals", async () => {
     await setApprovals(first.token, 1);
     const { requestId, token } = await register("plugins");

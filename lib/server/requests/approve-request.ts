@@ -71,7 +71,10 @@ async function recordApproval(tx: Tx, actor: Principal, request: RequestRow, nee
   const mine = await tx.requestApproval.findUnique({ where: { requestId_userId: { requestId: request.id, userId: user.userId } }, select: { id: true } });
   if (mine) throw new AppError("conflict", "you already approved this request: another operator must approve it");
   await tx.requestApproval.create({ data: { requestId: request.id, userId: user.userId, email: user.email } });
-  const rows = await tx.requestApproval.findMany({ where: { requestId: request.id }, orderBy: { createdAt: "asc" }, select: { email: true, createdAt: true } });
+  const recorded = await tx.requestApproval.findMany({ where: { requestId: request.id }, orderBy: { createdAt: "asc" }, select: { userId: true, email: true, createdAt: true } });
+  // An operator disabled since approving (a compromised account, say) no longer counts.
+  const banned = new Set((await tx.user.findMany({ where: { id: { in: recorded.map((r) => r.userId) }, banned: true }, select: { id: true } })).map((u) => u.id));
+  const rows = recorded.filter((r) => !banned.has(r.userId));
   const approvals = { have: rows.length, need, by: rows.map((r) => ({ email: r.email, at: r.createdAt.toISOString() })) };
   await appendAuditEvent(tx, { actor, action: "request.approval_recorded", subjectType: "request", subjectId: request.id, orgId: request.orgId, details: { kind: "org_ca", have: approvals.have, need } });
   return approvals;
