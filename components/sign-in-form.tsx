@@ -43,6 +43,9 @@ export function SignInForm() {
         <Button type="submit" disabled={busy} className="w-full">
           {busy ? "Signing in…" : "Sign in"}
         </Button>
+        <p className="text-center text-sm">
+          <a className="font-medium text-brand-600 underline dark:text-brand-300" href="/forgot-password">Forgot password?</a>
+        </p>
       </form>
     </Card>
   );

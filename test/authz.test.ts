@@ -39,6 +39,13 @@ import { GET as readOutbox } from "@/app/api/v1/outbox/route";
 import { POST as verifyContact } from "@/app/api/v1/contact-verifications/[token]/route";
 import { POST as resendVerification } from "@/app/api/v1/orgs/[slug]/contact-verification/route";
 import { deliverDueMail, mailDeliverySettled } from "@/lib/server/mail/deliver-mail";
+import { GET as listOperators } from "@/app/api/v1/operators/route";
+import { GET as listOperatorInvitations, POST as inviteOperator } from "@/app/api/v1/operators/invitations/route";
+import { POST as disableUser } from "@/app/api/v1/users/[id]/disable/route";
+import { POST as requestPasswordReset } from "@/app/api/v1/password-resets/route";
+import { POST as resetPassword } from "@/app/api/v1/password-resets/[token]/route";
+import { PATCH as patchPolicy } from "@/app/api/v1/settings/policy/route";
+import { OPERATOR_ROLE } from "@/lib/server/auth/auth";
 import { call, followContactLink, resetDatabase } from "./helpers";
 import { outboxMessages } from "./mail-outbox";
 
@@ -67,6 +74,9 @@ describe("authorization matrix", () => {
   let memberUserId = "";
   let extraUserId = "";
   let orgCaId = "";
+  // A store operator's account, disabled: its token was valid, its role would allow everything.
+  let disabledToken = "";
+  let disabledUserId = "";
 
   beforeAll(async () => {
     await resetDatabase();
@@ -96,6 +106,11 @@ describe("authorization matrix", () => {
     pluginSerial = (await approveAs(tokens.admin!, firstId)).certificate.serial;
     pendingPluginRequest = ((await (await call(H(requestPlugin), { token: tokens.member, params: { slug: "org-a" }, json: { pluginId: "com.a.second" } })).json()) as { request: { id: string } }).request.id;
     rejectTarget = ((await (await call(H(requestPlugin), { token: tokens.member, params: { slug: "org-a" }, json: { pluginId: "com.a.third" } })).json()) as { request: { id: string } }).request.id;
+    disabledUserId = crypto.randomUUID();
+    await client.user.create({ data: { id: disabledUserId, email: "former@ops.test", name: "Former", role: OPERATOR_ROLE } });
+    disabledToken = (await createApiToken(await principalForUser(client, disabledUserId, "token"), { name: "former" })).token;
+    const disabled = await call(H(disableUser), { token: tokens.operator, params: { id: disabledUserId }, json: { reason: "matrix: a disabled account" } });
+    expect(disabled.status, await disabled.clone().text()).toBe(200);
   });
 
   const expectStatus = async (who: Who, res: Promise<Response>, status: number) => {
@@ -270,5 +285,44 @@ describe("authorization matrix", () => {
     for (const who of Object.keys(tokens) as Who[]) await expectStatus(who, call(H(verifyContact), { token: tokens[who], params: { token: "B".repeat(43) } }), 404);
     const matrix: [Who, number][] = [["anonymous", 401], ["member", 403], ["otherAdmin", 404], ["admin", 409], ["operator", 409]];
     for (const [who, status] of matrix) await expectStatus(who, call(H(resendVerification), { token: tokens[who], params: { slug: "org-a" } }), status);
+  });
+
+  // Issue 14: operators, disabled accounts, password resets, multi-person approvals.
+  it("GET /api/v1/operators and GET/POST /api/v1/operators/invitations: operators only; a disabled account 401", async () => {
+    const reads: [Who, number][] = [["anonymous", 401], ["member", 403], ["otherAdmin", 403], ["admin", 403], ["operator", 200]];
+    for (const [who, status] of reads) {
+      await expectStatus(who, call(H(listOperators), { token: tokens[who] }), status);
+      await expectStatus(who, call(H(listOperatorInvitations), { token: tokens[who] }), status);
+    }
+    const writes: [Who, number][] = [["anonymous", 401], ["member", 403], ["otherAdmin", 403], ["admin", 403], ["operator", 201]];
+    for (const [who, status] of writes) await expectStatus(who, call(H(inviteOperator), { token: tokens[who], json: { email: "next-operator@ops.test" } }), status);
+    expect((await call(H(listOperators), { token: disabledToken })).status).toBe(401);
+    expect((await call(H(listOperatorInvitations), { token: disabledToken })).status).toBe(401);
+    expect((await call(H(inviteOperator), { token: disabledToken, json: { email: "other@ops.test" } })).status).toBe(401);
+  });
+
+  it("POST /api/v1/users/{id}/disable: operators only; a disabled account 401", async () => {
+    const matrix: [Who, number][] = [["anonymous", 401], ["member", 403], ["otherAdmin", 403], ["admin", 403]];
+    for (const [who, status] of matrix) await expectStatus(who, call(H(disableUser), { token: tokens[who], params: { id: extraUserId }, json: { reason: "matrix" } }), status);
+    expect((await call(H(disableUser), { token: disabledToken, params: { id: extraUserId }, json: { reason: "matrix" } })).status).toBe(401);
+    // Already disabled: the operator meets the workflow's own refusal.
+    await expectStatus("operator", call(H(disableUser), { token: tokens.operator, params: { id: disabledUserId }, json: { reason: "matrix" } }), 409);
+    expect(await (await db()).user.findUniqueOrThrow({ where: { id: extraUserId }, select: { banned: true } })).toMatchObject({ banned: false });
+  });
+
+  it("POST /api/v1/password-resets and …/{token}: anyone (no SMTP here: 409, the outbox is operators'); a disabled account's token 401", async () => {
+    for (const who of Object.keys(tokens) as Who[]) {
+      await expectStatus(who, call(H(requestPasswordReset), { token: tokens[who], json: { email: "member@org-a.test" } }), 409);
+      await expectStatus(who, call(H(resetPassword), { token: tokens[who], params: { token: "A".repeat(24) }, json: { password: "matrix-password-1" } }), 404);
+    }
+    expect((await call(H(requestPasswordReset), { token: disabledToken, json: { email: "member@org-a.test" } })).status).toBe(401);
+    expect((await call(H(resetPassword), { token: disabledToken, params: { token: "A".repeat(24) }, json: { password: "matrix-password-1" } })).status).toBe(401);
+  });
+
+  it("a disabled account is 401 on the routes it could use before (approve, requests, policy)", async () => {
+    expect((await call(H(approve), { token: disabledToken, params: { id: pendingPluginRequest } })).status).toBe(401);
+    expect((await call(H(listRequests), { token: disabledToken })).status).toBe(401);
+    expect((await call(H(patchPolicy), { token: disabledToken, method: "PATCH", json: { orgCaApprovals: 2 } })).status).toBe(401);
+    expect((await call(H(listOrgs), { token: disabledToken })).status).toBe(401);
   });
 });

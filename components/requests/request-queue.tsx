@@ -51,6 +51,7 @@ export function RequestQueue({ org }: { org?: string }) {
                   <span className="text-sm font-medium">{r.kind === "org-ca" ? `Organization CA · ${r.orgSlug}` : r.pluginId}</span>
                   <span className="flex gap-1">
                     {r.contactVerified === false ? <Badge tone="amber">contact address not verified</Badge> : null}
+                    {r.approvals && r.status === "pending" ? <Badge tone="amber">{`${r.approvals.have} of ${r.approvals.need} approvals`}</Badge> : null}
                     <Badge tone={statusTone(r.status)}>{r.status}</Badge>
                   </span>
                 </div>

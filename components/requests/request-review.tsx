@@ -7,6 +7,31 @@ import { Badge, statusTone } from "../ui/badge";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
 import { Field, TextInput } from "../ui/field";
+import type { Approvals } from "@/lib/client/types";
+
+/** Who approved, and how many more distinct operators the store policy needs. */
+function ApprovalsPanel({ approvals }: { approvals: Approvals }) {
+  const missing = Math.max(approvals.need - approvals.have, 0);
+  return (
+    <section aria-label="Approvals" className="rounded-lg border border-slate-200 p-4 text-sm dark:border-slate-700">
+      <h3 className="mb-2 font-semibold">
+        Approvals: {approvals.have} of {approvals.need}
+      </h3>
+      {approvals.by.length ? (
+        <ul className="list-disc pl-4">
+          {approvals.by.map((a) => (
+            <li key={a.email}>
+              {a.email} · {new Date(a.at).toLocaleString()}
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="text-slate-500">No operator has approved yet.</p>
+      )}
+      {missing > 0 ? <p className="mt-2 text-slate-600 dark:text-slate-300">{missing === 1 ? "One more operator must approve" : `${missing} more operators must approve`}; the last approval issues the certificate.</p> : null}
+    </section>
+  );
+}
 
 export function RequestReview({ id, onDecided }: { id: string; onDecided: () => void }) {
   const { data: r, isLoading, error } = useRequest(id);
@@ -21,7 +46,16 @@ export function RequestReview({ id, onDecided }: { id: string; onDecided: () => 
   const act = (decision: "approve" | "reject") =>
     decide.mutate(
       { id, decision, reason },
-      { onSuccess: () => setDone(decision === "approve" ? "Approved: the certificate was issued." : "Rejected: the organization sees your reason.") },
+      {
+        onSuccess: (res) =>
+          setDone(
+            decision === "reject"
+              ? "Rejected: the organization sees your reason."
+              : res.certificate
+                ? "Approved: the certificate was issued."
+                : `Your approval is recorded (${res.approvals?.have} of ${res.approvals?.need}): another operator must approve before the certificate is issued.`,
+          ),
+      },
     );
 
   return (
@@ -29,6 +63,7 @@ export function RequestReview({ id, onDecided }: { id: string; onDecided: () => 
       <div className="space-y-5" data-testid="request-review">
         {done ? <Alert tone="success">{done}</Alert> : null}
         {decide.error ? <Alert>{decide.error.message}</Alert> : null}
+        {r.approvals ? <ApprovalsPanel approvals={r.approvals} /> : null}
         <div className="grid gap-4 md:grid-cols-2">
           <section aria-label="What was asked" className="rounded-lg bg-slate-50 p-4 text-sm dark:bg-slate-800/50">
             <h3 className="mb-2 font-semibold">What was asked</h3>
@@ -71,7 +106,7 @@ export function RequestReview({ id, onDecided }: { id: string; onDecided: () => 
             </div>
           ) : (
             <div className="flex gap-2">
-              <Button disabled={decide.isPending} onClick={() => act("approve")}>{decide.isPending ? "Issuing…" : "Approve and issue"}</Button>
+              <Button disabled={decide.isPending} onClick={() => act("approve")}>{decide.isPending ? "Approving…" : r.approvals && r.approvals.have + 1 < r.approvals.need ? "Approve" : "Approve and issue"}</Button>
               <Button variant="secondary" onClick={() => setRejecting(true)}>Reject…</Button>
             </div>
           )

@@ -61,6 +61,9 @@ export function PolicyForm({ editable }: { editable: boolean }) {
             <Field label="Plugin certificate validity (days)" htmlFor="pluginCertValidityDays" hint="1 to 3650; default 365.">
               <TextInput id="pluginCertValidityDays" type="number" min={1} max={3650} required disabled={!editable} value={draft.pluginCertValidityDays} onChange={(e) => setDraft({ ...draft, pluginCertValidityDays: Number(e.target.value) })} />
             </Field>
+            <Field label="Operators who must approve an organization CA" htmlFor="orgCaApprovals" hint="1 to 10 distinct operators; the last approval issues. Default 1.">
+              <TextInput id="orgCaApprovals" type="number" min={1} max={10} required disabled={!editable} value={draft.orgCaApprovals} onChange={(e) => setDraft({ ...draft, orgCaApprovals: Number(e.target.value) })} />
+            </Field>
           </div>
           {editable ? <Button type="submit" disabled={update.isPending}>{update.isPending ? "Saving…" : "Save policy"}</Button> : null}
         </form>

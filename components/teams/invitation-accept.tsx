@@ -24,7 +24,9 @@ export function InvitationAccept({ token, signedInAs }: { token: string; signedI
   const i = invitation.data;
   const next = `/invite/${token}`;
 
-  async function finish(slug: string, newAccount: boolean) {
+  const joining = i.orgName ?? "the store's operators";
+
+  async function finish(destination: string, newAccount: boolean) {
     if (newAccount) {
       const { error } = await authClient.signIn.email({ email: i.email, password });
       if (error) {
@@ -32,17 +34,17 @@ export function InvitationAccept({ token, signedInAs }: { token: string; signedI
         return;
       }
     }
-    router.push(`/orgs/${slug}`);
+    router.push(destination);
     router.refresh();
   }
 
   function submit(e: FormEvent) {
     e.preventDefault();
-    accept.mutate(signedInAs ? {} : { name: name.trim() || undefined, password }, { onSuccess: (r) => void finish(r.membership.orgSlug, r.user.newAccount) });
+    accept.mutate(signedInAs ? {} : { name: name.trim() || undefined, password }, { onSuccess: (r) => void finish(r.membership ? `/orgs/${r.membership.orgSlug}` : "/requests", r.user.newAccount) });
   }
 
   return (
-    <Card title={`Join ${i.orgName}`} description={`An invitation for ${i.email} to join as ${i.role}, valid until ${new Date(i.expiresAt).toLocaleString()}.`}>
+    <Card title={`Join ${joining}`} description={`An invitation for ${i.email} to join as ${i.role}, valid until ${new Date(i.expiresAt).toLocaleString()}.`}>
       <form onSubmit={submit} aria-label="Accept the invitation" className="space-y-4">
         {signedInAs && signedInAs !== i.email ? <Alert>You are signed in as {signedInAs}; this invitation is for {i.email}. Sign out first.</Alert> : null}
         {!signedInAs && i.accountExists ? (
@@ -63,7 +65,7 @@ export function InvitationAccept({ token, signedInAs }: { token: string; signedI
         {accept.error ? <Alert>{accept.error.message}</Alert> : null}
         {signInError ? <Alert>{signInError}</Alert> : null}
         <Button type="submit" disabled={accept.isPending || (signedInAs !== null && signedInAs !== i.email) || (!signedInAs && i.accountExists)}>
-          {accept.isPending ? "Joining…" : `Join ${i.orgName}`}
+          {accept.isPending ? "Joining…" : `Join ${joining}`}
         </Button>
       </form>
     </Card>

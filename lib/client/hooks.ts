@@ -4,7 +4,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { apiFetch } from "./api";
 import { queryKeys } from "./query-keys";
-import type { CaItem, CertificateDetail, CertificateItem, OrgItem, RequestDetail, RequestItem } from "./types";
+import type { Approvals, CaItem, CertificateDetail, CertificateItem, OrgItem, RequestDetail, RequestItem } from "./types";
 
 const qs = (filter: Record<string, string>) => {
   const entries = Object.entries(filter).filter(([, v]) => v);
@@ -40,7 +40,7 @@ export function useDecideRequest() {
   const invalidate = useInvalidatePki();
   return useMutation({
     mutationFn: ({ id, decision, reason }: { id: string; decision: "approve" | "reject"; reason?: string }) =>
-      apiFetch<{ request: RequestItem }>(`/api/v1/requests/${id}/${decision}`, { method: "POST", json: decision === "reject" ? { reason } : {} }),
+      apiFetch<{ request: RequestItem; certificate?: { serial: string }; approvals?: Approvals }>(`/api/v1/requests/${id}/${decision}`, { method: "POST", json: decision === "reject" ? { reason } : {} }),
     onSuccess: invalidate,
   });
 }

@@ -30,4 +30,5 @@ export const queryKeys = {
   },
   invitation: (token: string) => ["invitation", token] as const,
   outbox: { all: ["outbox"] as const },
+  operators: { all: ["operators"] as const, list: ["operators", "list"] as const, invitations: ["operators", "invitations"] as const },
 };

@@ -7,7 +7,10 @@ import { queryKeys } from "./query-keys";
 
 export type MemberItem = { userId: string; name: string; email: string; role: "admin" | "member"; joinedAt: string };
 export type InvitationItem = { id: string; email: string; role: string; expiresAt: string; createdAt: string; expired: boolean };
-export type InvitationView = { orgName: string; orgSlug: string; email: string; role: string; expiresAt: string; accountExists: boolean };
+/** orgName and orgSlug are null for an operator invitation. */
+export type InvitationView = { orgName: string | null; orgSlug: string | null; email: string; role: string; expiresAt: string; accountExists: boolean };
+export type OperatorItem = { id: string; email: string; name: string; disabled: boolean; createdAt: string };
+export type OperatorInvitationItem = { id: string; email: string; expiresAt: string; createdAt: string; expired: boolean };
 export type OutboxItem = { id: string; kind: string; from: string; to: string; subject: string; text: string; html: string; createdAt: string };
 
 const orgPath = (slug: string) => `/api/v1/orgs/${encodeURIComponent(slug)}`;
@@ -53,7 +56,7 @@ export const useInvitation = (token: string) =>
 export function useAcceptInvitation(token: string) {
   return useMutation({
     mutationFn: (body: { name?: string; password?: string }) =>
-      apiFetch<{ membership: { orgSlug: string; role: string }; user: { email: string; newAccount: boolean } }>(`/api/v1/invitations/${encodeURIComponent(token)}/accept`, { method: "POST", json: body }),
+      apiFetch<{ membership?: { orgSlug: string; role: string }; operator?: true; user: { email: string; newAccount: boolean } }>(`/api/v1/invitations/${encodeURIComponent(token)}/accept`, { method: "POST", json: body }),
   });
 }
 
@@ -62,3 +65,30 @@ export function useVerifyContact(token: string) {
 }
 
 export const useOutbox = () => useQuery({ queryKey: queryKeys.outbox.all, queryFn: () => apiFetch<OutboxItem[]>("/api/v1/outbox?limit=50") });
+
+export const useOperators = () => useQuery({ queryKey: queryKeys.operators.list, queryFn: () => apiFetch<OperatorItem[]>("/api/v1/operators") });
+export const useOperatorInvitations = () => useQuery({ queryKey: queryKeys.operators.invitations, queryFn: () => apiFetch<OperatorInvitationItem[]>("/api/v1/operators/invitations") });
+
+export function useInviteOperator() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { email: string }) => apiFetch<{ id: string; email: string; expiresAt: string }>("/api/v1/operators/invitations", { method: "POST", json: body }),
+    onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.operators.all }),
+  });
+}
+
+export function useDisableUser() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, reason }: { id: string; reason: string }) => apiFetch<{ id: string; disabled: boolean }>(`/api/v1/users/${encodeURIComponent(id)}/disable`, { method: "POST", json: { reason } }),
+    onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.operators.all }),
+  });
+}
+
+export function useRequestPasswordReset() {
+  return useMutation({ mutationFn: (body: { email: string }) => apiFetch<{ status: string; message: string }>("/api/v1/password-resets", { method: "POST", json: body }) });
+}
+
+export function useResetPassword(token: string) {
+  return useMutation({ mutationFn: (body: { password: string }) => apiFetch<{ reset: boolean; email: string }>(`/api/v1/password-resets/${encodeURIComponent(token)}`, { method: "POST", json: body }) });
+}

@@ -32,7 +32,11 @@ export type RequestItem = {
   decidedAt?: string;
   rejectionReason?: string;
   contactVerified?: boolean;
+  /** While store policy needs more than one operator for an org CA: who approved, how many are needed. */
+  approvals?: Approvals;
 };
+
+export type Approvals = { have: number; need: number; by: { email: string; at: string }[] };
 
 export type RequestDetail = RequestItem & {
   org: { name: string; slug: string; pluginIdPrefix: string; status: string };

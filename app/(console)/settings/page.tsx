@@ -5,6 +5,7 @@ import { env } from "@/lib/env";
 import { PolicyForm } from "@/components/settings/policy-form";
 import { WebhooksPanel } from "@/components/settings/webhooks-panel";
 import { TargetsPanel } from "@/components/settings/targets-panel";
+import { OperatorsPanel } from "@/components/settings/operators-panel";
 
 export const metadata = { title: "Settings" };
 
@@ -19,6 +20,7 @@ export default async function SettingsPage() {
       <PolicyForm editable={user.isOperator} />
       <ApiTokens />
       {user.isOperator ? <TargetsPanel /> : null}
+      {user.isOperator ? <OperatorsPanel selfEmail={user.email} /> : null}
       {user.isOperator ? <WebhooksPanel /> : null}
       {user.isOperator && !env().mail.smtpUrl ? <MailOutbox /> : null}
     </div>

@@ -46,7 +46,17 @@ function createAuth(client: Db) {
     database: prismaAdapter(client, { provider: "postgresql" }),
     // Accounts are made only by Signet's workflows (setup, organization registration), which write
     // the user and its credential in their own transaction; open sign-up would make members of no one.
-    emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: MIN_PASSWORD_LENGTH, autoSignIn: true },
+    // Password reset: Signet's routes call the library in-process (lib/server/auth/password-reset.ts),
+    // which mails the link; a new password ends every session of the account.
+    emailAndPassword: {
+      enabled: true,
+      disableSignUp: true,
+      minPasswordLength: MIN_PASSWORD_LENGTH,
+      autoSignIn: true,
+      resetPasswordTokenExpiresIn: 3600,
+      revokeSessionsOnPasswordReset: true,
+      sendResetPassword: async (data) => (await import("./password-reset")).sendResetPasswordMail(data),
+    },
     // Second lock behind the HTTP allow-list in ./auth-routes.ts (which answers 404 first).
     disabledPaths: [...DISABLED_AUTH_PATHS],
     session: { expiresIn: SESSION_MAX_AGE_SECONDS, updateAge: 60 * 60 },

@@ -8,6 +8,8 @@ export type RateRule = { name: string; perClient: number; global: number; window
 export const RATE_RULES = {
   registration: { name: "registration", perClient: 20, global: 200, windowMs: 3_600_000 },
   verify: { name: "verify", perClient: 60, global: 1_200, windowMs: 60_000 },
+  // Each request may mail someone: bound what a stranger can make Signet send.
+  passwordReset: { name: "password reset", perClient: 10, global: 200, windowMs: 3_600_000 },
 } satisfies Record<string, RateRule>;
 
 type Window = { start: number; count: number };

@@ -70,7 +70,7 @@ async function auditRefusal(req: Request, principal: Principal, err: unknown): P
   if (!(err instanceof AppError) || wasAudited(err)) return;
   const denied = err.code === "forbidden";
   if (!denied && err.code !== "conflict" && err.code !== "already_initialized") return;
-  const path = new URL(req.url).pathname.replace(/\/invitations\/[^/]+/g, "/invitations/{token}").slice(0, 200);
+  const path = new URL(req.url).pathname.replace(/\/invitations\/[^/]+/g, "/invitations/{token}").replace(/\/password-resets\/[^/]+/g, "/password-resets/{token}").slice(0, 200);
   await recordDenial({
     actor: principal,
     action: denied ? "http.forbidden" : "http.conflict",

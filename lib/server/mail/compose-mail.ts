@@ -4,7 +4,7 @@
 // forge a second paragraph or a fake link line.
 import { env } from "../../env";
 
-export type MailKind = "contact-verification" | "invitation" | "request-decided" | "certificate-revoked" | "artifact-revoked" | "certificate-expiring";
+export type MailKind = "contact-verification" | "invitation" | "request-decided" | "certificate-revoked" | "artifact-revoked" | "certificate-expiring" | "password-reset";
 
 export type ComposedMail = { subject: string; text: string; html: string };
 

@@ -6,8 +6,9 @@ import { hashPassword } from "better-auth/crypto";
 import { z } from "zod";
 import { db } from "../../db";
 import { appendAuditEvent } from "../audit/append-audit-event";
-import { MIN_PASSWORD_LENGTH } from "../auth/auth";
+import { MIN_PASSWORD_LENGTH, OPERATOR_ROLE } from "../auth/auth";
 import { type Principal } from "../auth/principal";
+import { requireOperatorFor } from "../auth/require-operator";
 import { AppError } from "../errors";
 import { composeMail, consoleLink } from "../mail/compose-mail";
 import { kickMailDelivery } from "../mail/deliver-mail";
@@ -57,6 +58,57 @@ export async function inviteMember(principal: Principal, slug: string, raw: z.in
   return { id: invitation.id, email: input.email, role: input.role, expiresAt: invitation.expiresAt.toISOString() };
 }
 
+// Operator invitations queue with each other (and with accepting one) under this key.
+const OPERATORS_LOCK_KEY = "signet/operators";
+
+export const inviteOperatorInput = z.object({ email: z.string().trim().toLowerCase().email().max(254) }).strict();
+
+/** The same table, link and accept flow as members' invitations, with role "operator" and no organization. */
+export async function inviteOperator(principal: Principal, raw: z.input<typeof inviteOperatorInput>, now = new Date()) {
+  const user = requireOperatorFor(principal, "invite operators");
+  const input = inviteOperatorInput.parse(raw);
+  const { token, hash } = newLinkToken();
+  const expiresAt = new Date(Math.floor(now.getTime() / 1000) * 1000 + INVITATION_DAYS * 86_400_000);
+  const invitation = await (await db()).$transaction(async (tx) => {
+    await lockMembers(tx, OPERATORS_LOCK_KEY);
+    const existing = await tx.user.findUnique({ where: { email: input.email }, select: { role: true, banned: true } });
+    if (existing?.role === OPERATOR_ROLE) throw new AppError("conflict", `${input.email} is already a store operator${existing.banned ? " (disabled)" : ""}`);
+    if (existing?.banned) throw new AppError("conflict", `The account ${input.email} is disabled`);
+    await tx.invitation.updateMany({ where: { organizationId: null, email: input.email, status: "pending" }, data: { status: "canceled" } });
+    const created = await tx.invitation.create({
+      data: { id: crypto.randomUUID(), organizationId: null, email: input.email, role: OPERATOR_ROLE, status: "pending", expiresAt, inviterId: user.userId, tokenHash: hash },
+      select: { id: true, expiresAt: true },
+    });
+    await enqueueMail(
+      tx,
+      input.email,
+      "invitation",
+      composeMail({
+        subject: `${user.email} invites you to be an operator of a Signet plugin store`,
+        paragraphs: [
+          `${user.email} invites you to become an operator of a Signet plugin store: operators approve organizations' CAs, revoke certificates and manage the store.`,
+          `The link works once, until ${expiresAt.toISOString()}.`,
+          "If you did not expect this, ignore this message.",
+        ],
+        link: { label: "Accept the invitation", url: consoleLink(`/invite/${token}`) },
+      }),
+      null,
+      now,
+    );
+    await appendAuditEvent(tx, { actor: user, action: "operator.invited", subjectType: "invitation", subjectId: created.id, details: { email: input.email, expiresAt: expiresAt.toISOString() } });
+    return created;
+  });
+  kickMailDelivery();
+  return { id: invitation.id, email: input.email, role: OPERATOR_ROLE, expiresAt: invitation.expiresAt.toISOString() };
+}
+
+/** Settings → Operators: invitations still waiting. */
+export async function listOperatorInvitations(principal: Principal) {
+  requireOperatorFor(principal, "list operator invitations");
+  const rows = await (await db()).invitation.findMany({ where: { organizationId: null, role: OPERATOR_ROLE, status: "pending" }, orderBy: { createdAt: "desc" }, select: { id: true, email: true, expiresAt: true, createdAt: true } });
+  return rows.map((i) => ({ id: i.id, email: i.email, expiresAt: i.expiresAt.toISOString(), createdAt: i.createdAt.toISOString(), expired: i.expiresAt.getTime() <= Date.now() }));
+}
+
 export async function listInvitations(principal: Principal, slug: string) {
   const { org } = await orgForMembers(principal, slug, "read");
   const rows = await (await db()).invitation.findMany({ where: { organizationId: org.id, status: "pending" }, orderBy: { createdAt: "desc" }, select: { id: true, email: true, role: true, expiresAt: true, createdAt: true } });
@@ -88,7 +140,8 @@ async function pendingInvitation(rawToken: string, now: Date) {
 export async function describeInvitation(rawToken: string, now = new Date()) {
   const i = await pendingInvitation(rawToken, now);
   const account = await (await db()).user.findUnique({ where: { email: i.email }, select: { id: true } });
-  return { orgName: i.organization.name, orgSlug: i.organization.slug, email: i.email, role: i.role ?? "member", expiresAt: i.expiresAt.toISOString(), accountExists: account !== null };
+  // An operator invitation names no organization.
+  return { orgName: i.organization?.name ?? null, orgSlug: i.organization?.slug ?? null, email: i.email, role: i.role ?? "member", expiresAt: i.expiresAt.toISOString(), accountExists: account !== null };
 }
 
 export const acceptInput = z
@@ -105,9 +158,11 @@ export async function acceptInvitation(principal: Principal, rawToken: string, r
   if (signedIn && signedIn.email !== invitation.email) throw new AppError("forbidden", "This invitation is for another address: sign out, or sign in as the invited person");
   if (!signedIn && !input.password) throw new AppError("bad_request", "Choose a password for your new account (or sign in first if you already have one)");
   const passwordHash = signedIn ? undefined : await hashPassword(input.password!);
-  const role = invitation.role === "admin" ? "admin" : "member";
+  const organization = invitation.organization;
+  const role = invitation.role === OPERATOR_ROLE ? OPERATOR_ROLE : invitation.role === "admin" ? "admin" : "member";
+  if (!organization && role !== OPERATOR_ROLE) throw new AppError("not_found", "This invitation link is unknown or was withdrawn");
   const result = await (await db()).$transaction(async (tx) => {
-    await lockMembers(tx, invitation.organizationId);
+    await lockMembers(tx, organization?.id ?? OPERATORS_LOCK_KEY);
     // The row lock makes the link single-use: of two concurrent accepts, the second sees it accepted.
     const rows = await tx.$queryRawUnsafe<{ status: string }[]>(`SELECT status FROM invitation WHERE id = $1 FOR UPDATE`, invitation.id);
     if (rows[0]?.status !== "pending") throw new AppError("conflict", "This invitation was already accepted");
@@ -121,21 +176,27 @@ export async function acceptInvitation(principal: Principal, rawToken: string, r
       await tx.user.create({ data: { id: userId, email: invitation.email, name: input.name ?? invitation.email, emailVerified: true } });
       await tx.account.create({ data: { id: crypto.randomUUID(), accountId: userId, providerId: "credential", userId, password: passwordHash! } });
     }
-    if (await tx.member.findUnique({ where: { organizationId_userId: { organizationId: invitation.organizationId, userId } }, select: { id: true } })) {
-      throw new AppError("conflict", `You are already a member of ${invitation.organization.name}`);
+    if (!organization) {
+      if (signedIn?.isOperator) throw new AppError("conflict", "You are already a store operator");
+      await tx.user.update({ where: { id: userId }, data: { role: OPERATOR_ROLE } });
+    } else {
+      if (await tx.member.findUnique({ where: { organizationId_userId: { organizationId: organization.id, userId } }, select: { id: true } })) {
+        throw new AppError("conflict", `You are already a member of ${organization.name}`);
+      }
+      await tx.member.create({ data: { id: crypto.randomUUID(), organizationId: organization.id, userId, role } });
     }
-    await tx.member.create({ data: { id: crypto.randomUUID(), organizationId: invitation.organizationId, userId, role } });
     await tx.invitation.update({ where: { id: invitation.id }, data: { status: "accepted", acceptedAt: now, acceptedById: userId } });
-    const actor: Principal = signedIn ?? { kind: "user", userId, email: invitation.email, isOperator: false, memberships: [], via: "session" };
+    const actor: Principal = signedIn ?? { kind: "user", userId, email: invitation.email, isOperator: !organization, memberships: [], via: "session" };
     await appendAuditEvent(tx, {
       actor,
-      action: "member.joined",
+      action: organization ? "member.joined" : "operator.joined",
       subjectType: "user",
       subjectId: userId,
-      orgId: invitation.organizationId,
+      orgId: organization?.id ?? null,
       details: { email: invitation.email, role, invitationId: invitation.id, newAccount: !signedIn },
     });
     return { userId };
   });
-  return { membership: { orgSlug: invitation.organization.slug, role }, user: { id: result.userId, email: invitation.email, newAccount: !signedIn } };
+  const user = { id: result.userId, email: invitation.email, newAccount: !signedIn };
+  return organization ? { membership: { orgSlug: organization.slug, role }, user } : { operator: true as const, user };
 }

@@ -7,7 +7,7 @@ import { ProfileViolation } from "../../pki/certificate/check-profile";
 import { issueOrgCa, issuePluginCertificate, toPem } from "../../pki/certificate/issue";
 import type { KeyAlgorithm } from "../../pki/signer";
 import { appendAuditEvent } from "../audit/append-audit-event";
-import type { Principal } from "../auth/principal";
+import { requireUser, type Principal } from "../auth/principal";
 import { toBytes } from "../db/bytes";
 import { AppError } from "../errors";
 import { findRootCaId, loadIssuingCa } from "../cas/load-issuing-ca";
@@ -23,15 +23,30 @@ import { lockPluginId } from "./lock-plugin-id";
 import { kickMailDelivery } from "../mail/deliver-mail";
 import { mailRequestDecided } from "../notifications/mail-notices";
 
-export async function approveRequest(actor: Principal, requestId: string, now = new Date()) {
+export type ApprovalsJson = { have: number; need: number; by: { email: string; at: string }[] };
+
+/**
+ * An org CA request under a policy of N > 1 approvals: each call records one operator's approval
+ * (202 with what is still missing) until the N-th, which issues in the same transaction. With N = 1
+ * nothing is recorded and the answer is the certificate, as it always was.
+ */
+export async function recordApprovalOrIssue(actor: Principal, requestId: string, now = new Date()) {
   const client = await db();
   const request = await authorizeDecision(client, actor, requestId);
-  const policy = await readStorePolicy(client);
   const result = await client
     .$transaction(
       async (tx) => {
         await lockPendingRequest(tx, request.id);
-        return request.kind === "org_ca" ? approveOrgCa(tx, actor, request, now, policy.orgCaValidityDays) : approvePluginCert(tx, actor, request, now, policy.pluginCertValidityDays);
+        // Read under the row lock: a policy change between two approvals applies to the later one.
+        const policy = await readStorePolicy(tx);
+        if (request.kind !== "org_ca") return approvePluginCert(tx, actor, request, now, policy.pluginCertValidityDays);
+        if (policy.orgCaApprovals <= 1) return approveOrgCa(tx, actor, request, now, policy.orgCaValidityDays);
+        const approvals = await recordApproval(tx, actor, request, policy.orgCaApprovals);
+        if (approvals.have < approvals.need) {
+          const pending = await tx.certificateRequest.findUniqueOrThrow({ where: { id: request.id }, include: { org: { select: { slug: true, contactVerifiedAt: true } } } });
+          return { pending: true as const, request: serializeRequest(pending), approvals };
+        }
+        return { ...(await approveOrgCa(tx, actor, request, now, policy.orgCaValidityDays)), approvals };
       },
       { timeout: 60_000, maxWait: 60_000 },
     )
@@ -43,6 +58,39 @@ export async function approveRequest(actor: Principal, requestId: string, now = 
     });
   kickWebhookDeliveries();
   kickMailDelivery();
+  return result;
+}
+
+async function recordApproval(tx: Tx, actor: Principal, request: RequestRow, need: number): Promise<ApprovalsJson> {
+  const user = requireUser(actor);
+  // Checked before an approval counts: a request that cannot be issued must not collect approvals
+  // that would issue it the moment the address is verified, without anyone looking again.
+  assertContactVerified(await tx.organization.findUniqueOrThrow({ where: { id: request.orgId }, select: { contactVerifiedAt: true } }));
+  // The request row is locked (lockPendingRequest), so this read and the insert cannot race another
+  // approval of the same request; the unique (request, user) index is the backstop.
+  const mine = await tx.requestApproval.findUnique({ where: { requestId_userId: { requestId: request.id, userId: user.userId } }, select: { id: true } });
+  if (mine) throw new AppError("conflict", "you already approved this request: another operator must approve it");
+  await tx.requestApproval.create({ data: { requestId: request.id, userId: user.userId, email: user.email } });
+  const recorded = await tx.requestApproval.findMany({ where: { requestId: request.id }, orderBy: { createdAt: "asc" }, select: { userId: true, email: true, createdAt: true } });
+  // An operator disabled since approving (a compromised account, say) no longer counts.
+  const banned = new Set((await tx.user.findMany({ where: { id: { in: recorded.map((r) => r.userId) }, banned: true }, select: { id: true } })).map((u) => u.id));
+  const rows = recorded.filter((r) => !banned.has(r.userId));
+  const approvals = { have: rows.length, need, by: rows.map((r) => ({ email: r.email, at: r.createdAt.toISOString() })) };
+  await appendAuditEvent(tx, { actor, action: "request.approval_recorded", subjectType: "request", subjectId: request.id, orgId: request.orgId, details: { kind: "org_ca", have: approvals.have, need } });
+  return approvals;
+}
+
+function assertContactVerified(org: { contactVerifiedAt: Date | null }): void {
+  if (!org.contactVerifiedAt && env().mail.smtpUrl) throw new AppError("conflict", "contact address not verified: the organization has not yet followed the link mailed to its contact address");
+}
+
+/**
+ * For callers that expect the certificate (scripts, the CLI's seeding, tests under the default policy):
+ * under a policy of N > 1 the approval is still recorded, and the answer says who else must approve.
+ */
+export async function approveRequest(actor: Principal, requestId: string, now = new Date()) {
+  const result = await recordApprovalOrIssue(actor, requestId, now);
+  if ("pending" in result) throw new AppError("conflict", `Approval recorded (${result.approvals.have} of ${result.approvals.need}): more operators must approve before the certificate is issued`);
   return result;
 }
 
@@ -58,7 +106,7 @@ async function approveOrgCa(tx: Tx, actor: Principal, request: RequestRow, now: 
   // With a mail server, the contact address must have followed its link before the org gets a CA.
   // Without one, mail only reaches the operators' outbox: the one-command start and API-only stores
   // must still work, so the queue shows the address as unverified and the operator decides.
-  if (!org.contactVerifiedAt && env().mail.smtpUrl) throw new AppError("conflict", "contact address not verified: the organization has not yet followed the link mailed to its contact address");
+  assertContactVerified(org);
   // Before any key is made: a refused approval must leave no key behind (not even in an HSM).
   const subject = await assertUniqueOrgCaSubject(tx, org, request.subject);
   const hosted = request.keyMode === "hosted";

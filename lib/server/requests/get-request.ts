@@ -12,7 +12,7 @@ import { serializeRequest } from "./serialize-request";
 export async function getRequest(actor: Principal, requestId: string) {
   const user = requireUser(actor);
   const client = await db();
-  const r = await client.certificateRequest.findUnique({ where: { id: requestId }, include: { org: true } });
+  const r = await client.certificateRequest.findUnique({ where: { id: requestId }, include: { org: true, approvals: { select: { email: true, createdAt: true } } } });
   if (!r || !(isOperator(user) || membershipIn(user, r.orgId))) throw new AppError("not_found", "Request not found");
   const policy = await readStorePolicy(client);
   const { csr, csrProblem } = reparse(r.csrDer);
@@ -22,7 +22,7 @@ export async function getRequest(actor: Principal, requestId: string) {
     : (await client.certificateAuthority.findFirst({ where: { orgId: r.orgId, kind: "org", status: "active" }, select: { id: true } }))?.id;
   const urls = issuerCaId ? pkiUrlsFor(issuerCaId) : undefined;
   return {
-    ...serializeRequest(r),
+    ...serializeRequest(r, policy.orgCaApprovals),
     org: { name: r.org.name, slug: r.org.slug, pluginIdPrefix: r.org.pluginIdPrefix, status: r.org.status },
     ...(csrProblem ? { csrProblem } : {}),
     csr: csr ? { subject: csr.subject, keyAlgorithm: csr.keyAlgorithm, keySize: csr.keySize, fingerprintSha256: csr.fingerprintSha256, requestedExtensions: csr.requestedExtensions } : null,

@@ -3,6 +3,7 @@ import type { Prisma } from "../../generated/prisma/client";
 import { db } from "../../db";
 import { isOperator, requireUser, type Principal } from "../auth/principal";
 import { serializeRequest } from "./serialize-request";
+import { readStorePolicy } from "../settings/store-policy";
 
 export const listRequestsQuery = z.object({
   status: z.enum(["pending", "approved", "rejected"]).optional(),
@@ -20,6 +21,13 @@ export async function listRequests(principal: Principal, raw: z.input<typeof lis
     ...(q.org ? { org: { slug: q.org } } : {}),
     ...(isOperator(actor) ? {} : { orgId: { in: actor.memberships.map((m) => m.orgId) } }),
   };
-  const rows = await (await db()).certificateRequest.findMany({ where, orderBy: { createdAt: "desc" }, take: 500, include: { org: { select: { slug: true, contactVerifiedAt: true } } } });
-  return rows.map(serializeRequest);
+  const client = await db();
+  const { orgCaApprovals } = await readStorePolicy(client);
+  const rows = await client.certificateRequest.findMany({
+    where,
+    orderBy: { createdAt: "desc" },
+    take: 500,
+    include: { org: { select: { slug: true, contactVerifiedAt: true } }, approvals: { select: { email: true, createdAt: true } } },
+  });
+  return rows.map((r) => serializeRequest(r, orgCaApprovals));
 }

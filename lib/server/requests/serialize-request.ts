@@ -16,9 +16,14 @@ export type RequestJson = {
   rejectionReason?: string;
   /** org-ca requests: whether the organization's contact address is verified (an operator cannot approve before). */
   contactVerified?: boolean;
+  /** org-ca requests while store policy needs more than one operator: who approved, and how many are needed. */
+  approvals?: { have: number; need: number; by: { email: string; at: string }[] };
 };
 
-export function serializeRequest(r: CertificateRequest & { org: { slug: string; contactVerifiedAt?: Date | null } }): RequestJson {
+type ApprovalRow = { email: string; createdAt: Date };
+
+export function serializeRequest(r: CertificateRequest & { org: { slug: string; contactVerifiedAt?: Date | null }; approvals?: ApprovalRow[] }, orgCaApprovals = 1): RequestJson {
+  const recorded = [...(r.approvals ?? [])].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
   return {
     id: r.id,
     kind: r.kind === "org_ca" ? "org-ca" : "plugin-cert",
@@ -34,5 +39,9 @@ export function serializeRequest(r: CertificateRequest & { org: { slug: string; 
     ...(r.decidedAt ? { decidedAt: r.decidedAt.toISOString() } : {}),
     ...(r.rejectionReason ? { rejectionReason: r.rejectionReason } : {}),
     ...(r.kind === "org_ca" && r.org.contactVerifiedAt !== undefined ? { contactVerified: r.org.contactVerifiedAt !== null } : {}),
+    // Shown while the policy asks for more than one person, and on any request that collected approvals.
+    ...(r.kind === "org_ca" && r.approvals !== undefined && (orgCaApprovals > 1 || recorded.length > 0)
+      ? { approvals: { have: recorded.length, need: Math.max(orgCaApprovals, 1), by: recorded.map((a) => ({ email: a.email, at: a.createdAt.toISOString() })) } }
+      : {}),
   };
 }

@@ -6,6 +6,8 @@ export const storePolicySchema = z.object({
   pluginApprovalRequiresOperator: z.boolean().default(false),
   orgCaValidityDays: z.number().int().min(30).max(3650).default(365),
   pluginCertValidityDays: z.number().int().min(1).max(3650).default(365),
+  /** Distinct operators who must approve an organization CA request; the last of them issues. */
+  orgCaApprovals: z.number().int().min(1).max(10).default(1),
 });
 export type StorePolicy = z.infer<typeof storePolicySchema>;
 

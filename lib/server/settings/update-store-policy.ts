@@ -9,12 +9,15 @@ import { requireUser } from "../auth/principal";
 import { readStorePolicy, storePolicySchema, writeStorePolicy, type StorePolicy } from "./store-policy";
 
 // The stored schema fills defaults; an update must not (a PATCH of one field would reset the others).
-const { pluginApprovalRequiresOperator, orgCaValidityDays, pluginCertValidityDays } = storePolicySchema.shape;
+const { pluginApprovalRequiresOperator, orgCaValidityDays, pluginCertValidityDays, orgCaApprovals } = storePolicySchema.shape;
 const fields = { pluginApprovalRequiresOperator: pluginApprovalRequiresOperator.unwrap(), orgCaValidityDays: orgCaValidityDays.unwrap(), pluginCertValidityDays: pluginCertValidityDays.unwrap() };
 
-/** PUT sends every field; PATCH any subset. Unknown fields are refused, not ignored. */
-export const storePolicyPut = z.object(fields).strict();
-export const storePolicyPatch = storePolicyPut.partial();
+/**
+ * PUT sends every field (orgCaApprovals may be left out by clients written before it: then 1, the
+ * policy as it was); PATCH any subset. Unknown fields are refused, not ignored.
+ */
+export const storePolicyPut = z.object({ ...fields, orgCaApprovals }).strict();
+export const storePolicyPatch = z.object({ ...fields, orgCaApprovals: orgCaApprovals.unwrap() }).strict().partial();
 
 /** Everyone signed in may read it: org admins need to know whether an operator must approve. */
 export async function getStorePolicy(actor: Principal): Promise<StorePolicy> {
