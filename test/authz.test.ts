@@ -30,6 +30,8 @@ import { GET as readOutbox } from "@/app/api/v1/outbox/route";
 import { POST as verifyContact } from "@/app/api/v1/contact-verifications/[token]/route";
 import { POST as resendVerification } from "@/app/api/v1/orgs/[slug]/contact-verification/route";
 import { deliverDueMail, mailDeliverySettled } from "@/lib/server/mail/deliver-mail";
+import { GET as accountSecurity } from "@/app/api/v1/account/security/route";
+import { DELETE as removePasskey } from "@/app/api/v1/account/passkeys/[id]/route";
 import { call, followContactLink, resetDatabase } from "./helpers";
 import { outboxMessages } from "./mail-outbox";
 
@@ -230,5 +232,18 @@ describe("authorization matrix", () => {
     for (const who of Object.keys(tokens) as Who[]) await expectStatus(who, call(H(verifyContact), { token: tokens[who], params: { token: "B".repeat(43) } }), 404);
     const matrix: [Who, number][] = [["anonymous", 401], ["member", 403], ["otherAdmin", 404], ["admin", 409], ["operator", 409]];
     for (const [who, status] of matrix) await expectStatus(who, call(H(resendVerification), { token: tokens[who], params: { slug: "org-a" } }), status);
+  });
+
+  it("GET /api/v1/account/security: anyone signed in, about themselves; DELETE /api/v1/account/passkeys/{id}: the passkey's owner, from a session", async () => {
+    const reads: [Who, number][] = [["anonymous", 401], ["member", 200], ["otherAdmin", 200], ["admin", 200], ["operator", 200]];
+    for (const [who, status] of reads) await expectStatus(who, call(H(accountSecurity), { token: tokens[who] }), status);
+    const client = await db();
+    const owner = await client.user.findFirstOrThrow({ where: { role: "operator" } });
+    const id = crypto.randomUUID();
+    await client.passkey.create({ data: { id, userId: owner.id, publicKey: "x", credentialID: `cred-${id}`, counter: 0, deviceType: "singleDevice", backedUp: false } });
+    // Another person's passkey is not theirs to see (404); the owner's token is refused (403): removal is a session's.
+    const deletes: [Who, number][] = [["anonymous", 401], ["member", 404], ["otherAdmin", 404], ["admin", 404], ["operator", 403]];
+    for (const [who, status] of deletes) await expectStatus(who, call(H(removePasskey), { token: tokens[who], params: { id } }), status);
+    expect(await client.passkey.count({ where: { id } })).toBe(1);
   });
 });

@@ -20,6 +20,7 @@ import { archiveProblem } from "./archive-problem";
 import { receiveUpload } from "./receive-upload";
 import { artifactSelect, serializeArtifact } from "./serialize-artifact";
 import { artifactStoragePath, ensureDir, removeQuietly, resolveStoragePath, ARTIFACTS_DIR } from "./storage";
+import { requireSecondFactor } from "../auth/require-second-factor";
 
 /** The certificate uploads for `pluginId` are signed with: the newest issued, unexpired, hosted one. */
 async function signingCertificate(orgId: string, pluginId: string, now: Date) {
@@ -43,6 +44,7 @@ export async function signArtifactUpload(actor: Principal, slug: string, rawPlug
   const pluginId = pluginIdSchema.parse(rawPluginId);
   const { user, org } = await orgForArtifacts(actor, slug, "upload");
   if (org.status !== "approved") throw new AppError("conflict", `The organization is ${org.status}; signing needs an approved organization`);
+  await requireSecondFactor(await db(), actor, "sign archives");
   const certificate = await signingCertificate(org.id, pluginId, now);
   // Authorized and signable: only now take the (possibly large) body.
   const upload = await receiveUpload(req);

@@ -6,6 +6,9 @@ export const storePolicySchema = z.object({
   pluginApprovalRequiresOperator: z.boolean().default(false),
   orgCaValidityDays: z.number().int().min(30).max(3650).default(365),
   pluginCertValidityDays: z.number().int().min(1).max(3650).default(365),
+  // Who must have signed in with a second factor before approving, rejecting, revoking or using a key
+  // (archive signing, API token creation): lib/server/auth/require-second-factor.ts.
+  requireSecondFactor: z.enum(["none", "operators", "admins"]).default("none"),
 });
 export type StorePolicy = z.infer<typeof storePolicySchema>;
 

@@ -9,11 +9,14 @@ import { requireUser } from "../auth/principal";
 import { readStorePolicy, storePolicySchema, writeStorePolicy, type StorePolicy } from "./store-policy";
 
 // The stored schema fills defaults; an update must not (a PATCH of one field would reset the others).
-const { pluginApprovalRequiresOperator, orgCaValidityDays, pluginCertValidityDays } = storePolicySchema.shape;
-const fields = { pluginApprovalRequiresOperator: pluginApprovalRequiresOperator.unwrap(), orgCaValidityDays: orgCaValidityDays.unwrap(), pluginCertValidityDays: pluginCertValidityDays.unwrap() };
+const { pluginApprovalRequiresOperator, orgCaValidityDays, pluginCertValidityDays, requireSecondFactor } = storePolicySchema.shape;
+const fields = { pluginApprovalRequiresOperator: pluginApprovalRequiresOperator.unwrap(), orgCaValidityDays: orgCaValidityDays.unwrap(), pluginCertValidityDays: pluginCertValidityDays.unwrap(), requireSecondFactor: requireSecondFactor.unwrap() };
 
-/** PUT sends every field; PATCH any subset. Unknown fields are refused, not ignored. */
-export const storePolicyPut = z.object(fields).strict();
+/**
+ * PUT sends every field; PATCH any subset. Unknown fields are refused, not ignored. requireSecondFactor
+ * came later: a PUT without it keeps the stored value, so clients written before it still work.
+ */
+export const storePolicyPut = z.object({ ...fields, requireSecondFactor: fields.requireSecondFactor.optional() }).strict();
 export const storePolicyPatch = storePolicyPut.partial();
 
 /** Everyone signed in may read it: org admins need to know whether an operator must approve. */
