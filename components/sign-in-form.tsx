@@ -102,7 +102,9 @@ export function SignInForm() {
         </Button>
       </form>
       <div className="mt-4 border-t border-slate-200 pt-4 dark:border-slate-800">
-        <Button type="button" variant="secondary" className="w-full" disabled={busy} onClick={withPasskey}>Sign in with a passkey</Button>
+        {/* Not labelled "Sign in …": the password form's button keeps that name to itself. */}
+        <p className="mb-2 text-sm text-slate-600 dark:text-slate-400">Or sign in with a passkey instead of a password and code.</p>
+        <Button type="button" variant="secondary" className="w-full" disabled={busy} onClick={withPasskey}>Use a passkey</Button>
       </div>
     </Card>
   );
