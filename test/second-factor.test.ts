@@ -11,6 +11,8 @@ import { POST as createToken } from "@/app/api/v1/tokens/route";
 import { PATCH as patchPolicy, PUT as putPolicy } from "@/app/api/v1/settings/policy/route";
 import { GET as security } from "@/app/api/v1/account/security/route";
 import { DELETE as deletePasskey } from "@/app/api/v1/account/passkeys/[id]/route";
+import { POST as revoke } from "@/app/api/v1/certificates/[serial]/revoke/route";
+import { POST as uploadArchive } from "@/app/api/v1/orgs/[slug]/plugins/[pluginId]/artifacts/route";
 import { db } from "@/lib/db";
 import { initializeSignet } from "@/lib/server/setup/initialize-signet";
 import { call, followContactLink, resetDatabase } from "./helpers";
@@ -160,7 +162,7 @@ describe("second factors and the policy that requires them", () => {
     expect(other.status).toBe(200);
   });
 
-  it("policy 'admins' applies to org admins (password session refused, member of no admin role unaffected); disabling TOTP needs the password and drops the session's factor", async () => {
+  it("policy 'admins' applies to org admins (password session refused for tokens and archive signing, a plain member unaffected), and revocation is refused too; disabling TOTP needs the password and drops the session's factor", async () => {
     const client = await db();
     const org = await client.organization.findUniqueOrThrow({ where: { slug: "org-a" } });
     const memberId = crypto.randomUUID();
@@ -170,6 +172,9 @@ describe("second factors and the policy that requires them", () => {
     expect((await call(H(patchPolicy), { method: "PATCH", token: operatorToken, json: { requireSecondFactor: "admins" } })).status).toBe(200);
     const admin = keep(await authCall("/sign-in/email", { email: "admin@org-a.test", password: PASSWORD }));
     await expectSecondFactorRequired(await asCookie(createToken, admin, { json: { name: "ci" } }));
+    // Key use by an org admin: archive signing is refused before the upload is read.
+    const upload = await call(H(uploadArchive), { params: { slug: "org-a", pluginId: "com.orga.plugin" }, headers: { cookie: admin, origin: BASE, "content-type": "application/zip" }, body: new Uint8Array([0x50, 0x4b, 0x05, 0x06, ...new Array(18).fill(0)]) });
+    await expectSecondFactorRequired(upload);
     const member = keep(await authCall("/sign-in/email", { email: "member@org-a.test", password: PASSWORD }));
     expect((await asCookie(createToken, member, { json: { name: "ci" } })).status).toBe(201);
 
@@ -183,6 +188,10 @@ describe("second factors and the policy that requires them", () => {
     expect(state).toMatchObject({ totpEnabled: false, sessionHasSecondFactor: false });
     await expectSecondFactorRequired(await asCookie(approve, cookie, { params: { id: requests[2] } }));
     await expectSecondFactorRequired(await call(H(approve), { token: operatorToken, params: { id: requests[2] } }));
+    // Revocation: org-a's CA certificate stays issued.
+    const caCert = await client.certificate.findFirstOrThrow({ where: { kind: "org_ca", orgId: org.id } });
+    await expectSecondFactorRequired(await call(H(revoke), { token: operatorToken, params: { serial: caCert.serialHex }, json: { reason: "superseded" } }));
+    expect((await client.certificate.findUniqueOrThrow({ where: { id: caCert.id } })).status).toBe("issued");
     expect(await client.auditEvent.count({ where: { action: "auth.totp_disabled" } })).toBe(1);
   });
 
