@@ -46,6 +46,8 @@ import { POST as requestPasswordReset } from "@/app/api/v1/password-resets/route
 import { POST as resetPassword } from "@/app/api/v1/password-resets/[token]/route";
 import { PATCH as patchPolicy } from "@/app/api/v1/settings/policy/route";
 import { OPERATOR_ROLE } from "@/lib/server/auth/auth";
+import { GET as accountSecurity } from "@/app/api/v1/account/security/route";
+import { DELETE as removePasskey } from "@/app/api/v1/account/passkeys/[id]/route";
 import { call, followContactLink, resetDatabase } from "./helpers";
 import { outboxMessages } from "./mail-outbox";
 
@@ -324,5 +326,18 @@ describe("authorization matrix", () => {
     expect((await call(H(listRequests), { token: disabledToken })).status).toBe(401);
     expect((await call(H(patchPolicy), { token: disabledToken, method: "PATCH", json: { orgCaApprovals: 2 } })).status).toBe(401);
     expect((await call(H(listOrgs), { token: disabledToken })).status).toBe(401);
+  });
+
+  it("GET /api/v1/account/security: anyone signed in, about themselves; DELETE /api/v1/account/passkeys/{id}: the passkey's owner, from a session", async () => {
+    const reads: [Who, number][] = [["anonymous", 401], ["member", 200], ["otherAdmin", 200], ["admin", 200], ["operator", 200]];
+    for (const [who, status] of reads) await expectStatus(who, call(H(accountSecurity), { token: tokens[who] }), status);
+    const client = await db();
+    const owner = await client.user.findFirstOrThrow({ where: { role: "operator" } });
+    const id = crypto.randomUUID();
+    await client.passkey.create({ data: { id, userId: owner.id, publicKey: "x", credentialID: `cred-${id}`, counter: 0, deviceType: "singleDevice", backedUp: false } });
+    // Another person's passkey is not theirs to see (404); the owner's token is refused (403): removal is a session's.
+    const deletes: [Who, number][] = [["anonymous", 401], ["member", 404], ["otherAdmin", 404], ["admin", 404], ["operator", 403]];
+    for (const [who, status] of deletes) await expectStatus(who, call(H(removePasskey), { token: tokens[who], params: { id } }), status);
+    expect(await client.passkey.count({ where: { id } })).toBe(1);
   });
 });

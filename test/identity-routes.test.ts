@@ -128,7 +128,19 @@ describe("identity routes: only Signet's workflows change organizations, members
   });
 
   it("serves the console's routes: sign-in, get-session, sign-out", async () => {
-    expect(BROWSER_AUTH_ROUTES.map((r) => `${r.method} ${r.path}`).sort()).toEqual(["GET /get-session", "POST /sign-in/email", "POST /sign-out"]);
+    expect(BROWSER_AUTH_ROUTES.map((r) => `${r.method} ${r.path}`).sort()).toEqual([
+      "GET /get-session",
+      "GET /passkey/generate-authenticate-options",
+      "GET /passkey/generate-register-options",
+      "POST /passkey/verify-authentication",
+      "POST /passkey/verify-registration",
+      "POST /sign-in/email",
+      "POST /sign-out",
+      "POST /two-factor/disable",
+      "POST /two-factor/enable",
+      "POST /two-factor/verify-backup-code",
+      "POST /two-factor/verify-totp",
+    ]);
     const cookie = await signIn("admin@org-a.test");
     const session = await authRequest("GET", "/api/auth/get-session", { cookie });
     expect(session.status).toBe(200);

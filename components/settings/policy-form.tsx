@@ -7,7 +7,7 @@ import { useStorePolicy, useUpdateStorePolicy, type StorePolicy } from "@/lib/cl
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
-import { Field, TextInput } from "../ui/field";
+import { Field, Select, TextInput } from "../ui/field";
 import { LoadingRows } from "../ui/skeleton";
 import { useToast } from "../ui/toast";
 
@@ -54,6 +54,13 @@ export function PolicyForm({ editable }: { editable: boolean }) {
               <span className="block text-slate-500">Otherwise an organization&apos;s admins approve their own members&apos; requests.</span>
             </span>
           </label>
+          <Field label="Second factor required" htmlFor="requireSecondFactor" hint="Who must have signed in with an authenticator app, a recovery code or a passkey before approving, rejecting, revoking, signing archives or creating API tokens.">
+            <Select id="requireSecondFactor" disabled={!editable} value={draft.requireSecondFactor} onChange={(e) => setDraft({ ...draft, requireSecondFactor: e.target.value as StorePolicy["requireSecondFactor"] })}>
+              <option value="none">Nobody</option>
+              <option value="operators">Store operators</option>
+              <option value="admins">Store operators and organization admins</option>
+            </Select>
+          </Field>
           <div className="grid gap-5 sm:grid-cols-2">
             <Field label="Organization CA validity (days)" htmlFor="orgCaValidityDays" hint="30 to 3650; default 365.">
               <TextInput id="orgCaValidityDays" type="number" min={30} max={3650} required disabled={!editable} value={draft.orgCaValidityDays} onChange={(e) => setDraft({ ...draft, orgCaValidityDays: Number(e.target.value) })} />

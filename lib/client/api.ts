@@ -24,6 +24,11 @@ export async function apiFetch<T>(path: string, init?: { method?: string; json?:
   const parsed = text ? safeJson(text) : undefined;
   if (!res.ok) {
     const detail = (parsed as { detail?: string } | undefined)?.detail ?? `Request failed (${res.status})`;
+    // Store policy refused the action for want of a second factor: take the person to enrolment.
+    const enrollUrl = (parsed as { secondFactorRequired?: boolean; enrollUrl?: string } | undefined)?.secondFactorRequired ? (parsed as { enrollUrl?: string }).enrollUrl : undefined;
+    if (res.status === 403 && enrollUrl?.startsWith("/") && typeof window !== "undefined") {
+      window.location.assign(`${enrollUrl}?required=1&next=${encodeURIComponent(window.location.pathname)}`);
+    }
     throw new ApiError(res.status, detail, parsed);
   }
   return parsed as T;

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { requireConsoleUser } from "@/lib/server/auth/current-principal";
 import { ApiTokens } from "@/components/settings/api-tokens";
 import { MailOutbox } from "@/components/settings/mail-outbox";
@@ -15,7 +16,9 @@ export default async function SettingsPage() {
     <div className="space-y-6">
       <div>
         <h1 className="text-2xl font-bold">Settings</h1>
-        <p className="text-sm text-slate-600 dark:text-slate-400">Signed in as {user.email}.</p>
+        <p className="text-sm text-slate-600 dark:text-slate-400">
+          Signed in as {user.email}. <Link href="/settings/security" className="font-medium text-brand-700 underline dark:text-brand-300">Security: authenticator app and passkeys</Link>
+        </p>
       </div>
       <PolicyForm editable={user.isOperator} />
       <ApiTokens />

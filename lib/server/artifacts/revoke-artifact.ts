@@ -9,6 +9,7 @@ import { canRevokeArtifact, findVisibleArtifact } from "./artifact-access";
 import { artifactSelect, serializeArtifact } from "./serialize-artifact";
 import { kickMailDelivery } from "../mail/deliver-mail";
 import { mailArtifactRevoked } from "../notifications/mail-notices";
+import { requireSecondFactor } from "../auth/require-second-factor";
 
 export const revokeArtifactInput = z.object({
   reason: z.string().trim().min(3, "Say why the artifact is revoked").max(500),
@@ -18,6 +19,7 @@ export async function revokeArtifact(actor: Principal, id: string, raw: z.input<
   const input = revokeArtifactInput.parse(raw);
   const { user, row } = await findVisibleArtifact(actor, id);
   if (!canRevokeArtifact(user, row.orgId)) throw new AppError("forbidden", "Only an organization admin or a store operator revokes artifacts");
+  await requireSecondFactor(await db(), actor, "revoke artifacts");
   const revokedAt = new Date(Math.floor(now.getTime() / 1000) * 1000);
   const updated = await (await db()).$transaction(async (tx) => {
     const locked = await tx.$queryRawUnsafe<{ revokedAt: Date | null }[]>(`SELECT "revokedAt" FROM artifact WHERE id = $1 FOR UPDATE`, row.id);

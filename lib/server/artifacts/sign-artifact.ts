@@ -18,6 +18,7 @@ import { assertTargetCanSign, signForTarget } from "./sign-for-target";
 import { targetSchema } from "../targets/store-targets";
 import { artifactSelect, serializeArtifact } from "./serialize-artifact";
 import { artifactStoragePath, ensureDir, partialArtifactPath, removeQuietly, resolveStoragePath, ARTIFACTS_DIR } from "./storage";
+import { requireSecondFactor } from "../auth/require-second-factor";
 
 /** The certificate uploads for `pluginId` are signed with: the newest issued, unexpired, hosted one. */
 async function signingCertificate(orgId: string, pluginId: string, now: Date) {
@@ -49,6 +50,7 @@ export async function signArtifactUpload(actor: Principal, slug: string, rawPlug
   const target = parsedTarget.data;
   const { user, org } = await orgForArtifacts(actor, slug, "upload");
   if (org.status !== "approved") throw new AppError("conflict", `The organization is ${org.status}; signing needs an approved organization`);
+  await requireSecondFactor(await db(), actor, "sign archives");
   const certificate = await signingCertificate(org.id, pluginId, now);
   const client = await db();
   await assertTargetCanSign(client, target);

@@ -17,6 +17,24 @@ export const BROWSER_AUTH_ROUTES: readonly AuthRoute[] = [
   { method: "POST", path: "/sign-out" },
   // better-auth's client refreshes its session store with this after sign-in/out; read-only.
   { method: "GET", path: "/get-session" },
+  // components/security/totp-settings.tsx: a signed-in person turns TOTP on (their password required;
+  // returns the secret and recovery codes once) and confirms it with a first code (verify-totp below).
+  { method: "POST", path: "/two-factor/enable" },
+  // components/security/totp-settings.tsx: turning TOTP off needs the password again.
+  { method: "POST", path: "/two-factor/disable" },
+  // components/sign-in-form.tsx: after the password, the code from the app (only with the short-lived
+  // two-factor cookie sign-in/email set), and the enrolment's confirmation code.
+  { method: "POST", path: "/two-factor/verify-totp" },
+  // components/sign-in-form.tsx: a recovery code instead of the app's code; each works once.
+  { method: "POST", path: "/two-factor/verify-backup-code" },
+  // components/security/passkey-settings.tsx: the WebAuthn registration ceremony for the signed-in
+  // person (options, then the authenticator's attestation). Listing and removal are Signet's
+  // (/api/v1/account/passkeys): better-auth 1.7's /passkey/delete-passkey deletes by id whoever owns it.
+  { method: "GET", path: "/passkey/generate-register-options" },
+  { method: "POST", path: "/passkey/verify-registration" },
+  // components/sign-in-form.tsx: "Sign in with a passkey" (WebAuthn assertion, discoverable credential).
+  { method: "GET", path: "/passkey/generate-authenticate-options" },
+  { method: "POST", path: "/passkey/verify-authentication" },
 ];
 
 /**

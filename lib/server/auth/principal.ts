@@ -12,6 +12,11 @@ export type Principal =
       isOperator: boolean;
       memberships: Membership[];
       via: "session" | "token";
+      /**
+       * Session: it was created by a TOTP / recovery-code / passkey sign-in. Token: its owner has a
+       * second factor enrolled now. Absent = no (lib/server/auth/require-second-factor.ts).
+       */
+      secondFactor?: boolean;
     };
 
 export type UserPrincipal = Extract<Principal, { kind: "user" }>;

@@ -6,7 +6,12 @@ import { AppError } from "../errors";
 import { auth, OPERATOR_ROLE } from "./auth";
 import { ANONYMOUS, type Membership, type Principal } from "./principal";
 
-export async function principalForUser(client: Db, userId: string, via: "session" | "token"): Promise<Principal> {
+/**
+ * `sessionFactor`: the second factor the session was created with (null = password only). A token has
+ * none of its own: it counts as second-factored while its owner has TOTP or a passkey enrolled, since
+ * creating one under the policy already needed a second-factor session (docs/api.md, SECURITY.md).
+ */
+export async function principalForUser(client: Db, userId: string, via: "session" | "token", sessionFactor?: string | null): Promise<Principal> {
   const user = await client.user.findUnique({
     where: { id: userId },
     select: {
@@ -14,6 +19,8 @@ export async function principalForUser(client: Db, userId: string, via: "session
       email: true,
       role: true,
       banned: true,
+      twoFactorEnabled: true,
+      _count: { select: { passkeys: true } },
       members: { select: { organizationId: true, role: true, organization: { select: { slug: true } } } },
     },
   });
@@ -23,7 +30,9 @@ export async function principalForUser(client: Db, userId: string, via: "session
     slug: m.organization.slug,
     role: m.role === "owner" || m.role === "admin" ? (m.role as "owner" | "admin") : "member",
   }));
-  return { kind: "user", userId: user.id, email: user.email, isOperator: user.role === OPERATOR_ROLE, memberships, via };
+  const enrolled = user.twoFactorEnabled === true || user._count.passkeys > 0;
+  const secondFactor = via === "token" ? enrolled : Boolean(sessionFactor) && enrolled;
+  return { kind: "user", userId: user.id, email: user.email, isOperator: user.role === OPERATOR_ROLE, memberships, via, secondFactor };
 }
 
 export async function resolvePrincipal(headers: Headers): Promise<Principal> {
@@ -41,5 +50,5 @@ export async function resolvePrincipal(headers: Headers): Promise<Principal> {
   if (!headers.get("cookie")) return ANONYMOUS;
   const session = await a.api.getSession({ headers }).catch(() => null);
   if (!session?.user) return ANONYMOUS;
-  return principalForUser(client, session.user.id, "session");
+  return principalForUser(client, session.user.id, "session", (session.session as { secondFactor?: string | null }).secondFactor ?? null);
 }

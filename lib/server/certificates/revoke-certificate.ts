@@ -16,6 +16,7 @@ import { kickWebhookDeliveries } from "../webhooks/deliver-webhooks";
 import { kickMailDelivery } from "../mail/deliver-mail";
 import { mailCertificateRevoked } from "../notifications/mail-notices";
 import { certificateEventData, enqueueWebhookEvent } from "../webhooks/enqueue-webhook-event";
+import { requireSecondFactor } from "../auth/require-second-factor";
 
 export const REVOCATION_REASONS = ["unspecified", "keyCompromise", "cACompromise", "affiliationChanged", "superseded", "cessationOfOperation", "privilegeWithdrawn"] as const;
 
@@ -31,6 +32,7 @@ export async function revokeCertificate(actor: Principal, serialHex: string, raw
   const allowed = isOperator(actor) || (cert.kind === "plugin" && cert.orgId !== null && isOrgAdmin(actor, cert.orgId));
   if (!allowed) throw new AppError("forbidden", cert.kind === "plugin" ? "Only an organization admin revokes its plugin certificates" : "Only a store operator revokes CA certificates");
   const client = await db();
+  await requireSecondFactor(client, actor, "revoke certificates");
   const issuerKey = cert.issuerCaId ? await client.certificateAuthority.findUnique({ where: { id: cert.issuerCaId }, select: { keyId: true, kind: true } }) : null;
   // Its CRL is the one the organization signs: Signet's records follow that CRL, never the reverse.
   if (issuerKey?.kind === "org" && !issuerKey.keyId) throw new AppError("conflict", "This certificate's CA key is held by its organization: revoke it by uploading a CRL that lists it (POST /api/v1/cas/{caId}/crl)");

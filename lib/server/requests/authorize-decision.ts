@@ -5,6 +5,8 @@ import type { CertificateRequest } from "../../generated/prisma/client";
 import { isOperator, isOrgAdmin, membershipIn, requireUser, type Principal } from "../auth/principal";
 import { AppError } from "../errors";
 import { readStorePolicy } from "../settings/store-policy";
+import { requireSecondFactor } from "../auth/require-second-factor";
+
 
 export type RequestRow = CertificateRequest;
 
@@ -13,11 +15,15 @@ export async function authorizeDecision(client: Db, principal: Principal, reques
   const request = await client.certificateRequest.findUnique({ where: { id: requestId } });
   const visible = request && (isOperator(actor) || membershipIn(actor, request.orgId));
   if (!request || !visible) throw new AppError("not_found", "Request not found");
-  if (isOperator(actor)) return request;
+  if (isOperator(actor)) {
+    await requireSecondFactor(client, actor, "decide requests");
+    return request;
+  }
   if (request.kind === "org_ca") throw new AppError("forbidden", "Only a store operator decides organization CA requests");
   if (!isOrgAdmin(actor, request.orgId)) throw new AppError("forbidden", "Only an organization admin decides plugin certificate requests");
   if ((await readStorePolicy(client)).pluginApprovalRequiresOperator) {
     throw new AppError("forbidden", "Store policy requires a store operator to approve plugin certificates");
   }
+  await requireSecondFactor(client, actor, "decide requests");
   return request;
 }

@@ -5,6 +5,7 @@ import { appendAuditEvent } from "../audit/append-audit-event";
 import { auth } from "../auth/auth";
 import type { Principal } from "../auth/principal";
 import { AppError } from "../errors";
+import { requireSecondFactor } from "../auth/require-second-factor";
 
 // Every token expires: a leaked CI secret stops working on its own. 90 days unless the person
 // chooses otherwise, at most a year (better-auth's api-key maximum, configured in ../auth/auth.ts).
@@ -21,6 +22,7 @@ export const createTokenInput = z.object({
 export async function createApiToken(actor: Principal, raw: z.input<typeof createTokenInput>) {
   if (actor.kind !== "user") throw new AppError("unauthenticated", "Sign in to create an API token");
   const input = createTokenInput.parse(raw);
+  await requireSecondFactor(await db(), actor, "create API tokens");
   const a = await auth();
   const created = await a.api.createApiKey({
     body: {
