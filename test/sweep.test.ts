@@ -21,7 +21,12 @@ const asOwner = (file: string, pid: number) => path.join(path.dirname(file), pat
 const touch = (file: string) => fs.writeFileSync(file, "bytes", { mode: 0o600 });
 
 describe("start-up sweep of abandoned files", () => {
-  beforeAll(resetDatabase);
+  beforeAll(async () => {
+    await resetDatabase();
+    // An empty database and the files of earlier suites (their rows are gone): start from an empty
+    // data dir too, so that what the sweep removes is exactly what this test left.
+    for (const dir of [ARTIFACTS_DIR, "tmp"]) fs.rmSync(path.join(env().dataDir, dir), { recursive: true, force: true });
+  });
 
   it("removes a dead process's uploads and partial archives at once and spares live owners' files", async () => {
     const dead = deadPid();
