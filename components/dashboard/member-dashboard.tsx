@@ -77,7 +77,7 @@ export function MemberDashboard({ data, now }: { data: Overview; now: number }) 
                     <span className="font-medium break-all">{a.pluginId} {a.version}</span>
                     <span className="block truncate font-mono text-xs text-slate-500" title={a.sha256}>sha256 {a.sha256.slice(0, 16)}… · {ageOf(a.createdAt, now)}</span>
                   </span>
-                  <Badge tone={a.revoked ? "red" : "green"}>{a.revoked ? "revoked" : "signed"}</Badge>
+                  <Badge tone={a.revoked || a.certificateRevoked ? "red" : "green"}>{a.revoked ? "revoked" : a.certificateRevoked ? "certificate revoked" : "signed"}</Badge>
                 </li>
               ))}
             </ul>

@@ -62,7 +62,8 @@ export function RequestQueue({ org }: { org?: string }) {
           ))}
         </ul>
       </Card>
-      {selected ? <RequestReview id={selected} onDecided={() => setSelected(undefined)} /> : <Card><p className="py-10 text-center text-sm text-slate-500">Select a request to review it.</p></Card>}
+      {/* keyed by request: a decision shown for one request must not carry over to the next */}
+      {selected ? <RequestReview key={selected} id={selected} onDecided={() => setSelected(undefined)} /> : <Card><p className="py-10 text-center text-sm text-slate-500">Select a request to review it.</p></Card>}
     </div>
   );
 }

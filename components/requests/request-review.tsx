@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useState } from "react";
 import { useDecideRequest, useRequest } from "@/lib/client/hooks";
 import { Alert } from "../ui/alert";
@@ -58,7 +59,8 @@ export function RequestReview({ id, onDecided }: { id: string; onDecided: () => 
             </dl>
           </section>
         </div>
-        {r.status === "pending" && !done ? (
+        {r.status === "pending" && !done && r.decision?.allowed === false ? <Alert tone="info">Waiting for a decision. {r.decision.reason}.</Alert> : null}
+        {r.status === "pending" && !done && r.decision?.allowed ? (
           rejecting ? (
             <div className="space-y-3">
               <Field label="Reason (the organization sees it)" htmlFor="reject-reason">
@@ -77,6 +79,11 @@ export function RequestReview({ id, onDecided }: { id: string; onDecided: () => 
           )
         ) : null}
         {r.rejectionReason ? <Alert>Rejected: {r.rejectionReason}</Alert> : null}
+        {r.certificateSerial ? (
+          <Link className="inline-block text-sm font-medium text-brand-700 hover:underline dark:text-brand-300" href={`/certificates/${r.certificateSerial}`}>
+            View the issued certificate ({r.certificateSerial})
+          </Link>
+        ) : null}
         {done ? <Button variant="ghost" onClick={onDecided}>Back to the queue</Button> : null}
       </div>
     </Card>

@@ -32,9 +32,12 @@ export type RequestItem = {
   decidedAt?: string;
   rejectionReason?: string;
   contactVerified?: boolean;
+  certificateSerial?: string;
 };
 
 export type RequestDetail = RequestItem & {
+  /** pending requests: whether the signed-in user may decide it, and if not why (who does). */
+  decision?: { allowed: true } | { allowed: false; reason: string };
   org: { name: string; slug: string; pluginIdPrefix: string; status: string };
   csr: { subject: string; keyAlgorithm: string; keySize: number; fingerprintSha256: string; requestedExtensions: { oid: string; name: string; critical: boolean; summary: string }[] } | null;
   willIssue: { subject: string; validityDays: number; key: string; extensions: string[]; ignoredFromCsr: string[] };

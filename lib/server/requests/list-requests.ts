@@ -10,6 +10,9 @@ export const listRequestsQuery = z.object({
   org: z.string().max(64).optional(),
 });
 
+/** The certificate an approved request became (a failed signing leaves a serial with no certificate). */
+export const ISSUED_CERTIFICATE = { where: { status: { in: ["issued", "revoked"] } }, select: { serialHex: true }, orderBy: { createdAt: "desc" }, take: 1 } satisfies Prisma.CertificateRequest$certificatesArgs;
+
 /** Operators see every request; org members see their organizations' requests. */
 export async function listRequests(principal: Principal, raw: z.input<typeof listRequestsQuery>) {
   const actor = requireUser(principal);
@@ -20,6 +23,6 @@ export async function listRequests(principal: Principal, raw: z.input<typeof lis
     ...(q.org ? { org: { slug: q.org } } : {}),
     ...(isOperator(actor) ? {} : { orgId: { in: actor.memberships.map((m) => m.orgId) } }),
   };
-  const rows = await (await db()).certificateRequest.findMany({ where, orderBy: { createdAt: "desc" }, take: 500, include: { org: { select: { slug: true, contactVerifiedAt: true } } } });
+  const rows = await (await db()).certificateRequest.findMany({ where, orderBy: { createdAt: "desc" }, take: 500, include: { org: { select: { slug: true, contactVerifiedAt: true } }, certificates: ISSUED_CERTIFICATE } });
   return rows.map(serializeRequest);
 }

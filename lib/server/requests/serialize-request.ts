@@ -16,9 +16,11 @@ export type RequestJson = {
   rejectionReason?: string;
   /** org-ca requests: whether the organization's contact address is verified (an operator cannot approve before). */
   contactVerified?: boolean;
+  /** approved requests: the serial of the certificate issued from it, so the console can link to it. */
+  certificateSerial?: string;
 };
 
-export function serializeRequest(r: CertificateRequest & { org: { slug: string; contactVerifiedAt?: Date | null } }): RequestJson {
+export function serializeRequest(r: CertificateRequest & { org: { slug: string; contactVerifiedAt?: Date | null }; certificates?: { serialHex: string }[] }): RequestJson {
   return {
     id: r.id,
     kind: r.kind === "org_ca" ? "org-ca" : "plugin-cert",
@@ -34,5 +36,6 @@ export function serializeRequest(r: CertificateRequest & { org: { slug: string; 
     ...(r.decidedAt ? { decidedAt: r.decidedAt.toISOString() } : {}),
     ...(r.rejectionReason ? { rejectionReason: r.rejectionReason } : {}),
     ...(r.kind === "org_ca" && r.org.contactVerifiedAt !== undefined ? { contactVerified: r.org.contactVerifiedAt !== null } : {}),
+    ...(r.certificates?.[0] ? { certificateSerial: r.certificates[0].serialHex } : {}),
   };
 }
