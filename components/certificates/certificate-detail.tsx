@@ -76,7 +76,7 @@ export function CertificateDetailView({ serial, isOperator, adminOf }: { serial:
           <Link href="/certificates" className="hover:underline">Certificates</Link> / {KIND[c.kind]}
         </p>
         <div className="mt-1 flex flex-wrap items-center gap-3">
-          <h1 className="text-2xl font-bold break-all">{c.subject}</h1>
+          <h1 className="text-2xl font-bold wrap-anywhere">{c.subject}</h1>
           <Badge tone={statusTone(c.status)}>{c.status}</Badge>
         </div>
       </div>
@@ -85,7 +85,7 @@ export function CertificateDetailView({ serial, isOperator, adminOf }: { serial:
         <dl className="grid gap-x-6 gap-y-3 text-sm sm:grid-cols-2">
           <div><dt className="text-slate-500">Kind</dt><dd>{KIND[c.kind]}{c.pluginId ? ` · ${c.pluginId}` : ""}</dd></div>
           <div><dt className="text-slate-500">Organization</dt><dd>{c.orgSlug ? <Link className={LINK} href={`/orgs/${c.orgSlug}`}>{c.orgSlug}</Link> : "— (the store)"}</dd></div>
-          <div><dt className="text-slate-500">Issued by</dt><dd className="break-all">{c.issuer?.serial ? <Link className={LINK} href={`/certificates/${c.issuer.serial}`}>{c.issuer.subject}</Link> : "itself (self-signed root)"}</dd></div>
+          <div><dt className="text-slate-500">Issued by</dt><dd className="wrap-anywhere">{c.issuer?.serial ? <Link className={LINK} href={`/certificates/${c.issuer.serial}`}>{c.issuer.subject}</Link> : "itself (self-signed root)"}</dd></div>
           <div><dt className="text-slate-500">Key</dt><dd>{c.keyMode === "hosted" ? "Held by Signet" : "Held by the organization"}</dd></div>
           <ValidityBar c={c} />
           {c.revocation ? (

@@ -17,6 +17,7 @@ export function RequestQueue({ org }: { org?: string }) {
     <div className="grid gap-6 lg:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
       <Card
         title="Queue"
+        description="Newest first"
         actions={
           <div role="tablist" aria-label="Request status" className="flex gap-1">
             {TABS.map((t) => (

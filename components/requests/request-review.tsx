@@ -35,7 +35,7 @@ export function RequestReview({ id, onDecided }: { id: string; onDecided: () => 
             <h3 className="mb-2 font-semibold">What was asked</h3>
             {r.csr ? (
               <dl className="space-y-1.5">
-                <div><dt className="text-xs text-slate-500">CSR subject</dt><dd>{r.csr.subject || "(empty)"}</dd></div>
+                <div><dt className="text-xs text-slate-500">CSR subject</dt><dd className="wrap-anywhere">{r.csr.subject || "(empty)"}</dd></div>
                 <div><dt className="text-xs text-slate-500">Key</dt><dd>{r.csr.keyAlgorithm} ({r.csr.keySize} bits)</dd></div>
                 <div><dt className="text-xs text-slate-500">SHA-256 fingerprint of the key</dt><dd className="font-mono text-xs break-all">{r.csr.fingerprintSha256}</dd></div>
                 <div>
@@ -51,10 +51,10 @@ export function RequestReview({ id, onDecided }: { id: string; onDecided: () => 
           <section aria-label="What will be issued" className="rounded-lg bg-brand-50 p-4 text-sm dark:bg-brand-900/40">
             <h3 className="mb-2 font-semibold">What will be issued</h3>
             <dl className="space-y-1.5">
-              <div><dt className="text-xs text-slate-500">Subject</dt><dd>{r.willIssue.subject}</dd></div>
+              <div><dt className="text-xs text-slate-500">Subject</dt><dd className="wrap-anywhere">{r.willIssue.subject}</dd></div>
               <div><dt className="text-xs text-slate-500">Key</dt><dd>{r.willIssue.key}</dd></div>
               <div><dt className="text-xs text-slate-500">Validity</dt><dd>{r.willIssue.validityDays} days</dd></div>
-              <div><dt className="text-xs text-slate-500">Extensions</dt><dd><ul className="list-disc pl-4">{r.willIssue.extensions.map((e) => <li key={e} className="break-all">{e}</li>)}</ul></dd></div>
+              <div><dt className="text-xs text-slate-500">Extensions</dt><dd><ul className="list-disc pl-4">{r.willIssue.extensions.map((e) => <li key={e} className="wrap-anywhere">{e}</li>)}</ul></dd></div>
               {r.willIssue.ignoredFromCsr.length ? <div><dt className="text-xs text-slate-500">Ignored from the CSR</dt><dd>{r.willIssue.ignoredFromCsr.join(", ")}</dd></div> : null}
             </dl>
           </section>
