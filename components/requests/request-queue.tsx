@@ -55,7 +55,7 @@ export function RequestQueue({ org }: { org?: string }) {
                     <Badge tone={statusTone(r.status)}>{r.status}</Badge>
                   </span>
                 </div>
-                <p className="mt-0.5 text-xs text-slate-500">
+                <p className="mt-0.5 text-xs text-slate-600 dark:text-slate-400">
                   {r.subject} · {r.keyMode === "hosted" ? "hosted key" : "CSR"} · {r.keyAlgorithm} · {new Date(r.createdAt).toLocaleString()}
                 </p>
               </button>
