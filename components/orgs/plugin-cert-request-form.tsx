@@ -47,7 +47,7 @@ export function PluginCertRequestForm({ slug, prefix, approver }: { slug: string
   }
 
   return (
-    <Card title="Request a plugin certificate" description={`Plugin ids must start with ${prefix}. ${APPROVER[approver]}.`}>
+    <Card title="Request a plugin certificate" description={`Plugin ids must start with ${prefix} · ${APPROVER[approver]}.`}>
       <form onSubmit={onSubmit} className="space-y-4" aria-label="Request a plugin certificate">
         {error ? <Alert>{error}</Alert> : null}
         {message ? <Alert tone="success">{message}</Alert> : null}
