@@ -10,7 +10,7 @@ test.describe.configure({ mode: "serial" });
 
 const ORG = { name: "Console Eight", slug: "console8", prefix: "com.console8.", email: "admin@console8.test", password: "console8-password" };
 const PENDING_ORG = { name: "Waiting Eight", slug: "waiting8", prefix: "com.waiting8.", email: "admin@waiting8.test", password: "waiting8-password" };
-const PLUGINS = { first: "com.console8.first", second: "com.console8.second", third: "com.console8.third", signed: "com.console8.signed", policy: "com.console8.policy" };
+const PLUGINS = { first: "com.console8.first", second: "com.console8.second", third: "com.console8.third", signed: "com.console8.signed", policy: "com.console8.policy", wrap: "com.console8.wrap" };
 
 type Seed = { operatorToken: string; orgToken: string; operatorState: Awaited<ReturnType<BrowserContext["storageState"]>> };
 let seed: Seed | undefined;
@@ -225,7 +225,8 @@ test("console defect 7: the phone navigation shows every item in whole words", a
 
 test("console defect 7: subjects and extension lists wrap between words, not inside them", async ({ browser, baseURL, request }) => {
   await seeded(browser, baseURL!, request);
-  const [cert] = await call<{ serial: string; pluginId: string | null }[]>(request, "get", `/api/v1/certificates?org=${ORG.slug}&kind=plugin`, seed!.operatorToken);
+  const id = await requestHosted(request, PLUGINS.wrap);
+  const cert = (await call<{ certificate: { serial: string } }>(request, "post", `/api/v1/requests/${id}/approve`, seed!.orgToken, {})).certificate;
   const page = await asOperator(browser, baseURL!);
   await page.goto(`/certificates/${cert.serial}`);
   const wrapOf = (el: Element) => ({ wordBreak: getComputedStyle(el).wordBreak, overflowWrap: getComputedStyle(el).overflowWrap });
