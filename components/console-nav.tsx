@@ -40,7 +40,7 @@ export function ConsoleNav({ email, isOperator, orgs }: { email: string; isOpera
           <ThemeToggle />
         </div>
       </div>
-      <nav aria-label="Console" className="flex gap-1 overflow-x-auto px-2 pb-2 lg:flex-col lg:overflow-visible lg:pb-0">
+      <nav aria-label="Console" className="flex flex-wrap gap-1 px-2 pb-2 lg:flex-col lg:flex-nowrap lg:pb-0">
         {items.map((item) => {
           const active = pathname === item.href || (item.href !== "/dashboard" && pathname.startsWith(item.href + "/"));
           return (
@@ -48,7 +48,7 @@ export function ConsoleNav({ email, isOperator, orgs }: { email: string; isOpera
               key={item.href}
               href={item.href}
               aria-current={active ? "page" : undefined}
-              className={`shrink-0 rounded-md px-3 py-2 text-sm font-medium ${active ? "bg-brand-50 text-brand-700 dark:bg-brand-900 dark:text-brand-50" : "text-slate-700 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800"}`}
+              className={`shrink-0 rounded-md px-3 py-2 text-sm font-medium whitespace-nowrap ${active ? "bg-brand-50 text-brand-700 dark:bg-brand-900 dark:text-brand-50" : "text-slate-700 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800"}`}
             >
               {item.label}
             </Link>

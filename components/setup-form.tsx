@@ -14,6 +14,7 @@ export function SetupForm() {
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const [token, setToken] = useState<string>();
+  const [copied, setCopied] = useState(false);
 
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -53,7 +54,19 @@ export function SetupForm() {
           <code data-testid="operator-token" className="block rounded-md bg-slate-100 p-3 font-mono text-xs break-all dark:bg-slate-800">
             {token}
           </code>
-          <Button onClick={() => router.push("/dashboard")}>Continue to the console</Button>
+          <div className="flex flex-wrap items-center gap-3">
+            <Button
+              variant="secondary"
+              onClick={async () => {
+                await navigator.clipboard.writeText(token);
+                setCopied(true);
+              }}
+            >
+              Copy token
+            </Button>
+            <Button onClick={() => router.push("/dashboard")}>Continue to the console</Button>
+            <span role="status" className="text-sm text-slate-600 dark:text-slate-400">{copied ? "Copied to the clipboard" : ""}</span>
+          </div>
         </div>
       </Card>
     );

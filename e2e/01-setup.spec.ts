@@ -3,7 +3,8 @@ import { appAlert, OPERATOR, readSetupToken, screenshot, signIn } from "./fixtur
 
 test.describe.configure({ mode: "serial" });
 
-test("setup: first run creates the operator and the Root CA in the browser", async ({ page }) => {
+test("setup: first run creates the operator and the Root CA in the browser", async ({ browser, baseURL }) => {
+  const page = await (await browser.newContext({ baseURL, permissions: ["clipboard-read", "clipboard-write"] })).newPage();
   await page.goto("/");
   await expect(page).toHaveURL(/\/setup/);
   await expect(page.getByRole("heading", { name: /Create the store operator/ })).toBeVisible();
@@ -21,6 +22,9 @@ test("setup: first run creates the operator and the Root CA in the browser", asy
   await page.getByLabel("Root CA name").fill("E2E Store Root");
   await page.getByRole("button", { name: "Create operator and Root CA" }).click();
   await expect(page.getByTestId("operator-token")).toContainText("sgt_");
+  // Shown once: a Copy button so nobody retypes a 40-character secret (issue 13, defect 7).
+  await page.getByRole("button", { name: "Copy token" }).click();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe((await page.getByTestId("operator-token").innerText()).trim());
   await page.getByRole("button", { name: "Continue to the console" }).click();
   await expect(page).toHaveURL(/\/dashboard/);
   await expect(page.getByTestId("root-ca")).toContainText("CN=E2E Store Root");

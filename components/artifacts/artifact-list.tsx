@@ -67,6 +67,8 @@ export function ArtifactList({ slug, canRevoke }: { slug: string; canRevoke: boo
                   <td className="py-2 pr-4">
                     {a.revocation ? (
                       <span title={a.revocation.reason ?? undefined}><Badge tone="red">revoked</Badge> <span className="text-xs text-slate-500">{a.revocation.reason}</span></span>
+                    ) : a.certificateRevoked ? (
+                      <span><Badge tone="red">certificate revoked</Badge> <a className="text-xs font-medium text-brand-700 hover:underline dark:text-brand-300" href={`/certificates/${a.certificateSerial}`}>signing certificate</a></span>
                     ) : (
                       <Badge tone="green">active</Badge>
                     )}

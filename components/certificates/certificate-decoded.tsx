@@ -12,7 +12,7 @@ function NameFields({ title, name }: { title: string; name: DecodedCertificate["
         {name.attributes.map((a, i) => (
           <div key={`${a.label}-${i}`} className="flex gap-2">
             <dt className="w-40 shrink-0 text-slate-500">{a.label}</dt>
-            <dd className="min-w-0 break-all">{a.value}</dd>
+            <dd className="min-w-0 wrap-anywhere">{a.value}</dd>
           </div>
         ))}
       </dl>
@@ -49,7 +49,7 @@ export function CertificateDecoded({ decoded }: { decoded: DecodedCertificate })
               <p className="mt-0.5 text-sm text-slate-600 dark:text-slate-400">{e.meaning}</p>
               {e.values.length ? (
                 <ul className="mt-1.5 list-disc space-y-0.5 pl-5 text-sm">
-                  {e.values.map((v, i) => <li key={i} className="break-all">{v}</li>)}
+                  {e.values.map((v, i) => <li key={i} className="wrap-anywhere">{v}</li>)}
                 </ul>
               ) : null}
             </li>

@@ -19,19 +19,22 @@ const LINK = "font-medium text-brand-700 hover:underline dark:text-brand-300";
 function ValidityBar({ c }: { c: CertificateDetail }) {
   const v = c.decoded?.validity;
   if (!v) return null;
-  const remaining = v.state === "valid" && v.totalDays ? Math.min(100, Math.max(2, (v.daysLeft / v.totalDays) * 100)) : 0;
-  const urgent = v.state === "valid" && v.daysLeft <= 30;
-  const words = v.state === "expired" ? "expired" : v.state === "not-yet-valid" ? "not valid yet" : `${v.daysLeft} day${v.daysLeft === 1 ? "" : "s"} left`;
+  // A revoked certificate's remaining days mean nothing to a verifier: no green bar, no countdown.
+  const revoked = c.status === "revoked";
+  const live = v.state === "valid" && !revoked;
+  const remaining = live && v.totalDays ? Math.min(100, Math.max(2, (v.daysLeft / v.totalDays) * 100)) : 0;
+  const alarm = !live || v.daysLeft <= 30;
+  const words = revoked ? "revoked: no longer valid" : v.state === "expired" ? "expired" : v.state === "not-yet-valid" ? "not valid yet" : `${v.daysLeft} day${v.daysLeft === 1 ? "" : "s"} left`;
   return (
     <div className="sm:col-span-2">
       <dt className="text-slate-500">Validity</dt>
       <dd>
         <span className="flex flex-wrap justify-between gap-2">
           <span>{isoMinute(v.notBefore)} → {isoMinute(v.notAfter)} ({v.totalDays} days)</span>
-          <span className={`font-semibold ${urgent || v.state !== "valid" ? "text-red-700 dark:text-red-300" : ""}`} data-testid="days-left">{words}</span>
+          <span className={`font-semibold ${alarm ? "text-red-700 dark:text-red-300" : ""}`} data-testid="days-left">{words}</span>
         </span>
-        <span className="mt-1.5 block h-2 overflow-hidden rounded-full bg-slate-200 dark:bg-slate-800" aria-hidden>
-          <span className={`block h-full ${urgent || v.state !== "valid" ? "bg-red-500" : "bg-emerald-500"}`} style={{ width: `${remaining}%` }} />
+        <span className="mt-1.5 block h-2 overflow-hidden rounded-full bg-slate-200 dark:bg-slate-800" aria-hidden data-testid="validity-bar" data-state={revoked ? "revoked" : v.state}>
+          <span className={`block h-full ${alarm ? "bg-red-500" : "bg-emerald-500"}`} style={{ width: `${remaining}%` }} />
         </span>
       </dd>
     </div>
@@ -73,7 +76,7 @@ export function CertificateDetailView({ serial, isOperator, adminOf }: { serial:
           <Link href="/certificates" className="hover:underline">Certificates</Link> / {KIND[c.kind]}
         </p>
         <div className="mt-1 flex flex-wrap items-center gap-3">
-          <h1 className="text-2xl font-bold break-all">{c.subject}</h1>
+          <h1 className="text-2xl font-bold wrap-anywhere">{c.subject}</h1>
           <Badge tone={statusTone(c.status)}>{c.status}</Badge>
         </div>
       </div>
@@ -82,7 +85,7 @@ export function CertificateDetailView({ serial, isOperator, adminOf }: { serial:
         <dl className="grid gap-x-6 gap-y-3 text-sm sm:grid-cols-2">
           <div><dt className="text-slate-500">Kind</dt><dd>{KIND[c.kind]}{c.pluginId ? ` · ${c.pluginId}` : ""}</dd></div>
           <div><dt className="text-slate-500">Organization</dt><dd>{c.orgSlug ? <Link className={LINK} href={`/orgs/${c.orgSlug}`}>{c.orgSlug}</Link> : "— (the store)"}</dd></div>
-          <div><dt className="text-slate-500">Issued by</dt><dd className="break-all">{c.issuer?.serial ? <Link className={LINK} href={`/certificates/${c.issuer.serial}`}>{c.issuer.subject}</Link> : "itself (self-signed root)"}</dd></div>
+          <div><dt className="text-slate-500">Issued by</dt><dd className="wrap-anywhere">{c.issuer?.serial ? <Link className={LINK} href={`/certificates/${c.issuer.serial}`}>{c.issuer.subject}</Link> : "itself (self-signed root)"}</dd></div>
           <div><dt className="text-slate-500">Key</dt><dd>{c.keyMode === "hosted" ? "Held by Signet" : "Held by the organization"}</dd></div>
           <ValidityBar c={c} />
           {c.revocation ? (

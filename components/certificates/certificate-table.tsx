@@ -133,7 +133,7 @@ export function CertificateTable({ filter: fixed = {}, initial = {}, syncUrl = f
             <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
               {shown.map((c) => (
                 <tr key={c.id}>
-                  <td className="py-2 pr-4"><Link className={`${LINK} break-all`} href={`/certificates/${c.serial}`}>{c.subject}</Link></td>
+                  <td className="py-2 pr-4"><Link className={`${LINK} wrap-anywhere`} href={`/certificates/${c.serial}`}>{c.subject}</Link></td>
                   <td className="py-2 pr-4 whitespace-nowrap">{KIND_LABEL[c.kind]}</td>
                   <td className="py-2 pr-4">{c.orgSlug ?? "—"}</td>
                   <td className="py-2 pr-4"><Badge tone={statusTone(c.status)}>{c.status}</Badge></td>
@@ -149,7 +149,7 @@ export function CertificateTable({ filter: fixed = {}, initial = {}, syncUrl = f
           <ul className="divide-y divide-slate-100 md:hidden dark:divide-slate-800" aria-label="Certificates">
             {shown.map((c) => (
               <li key={c.id} className="py-3 text-sm">
-                <Link className={`${LINK} break-all`} href={`/certificates/${c.serial}`}>{c.pluginId ?? c.subject}</Link>
+                <Link className={`${LINK} wrap-anywhere`} href={`/certificates/${c.serial}`}>{c.pluginId ?? c.subject}</Link>
                 <span className="mt-1 flex flex-wrap items-center gap-2 text-xs text-slate-500">
                   <Badge tone={statusTone(c.status)}>{c.status}</Badge>
                   {KIND_LABEL[c.kind]}{c.orgSlug ? ` · ${c.orgSlug}` : ""} · until {isoDay(c.notAfter)}

@@ -76,7 +76,7 @@ export function HierarchyRow({ item, open, focused, matched, needle, onSelect, o
         )}
         <span aria-hidden className="text-brand-600 dark:text-brand-300">{KIND_ICON[node.kind]}</span>
         {node.href ? (
-          <Link href={node.href} tabIndex={-1} className={`font-medium break-all text-brand-700 hover:underline dark:text-brand-300 ${matched ? "underline decoration-amber-400 decoration-2" : ""}`}>
+          <Link href={node.href} tabIndex={-1} className={`font-medium wrap-anywhere text-brand-700 hover:underline dark:text-brand-300 ${matched ? "underline decoration-amber-400 decoration-2" : ""}`}>
             <Highlight text={node.label} needle={needle} />
           </Link>
         ) : (

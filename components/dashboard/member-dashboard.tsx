@@ -46,7 +46,7 @@ export function MemberDashboard({ data, now }: { data: Overview; now: number }) 
                   {plugins.map((p) => (
                     <tr key={p.pluginId}>
                       <td className="py-2 pr-4">
-                        <Link href={`/certificates/${p.serial}`} className="font-medium break-all text-brand-700 hover:underline dark:text-brand-300">{p.pluginId}</Link>
+                        <Link href={`/certificates/${p.serial}`} className="font-medium wrap-anywhere text-brand-700 hover:underline dark:text-brand-300">{p.pluginId}</Link>
                         <span className="block text-xs text-slate-500">{p.orgSlug} · {p.certificates} certificate{p.certificates === 1 ? "" : "s"}</span>
                       </td>
                       <td className="py-2 pr-4"><Badge tone={statusTone(p.status)}>{p.status}</Badge></td>
@@ -74,10 +74,10 @@ export function MemberDashboard({ data, now }: { data: Overview; now: number }) 
               {artifacts.recent.map((a) => (
                 <li key={a.id} className="flex items-center justify-between gap-2 py-2.5">
                   <span className="min-w-0">
-                    <span className="font-medium break-all">{a.pluginId} {a.version}</span>
+                    <span className="font-medium wrap-anywhere">{a.pluginId} {a.version}</span>
                     <span className="block truncate font-mono text-xs text-slate-500" title={a.sha256}>sha256 {a.sha256.slice(0, 16)}… · {ageOf(a.createdAt, now)}</span>
                   </span>
-                  <Badge tone={a.revoked ? "red" : "green"}>{a.revoked ? "revoked" : "signed"}</Badge>
+                  <Badge tone={a.revoked || a.certificateRevoked ? "red" : "green"}>{a.revoked ? "revoked" : a.certificateRevoked ? "certificate revoked" : "signed"}</Badge>
                 </li>
               ))}
             </ul>
@@ -91,7 +91,7 @@ export function MemberDashboard({ data, now }: { data: Overview; now: number }) 
               {requests.recent.map((r) => (
                 <li key={r.id} className="flex items-center justify-between gap-2 py-2.5">
                   <span className="min-w-0">
-                    <Link href={`/orgs/${r.orgSlug}`} className="font-medium break-all text-brand-700 hover:underline dark:text-brand-300">{r.kind === "org-ca" ? `Organization CA · ${r.orgSlug}` : r.pluginId}</Link>
+                    <Link href={`/orgs/${r.orgSlug}`} className="font-medium wrap-anywhere text-brand-700 hover:underline dark:text-brand-300">{r.kind === "org-ca" ? `Organization CA · ${r.orgSlug}` : r.pluginId}</Link>
                     <span className="block text-xs text-slate-500">{r.keyMode === "hosted" ? "hosted key" : "CSR"} · {ageOf(r.createdAt, now)}</span>
                   </span>
                   <Badge tone={statusTone(r.status)}>{r.status}</Badge>

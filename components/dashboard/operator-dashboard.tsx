@@ -18,7 +18,7 @@ export function OperatorDashboard({ data, now }: { data: Overview; now: number }
     <div className="space-y-6" data-testid="operator-dashboard">
       <div className="grid grid-cols-2 gap-3 lg:grid-cols-4">
         <Stat label="Pending requests" value={pending.total} href="/requests" tone={pending.total ? "warn" : "plain"} hint="Review the queue" testId="stat-pending" />
-        <Stat label="Organizations" value={organizations.approved} href="/orgs" hint={`${organizations.pending} waiting · ${organizations.total} registered`} testId="stat-orgs" />
+        <Stat label="Organizations" value={organizations.total} href="/orgs" hint={`${organizations.approved} approved · ${organizations.pending} waiting`} testId="stat-orgs" />
         <Stat label="Expiring ≤ 30 days" value={expiry.within30} href="/certificates?expiresWithinDays=30" tone={expiry.within30 ? "alert" : "plain"} hint="Renew before they lapse" />
         <Stat label="Expiring ≤ 90 days" value={expiry.within90} href="/certificates?expiresWithinDays=90" hint="Plan renewals" />
       </div>
@@ -26,7 +26,7 @@ export function OperatorDashboard({ data, now }: { data: Overview; now: number }
         <Card title="Expiring certificates" description="Next 90 days, in 10-day steps" className="lg:col-span-3">
           <ExpiryChart forecast={expiry} />
         </Card>
-        <Card title="Pending requests" description={`${pending.total} waiting, oldest first`} className="lg:col-span-2">
+        <Card title="Pending requests" description={`${pending.total} waiting, newest first`} className="lg:col-span-2">
           {pending.items.length === 0 ? (
             <EmptyState title="The queue is empty">New organization and plugin requests appear here.</EmptyState>
           ) : (
@@ -54,7 +54,7 @@ export function OperatorDashboard({ data, now }: { data: Overview; now: number }
             {recentRevocations.map((r) => (
               <li key={r.serial} className="flex flex-wrap items-center justify-between gap-2 py-2.5">
                 <span className="min-w-0">
-                  <Link href={`/certificates/${r.serial}`} className="font-medium break-all text-brand-700 hover:underline dark:text-brand-300">{r.pluginId ?? r.subject}</Link>
+                  <Link href={`/certificates/${r.serial}`} className="font-medium wrap-anywhere text-brand-700 hover:underline dark:text-brand-300">{r.pluginId ?? r.subject}</Link>
                   <span className="block text-xs text-slate-500">{r.kind}{r.orgSlug ? ` · ${r.orgSlug}` : ""} · {ageOf(r.revokedAt, now)}</span>
                 </span>
                 <Badge tone="red">{r.reason}</Badge>

@@ -13,7 +13,7 @@ export function RootCaCard({ root, caCount }: { root: CaSummary | undefined; caC
         <dl className="grid gap-x-6 gap-y-3 text-sm sm:grid-cols-2 lg:grid-cols-4" data-testid="root-ca">
           <div>
             <dt className="text-slate-500">Subject</dt>
-            <dd className="font-medium break-all">{root.subject}</dd>
+            <dd className="font-medium wrap-anywhere">{root.subject}</dd>
           </div>
           <div>
             <dt className="text-slate-500">Status</dt>

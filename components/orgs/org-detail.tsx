@@ -12,7 +12,7 @@ import { ExternalCaSteps } from "./external-ca-steps";
 import { OrgMembers } from "./org-members";
 import { PluginCertRequestForm } from "./plugin-cert-request-form";
 
-export function OrgDetail({ slug, isMember, isAdmin, isOperator, selfEmail = "", publicUrl }: { slug: string; isMember: boolean; isAdmin: boolean; isOperator: boolean; selfEmail?: string; publicUrl: string }) {
+export function OrgDetail({ slug, isMember, isAdmin, isOperator, selfEmail = "", publicUrl, pluginApprover }: { slug: string; isMember: boolean; isAdmin: boolean; isOperator: boolean; selfEmail?: string; publicUrl: string; pluginApprover: "operator" | "org-admin" }) {
   const { data: org, isLoading, error } = useOrg(slug);
   if (isLoading) return <p className="text-sm text-slate-500">Loading…</p>;
   if (error || !org) return <Alert>{error?.message ?? "Organization not found"}</Alert>;
@@ -43,7 +43,7 @@ export function OrgDetail({ slug, isMember, isAdmin, isOperator, selfEmail = "",
           </div>
         ) : null}
       </Card>
-      {isMember && hostedApproved ? <PluginCertRequestForm slug={slug} prefix={org.pluginIdPrefix} /> : null}
+      {isMember && hostedApproved ? <PluginCertRequestForm slug={slug} prefix={org.pluginIdPrefix} approver={pluginApprover} /> : null}
       {externalCa && org.status === "approved" ? <ExternalCaSteps slug={slug} orgName={org.name} prefix={org.pluginIdPrefix} caId={externalCa.id} publicUrl={publicUrl} isAdmin={isAdmin} /> : null}
       {isAdmin || isOperator ? (
         <section className="space-y-3">

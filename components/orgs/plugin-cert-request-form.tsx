@@ -10,7 +10,10 @@ import { Field, Select, TextInput } from "../ui/field";
 
 type Mode = "browser" | "csr" | "hosted";
 
-export function PluginCertRequestForm({ slug, prefix }: { slug: string; prefix: string }) {
+// Store policy decides who approves plugin certificates; the console says so instead of promising an org admin.
+const APPROVER = { "org-admin": "An organization admin approves it", operator: "A store operator approves it (store policy)" } as const;
+
+export function PluginCertRequestForm({ slug, prefix, approver }: { slug: string; prefix: string; approver: keyof typeof APPROVER }) {
   const request = useRequestPluginCert(slug);
   const [mode, setMode] = useState<Mode>("browser");
   const [message, setMessage] = useState<string>();
@@ -37,14 +40,14 @@ export function PluginCertRequestForm({ slug, prefix }: { slug: string; prefix: 
         body = { pluginId, keyAlgorithm: String(form.get("keyAlgorithm")) };
       }
       await request.mutateAsync(body);
-      setMessage(`Request for ${pluginId} submitted. An organization admin approves it in the Requests list below.`);
+      setMessage(`Request for ${pluginId} submitted. ${APPROVER[approver]}; follow it in the Requests list below.`);
     } catch (err) {
       setError(err instanceof Error ? err.message : "The request failed");
     }
   }
 
   return (
-    <Card title="Request a plugin certificate" description={`Plugin ids must start with ${prefix}`}>
+    <Card title="Request a plugin certificate" description={`Plugin ids must start with ${prefix} · ${APPROVER[approver]}.`}>
       <form onSubmit={onSubmit} className="space-y-4" aria-label="Request a plugin certificate">
         {error ? <Alert>{error}</Alert> : null}
         {message ? <Alert tone="success">{message}</Alert> : null}

@@ -2,12 +2,24 @@
 
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { apiFetch, ApiError } from "@/lib/client/api";
+import { apiFetch } from "@/lib/client/api";
+import { errorSummary, fieldErrorsOf, invalidProps, type FieldErrors } from "@/lib/client/field-errors";
 import { authClient } from "@/lib/client/auth-client";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
 import { Field, TextInput } from "../ui/field";
+
+// The API's field paths, in the words of this form's labels.
+const LABELS: Record<string, string> = {
+  name: "Organization name",
+  slug: "Short name (slug)",
+  pluginIdPrefix: "Plugin id prefix",
+  "admin.email": "Admin email",
+  "admin.password": "Admin password",
+  csrPem: "Certificate signing request",
+};
+const FIELD_ID: Record<string, string> = { "admin.email": "email", "admin.password": "password" };
 
 function slugify(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40);
@@ -16,6 +28,7 @@ function slugify(name: string): string {
 export function RegisterOrgForm() {
   const router = useRouter();
   const [error, setError] = useState<string>();
+  const [fields, setFields] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
   const [slug, setSlug] = useState("");
   const [slugTouched, setSlugTouched] = useState(false);
@@ -28,6 +41,7 @@ export function RegisterOrgForm() {
     const password = String(form.get("password"));
     setBusy(true);
     setError(undefined);
+    setFields({});
     try {
       await apiFetch("/api/v1/orgs", {
         json: {
@@ -45,7 +59,8 @@ export function RegisterOrgForm() {
       router.push(`/orgs/${slug}`);
       router.refresh();
     } catch (err) {
-      setError(err instanceof ApiError || err instanceof Error ? err.message : "Registration failed");
+      setError(errorSummary(err, LABELS, "Registration failed"));
+      setFields(Object.fromEntries(Object.entries(fieldErrorsOf(err)).map(([path, message]) => [FIELD_ID[path] ?? path, message])));
       setBusy(false);
     }
   }
@@ -55,10 +70,11 @@ export function RegisterOrgForm() {
       <form onSubmit={onSubmit} className="space-y-5" aria-label="Register an organization">
         {error ? <Alert>{error}</Alert> : null}
         <div className="grid gap-5 sm:grid-cols-2">
-          <Field label="Organization name" htmlFor="name" hint="Becomes O= in every certificate you hold.">
+          <Field label="Organization name" htmlFor="name" error={fields.name} hint="Becomes O= in every certificate you hold.">
             <TextInput
               id="name"
               name="name"
+              {...invalidProps("name", fields.name)}
               required
               minLength={2}
               maxLength={64}
@@ -67,10 +83,11 @@ export function RegisterOrgForm() {
               }}
             />
           </Field>
-          <Field label="Short name (slug)" htmlFor="slug" hint="Lowercase letters, digits and dashes.">
+          <Field label="Short name (slug)" htmlFor="slug" error={fields.slug} hint="Lowercase letters, digits and dashes.">
             <TextInput
               id="slug"
               name="slug"
+              {...invalidProps("slug", fields.slug)}
               required
               pattern="[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?"
               value={slug}
@@ -81,15 +98,15 @@ export function RegisterOrgForm() {
             />
           </Field>
         </div>
-        <Field label="Plugin id prefix" htmlFor="pluginIdPrefix" hint="Reverse-DNS, ending in a dot. Your plugins' ids must start with it, e.g. com.acme.greenscreen.">
-          <TextInput id="pluginIdPrefix" name="pluginIdPrefix" required placeholder="com.acme." />
+        <Field label="Plugin id prefix" htmlFor="pluginIdPrefix" error={fields.pluginIdPrefix} hint="Reverse-DNS, ending in a dot. Your plugins' ids must start with it, e.g. com.acme.greenscreen.">
+          <TextInput id="pluginIdPrefix" name="pluginIdPrefix" {...invalidProps("pluginIdPrefix", fields.pluginIdPrefix)} required placeholder="com.acme." />
         </Field>
         <div className="grid gap-5 sm:grid-cols-2">
-          <Field label="Admin email" htmlFor="email">
-            <TextInput id="email" name="email" type="email" required autoComplete="email" />
+          <Field label="Admin email" htmlFor="email" error={fields.email}>
+            <TextInput id="email" name="email" {...invalidProps("email", fields.email)} type="email" required autoComplete="email" />
           </Field>
-          <Field label="Admin password" htmlFor="password" hint="At least 10 characters.">
-            <TextInput id="password" name="password" type="password" required minLength={10} autoComplete="new-password" />
+          <Field label="Admin password" htmlFor="password" error={fields.password} hint="At least 10 characters.">
+            <TextInput id="password" name="password" {...invalidProps("password", fields.password)} type="password" required minLength={10} autoComplete="new-password" />
           </Field>
         </div>
         <fieldset className="space-y-2">
@@ -108,7 +125,7 @@ export function RegisterOrgForm() {
           </label>
         </fieldset>
         {keyMode === "external" ? (
-          <Field label="Certificate signing request (PEM)" htmlFor="csrPem">
+          <Field label="Certificate signing request (PEM)" htmlFor="csrPem" error={fields.csrPem}>
             <textarea id="csrPem" name="csrPem" required rows={6} className="block w-full rounded-md border-0 bg-white px-3 py-2 font-mono text-xs ring-1 ring-slate-300 ring-inset dark:bg-slate-900 dark:ring-slate-700" placeholder="-----BEGIN CERTIFICATE REQUEST-----" />
           </Field>
         ) : null}

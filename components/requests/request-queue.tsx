@@ -17,6 +17,7 @@ export function RequestQueue({ org }: { org?: string }) {
     <div className="grid gap-6 lg:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
       <Card
         title="Queue"
+        description="Newest first"
         actions={
           <div role="tablist" aria-label="Request status" className="flex gap-1">
             {TABS.map((t) => (
@@ -55,7 +56,7 @@ export function RequestQueue({ org }: { org?: string }) {
                     <Badge tone={statusTone(r.status)}>{r.status}</Badge>
                   </span>
                 </div>
-                <p className="mt-0.5 text-xs text-slate-500">
+                <p className="mt-0.5 text-xs text-slate-600 dark:text-slate-400">
                   {r.subject} · {r.keyMode === "hosted" ? "hosted key" : "CSR"} · {r.keyAlgorithm} · {new Date(r.createdAt).toLocaleString()}
                 </p>
               </button>
@@ -63,7 +64,8 @@ export function RequestQueue({ org }: { org?: string }) {
           ))}
         </ul>
       </Card>
-      {selected ? <RequestReview id={selected} onDecided={() => setSelected(undefined)} /> : <Card><p className="py-10 text-center text-sm text-slate-500">Select a request to review it.</p></Card>}
+      {/* keyed by request: a decision shown for one request must not carry over to the next */}
+      {selected ? <RequestReview key={selected} id={selected} onDecided={() => setSelected(undefined)} /> : <Card><p className="py-10 text-center text-sm text-slate-500">Select a request to review it.</p></Card>}
     </div>
   );
 }

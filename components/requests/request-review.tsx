@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useState } from "react";
 import { useDecideRequest, useRequest } from "@/lib/client/hooks";
 import { Alert } from "../ui/alert";
@@ -69,31 +70,32 @@ export function RequestReview({ id, onDecided }: { id: string; onDecided: () => 
             <h3 className="mb-2 font-semibold">What was asked</h3>
             {r.csr ? (
               <dl className="space-y-1.5">
-                <div><dt className="text-xs text-slate-500">CSR subject</dt><dd>{r.csr.subject || "(empty)"}</dd></div>
-                <div><dt className="text-xs text-slate-500">Key</dt><dd>{r.csr.keyAlgorithm} ({r.csr.keySize} bits)</dd></div>
-                <div><dt className="text-xs text-slate-500">SHA-256 fingerprint of the key</dt><dd className="font-mono text-xs break-all">{r.csr.fingerprintSha256}</dd></div>
+                <div><dt className="text-xs text-slate-600 dark:text-slate-400">CSR subject</dt><dd className="wrap-anywhere">{r.csr.subject || "(empty)"}</dd></div>
+                <div><dt className="text-xs text-slate-600 dark:text-slate-400">Key</dt><dd>{r.csr.keyAlgorithm} ({r.csr.keySize} bits)</dd></div>
+                <div><dt className="text-xs text-slate-600 dark:text-slate-400">SHA-256 fingerprint of the key</dt><dd className="font-mono text-xs break-all">{r.csr.fingerprintSha256}</dd></div>
                 <div>
-                  <dt className="text-xs text-slate-500">Requested extensions</dt>
+                  <dt className="text-xs text-slate-600 dark:text-slate-400">Requested extensions</dt>
                   <dd>{r.csr.requestedExtensions.length ? <ul className="list-disc pl-4">{r.csr.requestedExtensions.map((e) => <li key={e.oid}>{e.name}{e.critical ? " (critical)" : ""}: {e.summary}</li>)}</ul> : "none"}</dd>
                 </div>
               </dl>
             ) : (
               <p>No CSR: Signet generates and holds a {r.keyAlgorithm} key.</p>
             )}
-            <p className="mt-3 text-xs text-slate-500">Organization: {r.org.name} · prefix <code>{r.org.pluginIdPrefix}</code> · {r.org.status}</p>
+            <p className="mt-3 text-xs text-slate-600 dark:text-slate-400">Organization: {r.org.name} · prefix <code>{r.org.pluginIdPrefix}</code> · {r.org.status}</p>
           </section>
           <section aria-label="What will be issued" className="rounded-lg bg-brand-50 p-4 text-sm dark:bg-brand-900/40">
             <h3 className="mb-2 font-semibold">What will be issued</h3>
             <dl className="space-y-1.5">
-              <div><dt className="text-xs text-slate-500">Subject</dt><dd>{r.willIssue.subject}</dd></div>
-              <div><dt className="text-xs text-slate-500">Key</dt><dd>{r.willIssue.key}</dd></div>
-              <div><dt className="text-xs text-slate-500">Validity</dt><dd>{r.willIssue.validityDays} days</dd></div>
-              <div><dt className="text-xs text-slate-500">Extensions</dt><dd><ul className="list-disc pl-4">{r.willIssue.extensions.map((e) => <li key={e} className="break-all">{e}</li>)}</ul></dd></div>
-              {r.willIssue.ignoredFromCsr.length ? <div><dt className="text-xs text-slate-500">Ignored from the CSR</dt><dd>{r.willIssue.ignoredFromCsr.join(", ")}</dd></div> : null}
+              <div><dt className="text-xs text-slate-600 dark:text-slate-400">Subject</dt><dd className="wrap-anywhere">{r.willIssue.subject}</dd></div>
+              <div><dt className="text-xs text-slate-600 dark:text-slate-400">Key</dt><dd>{r.willIssue.key}</dd></div>
+              <div><dt className="text-xs text-slate-600 dark:text-slate-400">Validity</dt><dd>{r.willIssue.validityDays} days</dd></div>
+              <div><dt className="text-xs text-slate-600 dark:text-slate-400">Extensions</dt><dd><ul className="list-disc pl-4">{r.willIssue.extensions.map((e) => <li key={e} className="wrap-anywhere">{e}</li>)}</ul></dd></div>
+              {r.willIssue.ignoredFromCsr.length ? <div><dt className="text-xs text-slate-600 dark:text-slate-400">Ignored from the CSR</dt><dd>{r.willIssue.ignoredFromCsr.join(", ")}</dd></div> : null}
             </dl>
           </section>
         </div>
-        {r.status === "pending" && !done ? (
+        {r.status === "pending" && !done && r.decision?.allowed === false ? <Alert tone="info">Waiting for a decision. {r.decision.reason}.</Alert> : null}
+        {r.status === "pending" && !done && r.decision?.allowed ? (
           rejecting ? (
             <div className="space-y-3">
               <Field label="Reason (the organization sees it)" htmlFor="reject-reason">
@@ -112,6 +114,11 @@ export function RequestReview({ id, onDecided }: { id: string; onDecided: () => 
           )
         ) : null}
         {r.rejectionReason ? <Alert>Rejected: {r.rejectionReason}</Alert> : null}
+        {r.certificateSerial ? (
+          <Link className="inline-block text-sm font-medium text-brand-700 hover:underline dark:text-brand-300" href={`/certificates/${r.certificateSerial}`}>
+            View the issued certificate ({r.certificateSerial})
+          </Link>
+        ) : null}
         {done ? <Button variant="ghost" onClick={onDecided}>Back to the queue</Button> : null}
       </div>
     </Card>

@@ -101,7 +101,7 @@ export function VerifyArchive() {
               <span className="block font-medium">Mattermost signature (.sig)</span>
               <input type="file" accept=".sig" className="mt-1 block text-sm" onChange={(e) => setStoreSignature(e.target.files?.[0])} />
             </label>
-            <Button type="submit" disabled={!archive || pending}>{pending ? "Verifying…" : "Verify again"}</Button>
+            <Button type="submit" disabled={!archive || pending}>{pending ? "Verifying…" : report || error ? "Verify again" : "Verify"}</Button>
           </div>
           {progress && pending ? <ProgressBar value={percent} label="Upload progress">{percent >= 100 ? "Checking signatures…" : `Uploading… ${Math.floor(percent)}%`}</ProgressBar> : null}
         </form>

@@ -17,6 +17,8 @@ export type ArtifactItem = {
   fileCount: number;
   files?: { path: string; size: number }[];
   certificateSerial: string;
+  /** the signing certificate (or its organization CA) is revoked: verifiers reject the archive. */
+  certificateRevoked: boolean;
   createdAt: string;
   revocation: { reason: string | null; revokedAt: string } | null;
   downloadUrl: string;

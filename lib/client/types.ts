@@ -34,11 +34,14 @@ export type RequestItem = {
   contactVerified?: boolean;
   /** While store policy needs more than one operator for an org CA: who approved, how many are needed. */
   approvals?: Approvals;
+  certificateSerial?: string;
 };
 
 export type Approvals = { have: number; need: number; by: { email: string; at: string }[] };
 
 export type RequestDetail = RequestItem & {
+  /** pending requests: whether the signed-in user may decide it, and if not why (who does). */
+  decision?: { allowed: true } | { allowed: false; reason: string };
   org: { name: string; slug: string; pluginIdPrefix: string; status: string };
   csr: { subject: string; keyAlgorithm: string; keySize: number; fingerprintSha256: string; requestedExtensions: { oid: string; name: string; critical: boolean; summary: string }[] } | null;
   willIssue: { subject: string; validityDays: number; key: string; extensions: string[]; ignoredFromCsr: string[] };

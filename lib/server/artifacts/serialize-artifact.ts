@@ -2,8 +2,21 @@ import type { Artifact } from "../../generated/prisma/client";
 
 export type ArtifactRow = Omit<Artifact, "signature" | "storeSignature"> & {
   org: { slug: string };
-  certificate: { serialHex: string };
+  certificate: SigningCertificate;
 };
+
+type SigningCertificate = { serialHex: string; status: string; issuerCa: { status: string } | null };
+
+/**
+ * An archive is only as good as the certificate that signed it: revoking that certificate, or the
+ * organization CA above it, makes every verifier reject the archive even though the archive itself
+ * was never revoked — so the console must not call it active.
+ */
+export function signerRevoked(certificate: SigningCertificate): boolean {
+  return certificate.status === "revoked" || certificate.issuerCa?.status === "revoked";
+}
+
+export const signingCertificateSelect = { select: { serialHex: true, status: true, issuerCa: { select: { status: true } } } } as const;
 
 export type ArtifactFile = { path: string; size: number };
 
@@ -31,6 +44,7 @@ export function serializeArtifact(row: ArtifactRow, opts: { withFiles: boolean }
     fileCount: files.length,
     ...(opts.withFiles ? { files } : {}),
     certificateSerial: row.certificate.serialHex,
+    certificateRevoked: signerRevoked(row.certificate),
     createdAt: row.createdAt.toISOString(),
     revocation: row.revokedAt ? { reason: row.revocationReason, revokedAt: row.revokedAt.toISOString() } : null,
     ...artifactUrls(row.id, row.target),
@@ -55,5 +69,5 @@ export const artifactSelect = {
   target: true,
   storeKeyIds: true,
   org: { select: { slug: true } },
-  certificate: { select: { serialHex: true } },
+  certificate: signingCertificateSelect,
 } as const;

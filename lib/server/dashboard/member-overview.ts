@@ -5,6 +5,7 @@ import type { UserPrincipal } from "../auth/principal";
 import { certificateStatus } from "../certificates/serialize-certificate";
 import { daysLeft } from "../notifications/expiring-certificates";
 import { serializeRequest } from "../requests/serialize-request";
+import { signerRevoked, signingCertificateSelect } from "../artifacts/serialize-artifact";
 import { getExpiryForecast } from "./expiry-forecast";
 
 export async function getMemberOverview(client: Db, user: UserPrincipal, now: Date) {
@@ -24,7 +25,7 @@ export async function getMemberOverview(client: Db, user: UserPrincipal, now: Da
       where: inOrgs,
       orderBy: { createdAt: "desc" },
       take: 6,
-      select: { id: true, pluginId: true, version: true, sha256: true, createdAt: true, revokedAt: true, org: { select: { slug: true } } },
+      select: { id: true, pluginId: true, version: true, sha256: true, createdAt: true, revokedAt: true, org: { select: { slug: true } }, certificate: signingCertificateSelect },
     }),
     client.artifact.count({ where: inOrgs }),
     client.certificateRequest.findMany({ where: inOrgs, orderBy: { createdAt: "desc" }, take: 6, include: { org: { select: { slug: true } } } }),
@@ -49,7 +50,7 @@ export async function getMemberOverview(client: Db, user: UserPrincipal, now: Da
     certificates: { valid: count("issued") - expiredCount, expired: expiredCount, revoked: count("revoked") },
     artifacts: {
       total: artifactsTotal,
-      recent: artifacts.map((a) => ({ id: a.id, pluginId: a.pluginId, version: a.version, sha256: a.sha256, orgSlug: a.org.slug, createdAt: a.createdAt.toISOString(), revoked: a.revokedAt !== null })),
+      recent: artifacts.map((a) => ({ id: a.id, pluginId: a.pluginId, version: a.version, sha256: a.sha256, orgSlug: a.org.slug, createdAt: a.createdAt.toISOString(), revoked: a.revokedAt !== null, certificateRevoked: signerRevoked(a.certificate) })),
     },
     requests: { pending: requests.filter((r) => r.status === "pending").length, recent: requests.map(serializeRequest) },
     expiry,

@@ -5,10 +5,11 @@ import { serializeRequest } from "../requests/serialize-request";
 import { getExpiryForecast } from "./expiry-forecast";
 import { getRevocationHealth } from "./revocation-health";
 
+// Pending requests newest first, the order /requests lists them in (one order across the console).
 export async function getOperatorOverview(client: Db, now: Date) {
   const [pendingTotal, pending, orgCounts, expiry, revocations, revocationHealth] = await Promise.all([
     client.certificateRequest.count({ where: { status: "pending" } }),
-    client.certificateRequest.findMany({ where: { status: "pending" }, orderBy: { createdAt: "asc" }, take: 5, include: { org: { select: { slug: true, contactVerifiedAt: true } } } }),
+    client.certificateRequest.findMany({ where: { status: "pending" }, orderBy: { createdAt: "desc" }, take: 5, include: { org: { select: { slug: true, contactVerifiedAt: true } } } }),
     client.organization.groupBy({ by: ["status"], _count: { _all: true } }),
     getExpiryForecast(client, {}, now),
     client.revocation.findMany({

@@ -20,6 +20,11 @@ import { queueContactVerification } from "./contact-verification";
 import { nameKey as orgNameKey } from "./name-key";
 import { orgNameSchema, pluginIdPrefixSchema, prefixesOverlap, slugSchema } from "./naming";
 
+/** A conflict that names its field as zod's issues do (`errors: [{path, message}]`), so a form shows it under that field. */
+function conflictOn(path: string, message: string): AppError {
+  return new AppError("conflict", message, { errors: [{ path, message }] });
+}
+
 export const registerOrgInput = z.object({
   name: orgNameSchema,
   slug: slugSchema,
@@ -52,16 +57,16 @@ export async function registerOrg(raw: z.input<typeof registerOrgInput>) {
       // Serializes registrations so prefix-overlap checks cannot race.
       await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${REGISTRATION_LOCK})`);
       const nameTaken = await tx.organization.findFirst({ where: { nameKey, status: { not: "rejected" } }, select: { id: true } });
-      if (nameTaken) throw new AppError("conflict", `The name '${input.name}' is taken by another organization (names are compared ignoring case, width, spacing and look-alike letters)`);
+      if (nameTaken) throw conflictOn("name", `The name '${input.name}' is taken by another organization (names are compared ignoring case, width, spacing and look-alike letters)`);
       if (await tx.organization.findUnique({ where: { slug: input.slug }, select: { id: true } })) {
-        throw new AppError("conflict", `The slug '${input.slug}' is taken`);
+        throw conflictOn("slug", `The slug '${input.slug}' is taken`);
       }
       if (await tx.user.findUnique({ where: { email: input.admin.email }, select: { id: true } })) {
-        throw new AppError("conflict", "An account with this email already exists; sign in and ask an operator to add the organization");
+        throw conflictOn("admin.email", "An account with this email already exists; sign in and ask an operator to add the organization");
       }
       const others = await tx.organization.findMany({ where: { status: { in: ["pending", "approved"] } }, select: { pluginIdPrefix: true, slug: true } });
       const clash = others.find((o) => o.pluginIdPrefix && prefixesOverlap(o.pluginIdPrefix, input.pluginIdPrefix));
-      if (clash) throw new AppError("conflict", `The plugin id prefix '${input.pluginIdPrefix}' overlaps one already held by another organization`);
+      if (clash) throw conflictOn("pluginIdPrefix", `The plugin id prefix '${input.pluginIdPrefix}' overlaps one already held by another organization`);
 
       const userId = crypto.randomUUID();
       const orgId = crypto.randomUUID();

@@ -4,11 +4,23 @@ import type { Db } from "../../db";
 import type { CertificateRequest } from "../../generated/prisma/client";
 import { isOperator, isOrgAdmin, membershipIn, requireUser, type Principal } from "../auth/principal";
 import { AppError } from "../errors";
-import { readStorePolicy } from "../settings/store-policy";
+import { readStorePolicy, type StorePolicy } from "../settings/store-policy";
 import { requireSecondFactor } from "../auth/require-second-factor";
 
-
 export type RequestRow = CertificateRequest;
+type User = ReturnType<typeof requireUser>;
+
+/**
+ * Why `actor` may not decide `request` (undefined: they may). One rule for the decision and for the
+ * console, which offers Approve/Reject only to whoever this lets through (defect: a 403 behind the button).
+ */
+export function decisionRefusal(actor: User, request: Pick<CertificateRequest, "kind" | "orgId">, policy: StorePolicy): string | undefined {
+  if (isOperator(actor)) return undefined;
+  if (request.kind === "org_ca") return "Only a store operator decides organization CA requests";
+  if (!isOrgAdmin(actor, request.orgId)) return "Only an organization admin decides plugin certificate requests";
+  if (policy.pluginApprovalRequiresOperator) return "Store policy requires a store operator to approve plugin certificates";
+  return undefined;
+}
 
 export async function authorizeDecision(client: Db, principal: Principal, requestId: string): Promise<RequestRow> {
   const actor = requireUser(principal);
@@ -19,11 +31,8 @@ export async function authorizeDecision(client: Db, principal: Principal, reques
     await requireSecondFactor(client, actor, "decide requests");
     return request;
   }
-  if (request.kind === "org_ca") throw new AppError("forbidden", "Only a store operator decides organization CA requests");
-  if (!isOrgAdmin(actor, request.orgId)) throw new AppError("forbidden", "Only an organization admin decides plugin certificate requests");
-  if ((await readStorePolicy(client)).pluginApprovalRequiresOperator) {
-    throw new AppError("forbidden", "Store policy requires a store operator to approve plugin certificates");
-  }
+  const refusal = decisionRefusal(actor, request, await readStorePolicy(client));
+  if (refusal) throw new AppError("forbidden", refusal);
   await requireSecondFactor(client, actor, "decide requests");
   return request;
 }

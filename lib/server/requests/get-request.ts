@@ -7,12 +7,14 @@ import { AppError } from "../errors";
 import { requireUser } from "../auth/principal";
 import { pkiUrlsFor } from "../certificates/pki-urls";
 import { readStorePolicy } from "../settings/store-policy";
+import { decisionRefusal } from "./authorize-decision";
+import { ISSUED_CERTIFICATE } from "./list-requests";
 import { serializeRequest } from "./serialize-request";
 
 export async function getRequest(actor: Principal, requestId: string) {
   const user = requireUser(actor);
   const client = await db();
-  const r = await client.certificateRequest.findUnique({ where: { id: requestId }, include: { org: true, approvals: { select: { email: true, createdAt: true } } } });
+  const r = await client.certificateRequest.findUnique({ where: { id: requestId }, include: { org: true, approvals: { select: { email: true, createdAt: true } }, certificates: ISSUED_CERTIFICATE } });
   if (!r || !(isOperator(user) || membershipIn(user, r.orgId))) throw new AppError("not_found", "Request not found");
   const policy = await readStorePolicy(client);
   const { csr, csrProblem } = reparse(r.csrDer);
@@ -23,6 +25,8 @@ export async function getRequest(actor: Principal, requestId: string) {
   const urls = issuerCaId ? pkiUrlsFor(issuerCaId) : undefined;
   return {
     ...serializeRequest(r, policy.orgCaApprovals),
+    // Pending requests: whether this actor may approve or reject, and if not, who does.
+    ...(r.status === "pending" ? { decision: decisionFor(user, r, policy) } : {}),
     org: { name: r.org.name, slug: r.org.slug, pluginIdPrefix: r.org.pluginIdPrefix, status: r.org.status },
     ...(csrProblem ? { csrProblem } : {}),
     csr: csr ? { subject: csr.subject, keyAlgorithm: csr.keyAlgorithm, keySize: csr.keySize, fingerprintSha256: csr.fingerprintSha256, requestedExtensions: csr.requestedExtensions } : null,
@@ -50,6 +54,11 @@ export async function getRequest(actor: Principal, requestId: string) {
       ignoredFromCsr: csr?.requestedExtensions.map((e) => e.name) ?? [],
     },
   };
+}
+
+function decisionFor(user: Parameters<typeof decisionRefusal>[0], r: Parameters<typeof decisionRefusal>[1], policy: Parameters<typeof decisionRefusal>[2]) {
+  const refusal = decisionRefusal(user, r, policy);
+  return refusal ? { allowed: false as const, reason: refusal } : { allowed: true as const };
 }
 
 /** A CSR stored before today's checks may fail them now: the approver sees why instead of a 500. */

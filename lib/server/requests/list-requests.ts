@@ -11,6 +11,9 @@ export const listRequestsQuery = z.object({
   org: z.string().max(64).optional(),
 });
 
+/** The certificate an approved request became (a failed signing leaves a serial with no certificate). */
+export const ISSUED_CERTIFICATE = { where: { status: { in: ["issued", "revoked"] } }, select: { serialHex: true }, orderBy: { createdAt: "desc" }, take: 1 } satisfies Prisma.CertificateRequest$certificatesArgs;
+
 /** Operators see every request; org members see their organizations' requests. */
 export async function listRequests(principal: Principal, raw: z.input<typeof listRequestsQuery>) {
   const actor = requireUser(principal);
@@ -27,7 +30,7 @@ export async function listRequests(principal: Principal, raw: z.input<typeof lis
     where,
     orderBy: { createdAt: "desc" },
     take: 500,
-    include: { org: { select: { slug: true, contactVerifiedAt: true } }, approvals: { select: { email: true, createdAt: true } } },
+    include: { org: { select: { slug: true, contactVerifiedAt: true } }, approvals: { select: { email: true, createdAt: true } }, certificates: ISSUED_CERTIFICATE },
   });
   return rows.map((r) => serializeRequest(r, orgCaApprovals));
 }

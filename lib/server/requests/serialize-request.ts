@@ -18,11 +18,13 @@ export type RequestJson = {
   contactVerified?: boolean;
   /** org-ca requests while store policy needs more than one operator: who approved, and how many are needed. */
   approvals?: { have: number; need: number; by: { email: string; at: string }[] };
+  /** approved requests: the serial of the certificate issued from it, so the console can link to it. */
+  certificateSerial?: string;
 };
 
 type ApprovalRow = { email: string; createdAt: Date };
 
-export function serializeRequest(r: CertificateRequest & { org: { slug: string; contactVerifiedAt?: Date | null }; approvals?: ApprovalRow[] }, orgCaApprovals = 1): RequestJson {
+export function serializeRequest(r: CertificateRequest & { org: { slug: string; contactVerifiedAt?: Date | null }; approvals?: ApprovalRow[]; certificates?: { serialHex: string }[] }, orgCaApprovals = 1): RequestJson {
   const recorded = [...(r.approvals ?? [])].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
   return {
     id: r.id,
@@ -43,5 +45,6 @@ export function serializeRequest(r: CertificateRequest & { org: { slug: string; 
     ...(r.kind === "org_ca" && r.approvals !== undefined && (orgCaApprovals > 1 || recorded.length > 0)
       ? { approvals: { have: recorded.length, need: Math.max(orgCaApprovals, 1), by: recorded.map((a) => ({ email: a.email, at: a.createdAt.toISOString() })) } }
       : {}),
+    ...(r.certificates?.[0] ? { certificateSerial: r.certificates[0].serialHex } : {}),
   };
 }
