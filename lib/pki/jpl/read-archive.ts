@@ -97,6 +97,7 @@ export class SafeArchive {
 
   /** The entry's uncompressed content as a stream that errors (ArchiveError) on any violation. */
   async openEntry(entry: ArchiveEntry): Promise<Readable> {
+    this.assertOpen(entry);
     const guard = new EntryGuard(entry, this.limits);
     if (entry.uncompressedSize === 0 && entry.compressedSize === 0) {
       guard.end();
@@ -106,6 +107,10 @@ export class SafeArchive {
     try {
       const local = await this.zip.readLocalFileHeaderPromise(entry.raw);
       checkLocalHeader(entry, local);
+      // A signer that failed closes the archive while yazl may still ask for the next entry: a stream
+      // opened now would take a reference on the closed descriptor and close it a second time (an
+      // EBADF thrown outside any callback, which ends the process).
+      this.assertOpen(entry);
       // (yauzl 3.4's openReadStreamLowLevelPromise calls the wrong method; use the callback form.)
       source = await new Promise<Readable>((resolve, reject) =>
         this.zip.openReadStreamLowLevel(local.fileDataStart, entry.compressedSize, 0, entry.compressedSize, entry.compressionMethod === 8, null, (err, stream) => (err ? reject(err) : resolve(stream))),
@@ -131,7 +136,15 @@ export class SafeArchive {
     return Buffer.concat(chunks);
   }
 
+  private closed = false;
+
+  private assertOpen(entry: ArchiveEntry): void {
+    if (this.closed) throw new ArchiveError("not_a_zip", `Entry '${entry.name}' was asked for after the archive was closed`, entry.name);
+  }
+
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     this.zip.close();
   }
 }
