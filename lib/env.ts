@@ -29,6 +29,7 @@ const schema = z.object({
   SIGNET_MAIL_FROM: z.string().min(3).max(254).optional(),
   SIGNET_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
   SIGNET_CRL_CATCH_UP_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+  SIGNET_SIGN_IN_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
 });
 
 /** A PKCS#11 token holding the CA keys. The PIN is given inline or as a file read at login; it is never logged. */
@@ -59,6 +60,8 @@ export type Env = {
   workers: number | undefined;
   /** How often every instance looks for revocations that no CRL lists yet (a crash between commit and publication). */
   crlCatchUpMs: number;
+  /** Password sign-ins a minute per client address (better-auth's limiter). */
+  signInPerMinute: number;
 };
 
 function pkcs11From(e: z.infer<typeof schema>, appRoot: string): Pkcs11Config | undefined {
@@ -102,6 +105,7 @@ function load(): Env {
     mail: { smtpUrl: e.SIGNET_SMTP_URL, from: e.SIGNET_MAIL_FROM ?? `Signet <signet@${new URL(e.SIGNET_PUBLIC_URL ?? "http://localhost").hostname}>` },
     workers: e.SIGNET_WORKERS,
     crlCatchUpMs: e.SIGNET_CRL_CATCH_UP_MS,
+    signInPerMinute: e.SIGNET_SIGN_IN_PER_MINUTE,
   };
 }
 

@@ -96,7 +96,7 @@ function createAuth(client: Db) {
       // Second-factor codes: 10 a minute per address (the library's 3 per 10 s is 18 a minute, yet
       // refuses a person who mistypes twice and then enters the right code).
       customRules: {
-        "/sign-in/email": { window: 60, max: 20 },
+        "/sign-in/email": { window: 60, max: env().signInPerMinute },
         "/sign-up/email": { window: 60, max: 10 },
         "/two-factor/verify-totp": { window: 60, max: 10 },
         "/two-factor/verify-backup-code": { window: 60, max: 10 },
