@@ -16,8 +16,12 @@ type Seed = { operatorToken: string; orgToken: string; operatorState: Awaited<Re
 let seed: Seed | undefined;
 let setupCopied: string | undefined;
 
+const ORIGIN = `http://localhost:${process.env.SIGNET_E2E_PORT ?? 3100}`;
+
 async function call<T>(request: APIRequestContext, method: "post" | "patch" | "get", url: string, token: string | undefined, data?: unknown): Promise<T> {
-  const res = await request[method](url, { ...(data === undefined ? {} : { data }), headers: token ? { authorization: `Bearer ${token}` } : {} });
+  // Without a token the call rides the page's session cookie: send the Origin a browser would (CSRF check).
+  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : { origin: ORIGIN };
+  const res = await request[method](url, { ...(data === undefined ? {} : { data }), headers });
   expect(res.status(), `${method} ${url}: ${await res.text()}`).toBeLessThan(300);
   return (await res.json()) as T;
 }
