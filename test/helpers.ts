@@ -1,3 +1,4 @@
+import { expect } from "vitest";
 // Shared helpers for integration tests: a clean database per file and route invocation.
 import { db } from "@/lib/db";
 import { resetRateLimits } from "@/lib/server/http/rate-limit";
@@ -51,4 +52,20 @@ export async function followContactLink(address: string): Promise<void> {
     if (res.status === 200) return;
   }
   throw new Error(`No working contact-verification link was mailed to ${address}`);
+}
+
+/** The answer's JSON after checking its status (the body is shown when the status differs). */
+export async function expectJson<T>(res: Response | Promise<Response>, status: number): Promise<T> {
+  const r = await res;
+  const text = await r.text();
+  expect(r.status, text).toBe(status);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/** Signs in through the identity route as a browser would; returns the session cookie header. */
+export async function signInCookie(email: string, password: string, base = "http://localhost:3999"): Promise<string> {
+  const { POST: authPost } = await import("@/app/api/auth/[...all]/route");
+  const res = await authPost(new Request(`${base}/api/auth/sign-in/email`, { method: "POST", headers: { origin: base, "content-type": "application/json" }, body: JSON.stringify({ email, password }) }));
+  expect(res.status, await res.clone().text()).toBe(200);
+  return res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
 }

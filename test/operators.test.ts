@@ -19,24 +19,11 @@ import { db } from "@/lib/db";
 import { reloadEnv } from "@/lib/env";
 import { resetRateLimits } from "@/lib/server/http/rate-limit";
 import { initializeSignet } from "@/lib/server/setup/initialize-signet";
-import { call, resetDatabase } from "./helpers";
+import { call, expectJson as ok, resetDatabase, signInCookie as signIn } from "./helpers";
 import { linkIn, SmtpSink } from "./smtp-sink";
 
 const H = (h: unknown) => h as never;
 const BASE = "http://localhost:3999";
-
-async function ok<T>(res: Response | Promise<Response>, status: number): Promise<T> {
-  const r = await res;
-  const text = await r.text();
-  expect(r.status, text).toBe(status);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
-
-async function signIn(email: string, password: string): Promise<string> {
-  const res = await authPost(new Request(`${BASE}/api/auth/sign-in/email`, { method: "POST", headers: { origin: BASE, "content-type": "application/json" }, body: JSON.stringify({ email, password }) }));
-  expect(res.status, await res.clone().text()).toBe(200);
-  return res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
-}
 
 describe("operators: invitation by mail, accept, approve", () => {
   const smtp = new SmtpSink();

@@ -5,7 +5,6 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { POST as authPost } from "@/app/api/auth/[...all]/route";
 import { POST as verifyContact } from "@/app/api/v1/contact-verifications/[token]/route";
 import { POST as revokeArtifactRoute } from "@/app/api/v1/artifacts/[id]/revoke/route";
 import { POST as revokeCert } from "@/app/api/v1/certificates/[serial]/revoke/route";
@@ -28,24 +27,11 @@ import { deliverDueMail, mailDeliverySettled } from "@/lib/server/mail/deliver-m
 import { RETRY_DELAYS_MS } from "@/lib/server/outbox/outbox-runner";
 import { scanExpiringCertificates } from "@/lib/server/notifications/scan-expiring-certificates";
 import { initializeSignet } from "@/lib/server/setup/initialize-signet";
-import { call, resetDatabase } from "./helpers";
+import { call, expectJson as ok, resetDatabase, signInCookie as signIn } from "./helpers";
 import { linkIn, SmtpSink } from "./smtp-sink";
 
 const H = (h: unknown) => h as never;
 const BASE = "http://localhost:3999";
-
-async function ok<T>(res: Response | Promise<Response>, status: number): Promise<T> {
-  const r = await res;
-  const text = await r.text();
-  expect(r.status, text).toBe(status);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
-
-async function signIn(email: string, password: string): Promise<string> {
-  const res = await authPost(new Request(`${BASE}/api/auth/sign-in/email`, { method: "POST", headers: { origin: BASE, "content-type": "application/json" }, body: JSON.stringify({ email, password }) }));
-  expect(res.status, await res.clone().text()).toBe(200);
-  return res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
-}
 
 describe("teams: mail, contact verification, members and invitations", () => {
   const smtp = new SmtpSink();
