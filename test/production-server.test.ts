@@ -14,27 +14,12 @@ import { parseOcspResponse } from "@/lib/pki/ocsp/parse-ocsp-response";
 import { masterKey } from "@/lib/server/keys/master-key";
 import { issuePlugin, seedRevocationHierarchy } from "./ocsp-seed";
 import { expectPrivate } from "./private-files";
+import { alive, freePort } from "./processes";
 
 const onServer = Boolean(process.env.DATABASE_URL);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const STALL_MS = 3_000;
 
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** Worker pids the supervisor reported ready that are still running (not, say, tsx's esbuild helper). */
 const workersIn = (output: string) => [...new Set([...output.matchAll(/worker (\d+) \(slot \d+\) ready/g)].map((m) => Number(m[1])))].filter(alive);

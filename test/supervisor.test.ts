@@ -3,29 +3,13 @@
 // HTTP on a shared port. The production server under it is checked in test/production-server.test.ts.
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { alive, freePort } from "./processes";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 type Run = { child: ChildProcess; port: number; dataDir: string; output: () => string; exit: Promise<number | null>; waitFor: (re: RegExp, ms?: number) => Promise<RegExpMatchArray> };
 const runs: Run[] = [];
