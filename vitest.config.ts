@@ -11,14 +11,14 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: "unit", include: ["lib/pki/**/*.test.ts", "lib/server/http/*.test.ts", "cli/**/*.unit.test.ts"] },
+        test: { name: "unit", include: ["lib/pki/**/*.test.ts", "lib/server/http/*.test.ts", "cli/**/*.unit.test.ts", "test/lint/*.test.ts"] },
       },
       {
         extends: true,
         test: {
           name: "integration",
           include: ["lib/server/**/*.test.ts", "app/**/*.test.ts", "test/**/*.test.ts"],
-          exclude: ["lib/server/http/*.test.ts"],
+          exclude: ["lib/server/http/*.test.ts", "test/lint/*.test.ts"],
           globalSetup: ["test/global-setup.ts"],
           fileParallelism: false,
           maxWorkers: 1,

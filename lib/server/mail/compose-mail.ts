@@ -14,7 +14,6 @@ export function escapeHtml(s: string): string {
 
 /** Line breaks and other controls inside a field become spaces: a field stays on its line. */
 function oneLine(s: string): string {
-  // eslint-disable-next-line no-control-regex
   return s.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").trim();
 }
 
