@@ -6,16 +6,12 @@
 // (a misconfiguration is not an outage). Embedded PGlite lives in-process and cannot go away: its
 // errors carry ordinary SQLSTATEs and are never classified as unavailable.
 import { AppError } from "../errors";
+import { markDatabaseUnavailable } from "../http/response-marks";
+import { DATABASE_UNAVAILABLE_DIGEST } from "./unavailable-digest";
 
 /** What a client is told to wait before trying again (seconds). The pool reconnects by itself. */
 export const DATABASE_RETRY_AFTER_S = 5;
 
-/**
- * The digest a server component's error carries when the database is unavailable: Next passes a
- * thrown error's own digest to the error boundary (app/error.tsx) even in production, where it
- * hides the message.
- */
-export const DATABASE_UNAVAILABLE_DIGEST = "SIGNET_DATABASE_UNAVAILABLE";
 
 // SQLSTATE class 08 (connection exception), admin_shutdown, crash_shutdown, cannot_connect_now
 // (starting up or shutting down), too_many_connections.
@@ -64,7 +60,7 @@ export function isDatabaseUnavailable(err: unknown): boolean {
     if (!e || typeof e !== "object" || seen.has(e)) continue;
     seen.add(e);
     const x = e as Inspectable;
-    // A P2010 ("raw query failed") is whatever its driver error says, not an outage by itself.
+    // Prisma's P2010 ("raw query failed") is whatever its driver error (meta) says, so both are looked into.
     if (matchesOne(x)) return true;
     queue.push(x.cause, x.meta?.driverAdapterError);
     if (Array.isArray(x.errors)) queue.push(...x.errors);
@@ -83,8 +79,12 @@ export class DatabaseUnavailableError extends AppError {
 const QUIET_MS = 60_000;
 let lastLogged = 0;
 
-/** The error to answer with, logging the cause (message only) at most once a minute. */
+/**
+ * The error to answer with, logging the cause (message only) at most once a minute. The request in
+ * progress, if a page, is then answered 503 (lib/server/http/response-marks.ts).
+ */
 export function databaseUnavailable(cause?: unknown): DatabaseUnavailableError {
+  markDatabaseUnavailable(DATABASE_RETRY_AFTER_S);
   const now = Date.now();
   if (cause !== undefined && !(cause instanceof DatabaseUnavailableError) && now - lastLogged >= QUIET_MS) {
     lastLogged = now;
@@ -98,4 +98,9 @@ export function databaseUnavailable(cause?: unknown): DatabaseUnavailableError {
 export function nullUnlessUnavailable(err: unknown): null {
   if (isDatabaseUnavailable(err)) throw databaseUnavailable(err);
   return null;
+}
+
+/** For `.catch()`: an outage rethrown as DatabaseUnavailableError (which pages show as such), anything else as it was. */
+export function rethrowIfUnavailable(err: unknown): never {
+  throw isDatabaseUnavailable(err) ? databaseUnavailable(err) : err;
 }
