@@ -12,7 +12,7 @@ export function DatabaseOutage() {
           The database is unavailable
         </h1>
         <p className="mt-2 text-sm">
-          Signet cannot reach its database right now, so this page cannot be shown. You are still signed in, and nothing was lost: try again in a few
+          Signet cannot reach its database right now, so this page cannot be shown. Nothing was lost and nobody was signed out: try again in a few
           seconds. Signet reconnects by itself once the database is back.
         </p>
         <p className="mt-2 text-sm">Meanwhile plugin hosts still get CA certificates, current CRLs and pre-signed OCSP answers.</p>
