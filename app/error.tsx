@@ -18,7 +18,10 @@ export default function ErrorPage({ error, reset }: { error: Error & { digest?: 
     if (marked) return;
     let live = true;
     fetch("/api/v1/health/ready", { cache: "no-store" })
-      .then((res) => live && setCause(res.status === 503 ? "database" : "other"))
+      .then(async (res) => {
+        await res.arrayBuffer().catch(() => undefined);
+        if (live) setCause(res.status === 503 ? "database" : "other");
+      })
       .catch(() => live && setCause("other"));
     return () => {
       live = false;
