@@ -38,7 +38,9 @@ function patchQuery(target: Queryable): void {
 
 export async function createServerAdapter(url: string, max = 10): Promise<SqlMigrationAwareDriverAdapterFactory> {
   const [{ default: pg }, { PrismaPg }] = await Promise.all([import("pg"), import("@prisma/adapter-pg")]);
-  const pool = new pg.Pool({ connectionString: url, max });
+  // A database host that stops answering (rather than refusing) must not hold requests forever: after
+  // 10 s without a connection they fail, and are answered 503 (lib/server/db/unavailable.ts).
+  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 10_000 });
   patchQuery(pool as unknown as Queryable);
   pool.on("connect", (client) => patchQuery(client as unknown as Queryable));
   // $disconnect ends the pool too: otherwise its idle clients hold a CLI process open for seconds.

@@ -4,6 +4,7 @@
 // node:http directly, by the handler Signet hands over once its instrumentation has started
 // (lib/server/startup/on-server-start.ts). An OCSP answer is a map lookup; Next's per-request
 // pipeline would cost several times more than the answer itself.
+import { AsyncLocalStorage } from "node:async_hooks";
 import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -63,6 +64,25 @@ function cutOffStalledBody(req, res) {
   res.once("close", () => clearInterval(timer));
 }
 
+// A page cannot set its own status in Next.js: one that met a database outage marks its request
+// (lib/server/http/response-marks.ts) and is answered 503 with Retry-After here, instead of 200
+// (the outage page) or 500 (an error page). Node writes every status line through writeHead.
+const responseMarks = new AsyncLocalStorage();
+globalThis.__signetResponseMarks = responseMarks;
+
+function handleMarked(req, res) {
+  const marks = {};
+  const writeHead = res.writeHead;
+  res.writeHead = function (statusCode, ...rest) {
+    if (!marks.databaseUnavailable || (statusCode !== 200 && statusCode !== 500)) return writeHead.call(this, statusCode, ...rest);
+    this.setHeader("retry-after", String(marks.retryAfter ?? 5));
+    this.setHeader("cache-control", "no-store");
+    if (typeof rest[0] === "string") rest.shift();
+    return writeHead.call(this, 503, ...rest);
+  };
+  responseMarks.run(marks, () => handle(req, res));
+}
+
 const onRequest = (req, res) => {
   cutOffStalledBody(req, res);
   const fast = globalThis.__signetNodeHandlers?.ocsp;
@@ -70,7 +90,7 @@ const onRequest = (req, res) => {
     fast(req, res);
     return;
   }
-  handle(req, res);
+  handleMarked(req, res);
 };
 const options = {
   headersTimeout: HEADERS_TIMEOUT_MS,

@@ -48,6 +48,8 @@ import { PATCH as patchPolicy } from "@/app/api/v1/settings/policy/route";
 import { OPERATOR_ROLE } from "@/lib/server/auth/auth";
 import { GET as accountSecurity } from "@/app/api/v1/account/security/route";
 import { DELETE as removePasskey } from "@/app/api/v1/account/passkeys/[id]/route";
+import { GET as liveness } from "@/app/api/v1/health/route";
+import { GET as readiness } from "@/app/api/v1/health/ready/route";
 import { call, followContactLink, resetDatabase } from "./helpers";
 import { outboxMessages } from "./mail-outbox";
 
@@ -339,5 +341,12 @@ describe("authorization matrix", () => {
     const deletes: [Who, number][] = [["anonymous", 401], ["member", 404], ["otherAdmin", 404], ["admin", 404], ["operator", 403]];
     for (const [who, status] of deletes) await expectStatus(who, call(H(removePasskey), { token: tokens[who], params: { id } }), status);
     expect(await client.passkey.count({ where: { id } })).toBe(1);
+  });
+
+  it("GET /api/v1/health and /api/v1/health/ready: anyone (a load balancer sends no credential)", async () => {
+    for (const who of ["anonymous", "member", "operator"] as Who[]) {
+      await expectStatus(who, call(H(liveness), { token: tokens[who] }), 200);
+      await expectStatus(who, call(H(readiness), { token: tokens[who] }), 200);
+    }
   });
 });

@@ -17,3 +17,22 @@ export const alive = (pid: number) => {
     return false;
   }
 };
+
+/**
+ * A free TCP port on 127.0.0.1 within [from, to] (inclusive), for a process that must stay in a
+ * range, such as a PostgreSQL cluster; freePort() otherwise.
+ */
+export async function freePortIn(from: number, to: number): Promise<number> {
+  for (let port = from; port <= to; port++) {
+    const srv = net.createServer();
+    const free = await new Promise<boolean>((resolve) => {
+      srv.once("error", () => resolve(false));
+      srv.listen(port, "127.0.0.1", () => resolve(true));
+    });
+    if (free) {
+      await new Promise((r) => srv.close(r));
+      return port;
+    }
+  }
+  throw new Error(`no free port in ${from}-${to}`);
+}

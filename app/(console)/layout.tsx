@@ -1,9 +1,19 @@
 import type { ReactNode } from "react";
 import { requireConsoleUser } from "@/lib/server/auth/current-principal";
+import type { UserPrincipal } from "@/lib/server/auth/principal";
+import { isDatabaseUnavailable } from "@/lib/server/db/unavailable";
 import { ConsoleNav } from "@/components/console-nav";
+import { DatabaseOutage } from "@/components/database-outage";
 
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
-  const user = await requireConsoleUser();
+  let user: UserPrincipal;
+  try {
+    user = await requireConsoleUser();
+  } catch (err) {
+    // A session that cannot be checked is not a missing one: say so instead of sending people to sign-in.
+    if (isDatabaseUnavailable(err)) return <DatabaseOutage />;
+    throw err;
+  }
   return (
     <div className="min-h-screen lg:flex">
       <ConsoleNav email={user.email} isOperator={user.isOperator} orgs={user.memberships.map((m) => ({ slug: m.slug, role: m.role }))} />

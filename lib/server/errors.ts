@@ -10,6 +10,7 @@ export type AppErrorCode =
   | "unsupported_media_type"
   | "rate_limited"
   | "unavailable"
+  | "database_unavailable"
   | "already_initialized"
   | "bad_gateway";
 

@@ -4,6 +4,7 @@ import crypto from "node:crypto";
 import { betterAuth } from "better-auth";
 import { createAuthMiddleware, isAPIError } from "better-auth/api";
 import { prismaAdapter } from "better-auth/adapters/prisma";
+import { logLibraryMessage } from "./library-outage";
 import { admin, bearer, organization, twoFactor } from "better-auth/plugins";
 import { apiKey } from "@better-auth/api-key";
 import { passkey } from "@better-auth/passkey";
@@ -56,6 +57,8 @@ function createAuth(client: Db) {
     secret: authSecret(),
     trustedOrigins: [publicUrl],
     database: prismaAdapter(client, { provider: "postgresql" }),
+    // A database outage it meets is reported to the caller as one (./library-outage.ts).
+    logger: { log: logLibraryMessage },
     // Accounts are made only by Signet's workflows (setup, organization registration), which write
     // the user and its credential in their own transaction; open sign-up would make members of no one.
     // Password reset: Signet's routes call the library in-process (lib/server/auth/password-reset.ts),

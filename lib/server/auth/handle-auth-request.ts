@@ -4,6 +4,7 @@ import { errorResponse } from "../http/problem";
 import { queryValues, readCappedBody } from "../http/route";
 import { assertStorableText } from "../http/text-input";
 import { auth } from "./auth";
+import { checkedByLibrary } from "./library-outage";
 import { AUTH_BASE_PATH, isBrowserAuthRoute } from "./auth-routes";
 
 // Sign-in carries an email, a password (≤ 256) and a few flags: anything larger is not a sign-in.
@@ -20,7 +21,8 @@ export async function handleAuthRequest(req: Request): Promise<Response> {
     const path = url.pathname.startsWith(`${AUTH_BASE_PATH}/`) ? url.pathname.slice(AUTH_BASE_PATH.length) : "";
     if (!isBrowserAuthRoute(req.method, path)) throw new AppError("not_found", `${url.pathname} is not an identity route Signet serves`);
     assertStorableText(queryValues(url.searchParams), "The query string");
-    if (req.method !== "POST") return await (await auth()).handler(req);
+    const a = await auth();
+    if (req.method !== "POST") return await checkedByLibrary(() => a.handler(req));
     const body = await readCappedBody(req, AUTH_BODY_LIMIT);
     if (body.length > 0) {
       if (!/^application\/json\b/i.test(req.headers.get("content-type") ?? "")) {
@@ -37,7 +39,7 @@ export async function handleAuthRequest(req: Request): Promise<Response> {
     const headers = new Headers(req.headers);
     headers.delete("content-length");
     const forwarded = new Request(url, { method: "POST", headers, body: body.length > 0 ? new Uint8Array(body) : undefined });
-    return await (await auth()).handler(forwarded);
+    return await checkedByLibrary(() => a.handler(forwarded));
   } catch (err) {
     return errorResponse(err);
   }

@@ -1,8 +1,12 @@
 // Turns a request's credentials into a Principal: an API token (`Authorization: Bearer`) or the
-// console's session cookie. A bad token is an error, never a silent fall-back to anonymous.
+// console's session cookie. A bad token is an error, never a silent fall-back to anonymous. A credential
+// that cannot be checked because the database is out of reach is not an invalid one: that throws
+// DatabaseUnavailableError (503), never "invalid token" or "signed out".
 import type { Db } from "../../db";
 import { db } from "../../db";
 import { AppError } from "../errors";
+import { nullUnlessUnavailable } from "../db/unavailable";
+import { checkedByLibrary } from "./library-outage";
 import { auth, OPERATOR_ROLE } from "./auth";
 import { ANONYMOUS, type Membership, type Principal } from "./principal";
 
@@ -42,13 +46,13 @@ export async function resolvePrincipal(headers: Headers): Promise<Principal> {
   if (authorization) {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
     if (!match) throw new AppError("unauthenticated", "Authorization must be 'Bearer <API token>'");
-    const result = await a.api.verifyApiKey({ body: { key: match[1] } }).catch(() => null);
+    const result = await checkedByLibrary(() => a.api.verifyApiKey({ body: { key: match[1] } })).catch(nullUnlessUnavailable);
     const userId = result?.valid ? result.key?.referenceId : undefined;
     if (!userId) throw new AppError("unauthenticated", "The API token is invalid, expired or revoked");
     return principalForUser(client, userId, "token");
   }
   if (!headers.get("cookie")) return ANONYMOUS;
-  const session = await a.api.getSession({ headers }).catch(() => null);
+  const session = await checkedByLibrary(() => a.api.getSession({ headers })).catch(nullUnlessUnavailable);
   if (!session?.user) return ANONYMOUS;
   return principalForUser(client, session.user.id, "session", (session.session as { secondFactor?: string | null }).secondFactor ?? null);
 }

@@ -50,12 +50,27 @@ export async function listCas(now = new Date()): Promise<CaSummary[]> {
     });
 }
 
+// A CA's certificate never changes once issued (a renewal is a new CA row): each one read is kept in
+// memory, so /ca/{caId} keeps answering while the database is away. A few KB per CA.
+const caCertificates = ((globalThis as { __signetCaCertificates?: Map<string, Uint8Array> }).__signetCaCertificates ??= new Map());
+
 export async function getCaCertificateDer(caId: string): Promise<Uint8Array> {
+  const known = caCertificates.get(caId);
+  if (known) return known;
   const client = await db();
   const ca = await client.certificateAuthority.findUnique({
     where: { id: caId },
     select: { certificate: { select: { der: true } } },
   });
   if (!ca?.certificate?.der) throw new AppError("not_found", "No such certificate authority");
+  caCertificates.set(caId, ca.certificate.der);
   return ca.certificate.der;
+}
+
+/** Reads every CA certificate into memory (at start), so that those never asked for yet are served during an outage too. */
+export async function rememberCaCertificates(): Promise<number> {
+  const client = await db();
+  const cas = await client.certificateAuthority.findMany({ select: { id: true, certificate: { select: { der: true } } } });
+  for (const ca of cas) if (ca.certificate?.der) caCertificates.set(ca.id, ca.certificate.der);
+  return caCertificates.size;
 }

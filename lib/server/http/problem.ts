@@ -2,6 +2,7 @@
 // an unexpected error is logged server-side and answered with a generic 500 that leaks nothing.
 import { ZodError } from "zod";
 import { AppError, type AppErrorCode } from "../errors";
+import { databaseUnavailable, isDatabaseUnavailable } from "../db/unavailable";
 
 const STATUS: Record<AppErrorCode, number> = {
   bad_request: 400,
@@ -14,6 +15,7 @@ const STATUS: Record<AppErrorCode, number> = {
   unsupported_media_type: 415,
   rate_limited: 429,
   unavailable: 503,
+  database_unavailable: 503,
   bad_gateway: 502,
 };
 
@@ -39,6 +41,8 @@ export function problem(status: number, detail: string, extra?: Record<string, u
 }
 
 export function errorResponse(err: unknown): Response {
+  // The database going away is the one failure of ours a client can do something about: wait.
+  if (isDatabaseUnavailable(err)) err = databaseUnavailable(err);
   if (err instanceof AppError) {
     const retryAfter = err.details?.retryAfter;
     const headers = typeof retryAfter === "number" ? { "retry-after": String(retryAfter) } : undefined;

@@ -1,14 +1,16 @@
 // The OCSP responder (RFC 6960, profiled by RFC 5019 / RFC 9919). Whatever arrives, the answer is
 // a DER OCSPResponse at HTTP 200: garbage → malformedRequest, an issuer we do not sign for →
-// unauthorized, a failure of ours → internalError. It never throws.
+// unauthorized, the database out of reach → tryLater, any other failure of ours → internalError.
+// It never throws.
 //
 // Hot path: a request without a nonce for one certificate is answered from memory (pre-signed,
 // re-signed once less than half its validity remains) and touches no database.
 import { serialToHex } from "../../pki/certificate/serial";
+import { isDatabaseUnavailable } from "../db/unavailable";
 import type { CertStatus } from "../../pki/ocsp/basic-ocsp-response";
 import { OcspRequestError, parseOcspRequest, type OcspRequest, type RequestedCertId } from "../../pki/ocsp/ocsp-request";
 import { cacheableAnswer, etagOf, ocspErrorAnswer, signOcsp, uncacheableAnswer, type OcspAnswer } from "./ocsp-answer";
-import { cacheKey, certIdFormOf, getCachedOcsp, getWholeAnswer, OCSP_REFRESH_BEFORE_MS, putCachedOcsp, putWholeAnswer, requestKey, type CachedOcsp } from "./ocsp-cache";
+import { cacheKey, certIdFormOf, getCachedOcsp, getKeptOcsp, getWholeAnswer, OCSP_REFRESH_BEFORE_MS, putCachedOcsp, putWholeAnswer, requestKey, type CachedOcsp } from "./ocsp-cache";
 import { reportOcspFailure } from "./ocsp-failures";
 import { findOcspIssuer, type OcspIssuer } from "./ocsp-issuers";
 import { responderFor, type OcspResponderSigning } from "./ocsp-responder";
@@ -39,7 +41,14 @@ async function answerPreSigned(issuer: OcspIssuer, responder: OcspResponderSigni
   const hit = getCachedOcsp(key, now.getTime());
   if (hit) return cacheableAnswer(hit, now);
 
-  const status = await statusOf(issuer.caId, certId);
+  let status: CertStatus;
+  try {
+    status = await statusOf(issuer.caId, certId);
+  } catch (err) {
+    const kept = isDatabaseUnavailable(err) ? getKeptOcsp(key, now.getTime()) : undefined;
+    if (kept) return cacheableAnswer(kept, now);
+    throw err;
+  }
   const serialHex = storedSerial(certId.serial);
   const form = certIdFormOf(certId.hash!, certId.nullParams);
   // "unknown" is neither shared nor persisted: anyone may ask about any serial.
@@ -104,6 +113,11 @@ export async function answerOcsp(requestDer: Uint8Array, now = new Date()): Prom
     }
     return await answerFresh(issuer, responder, request, now);
   } catch (err) {
+    // RFC 6960 §2.3: tryLater is "temporarily unable to respond", which an unreachable database is.
+    if (isDatabaseUnavailable(err)) {
+      reportOcspFailure("answer (database unavailable)", err);
+      return ocspErrorAnswer("tryLater");
+    }
     reportOcspFailure("answer", err);
     return ocspErrorAnswer("internalError");
   }

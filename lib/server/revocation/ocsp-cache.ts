@@ -41,10 +41,17 @@ export function getCachedOcsp(key: string, now: number): CachedOcsp | undefined 
   const hit = entries.get(key);
   if (!hit) return undefined;
   if (now >= hit.refreshAt) {
-    entries.delete(key);
+    // Due for re-signing, but kept until then: while the database is away it is still the answer.
+    if (now >= hit.nextUpdate.getTime()) entries.delete(key);
     return undefined;
   }
   return hit;
+}
+
+/** An answer due for re-signing but still valid (before nextUpdate): what to serve when re-signing cannot happen. */
+export function getKeptOcsp(key: string, now: number): CachedOcsp | undefined {
+  const hit = entries.get(key);
+  return hit && now < hit.nextUpdate.getTime() ? hit : undefined;
 }
 
 export function putCachedOcsp(key: string, value: CachedOcsp): void {

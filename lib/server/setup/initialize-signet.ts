@@ -11,6 +11,7 @@ import { createRootCa } from "../cas/create-root-ca";
 import { AppError } from "../errors";
 import { createApiToken } from "../tokens/create-api-token";
 import { clearSetupToken } from "./setup-token";
+import { rethrowIfUnavailable } from "../db/unavailable";
 
 export const ROOT_ALGORITHMS = ["ecdsa-p256", "ecdsa-p384", "rsa-3072", "rsa-4096"] as const satisfies readonly (typeof KEY_ALGORITHMS)[number][];
 
@@ -25,9 +26,10 @@ export type InitializeInput = z.input<typeof initializeInput>;
 
 const INIT_LOCK = 72_707_003;
 
+/** Every public page asks this first: an outage here is shown as one (app/error.tsx), not as a generic error. */
 export async function isInitialized(): Promise<boolean> {
-  const client = await db();
-  const root = await client.certificateAuthority.findFirst({ where: { kind: "root" }, select: { id: true } });
+  const client = await db().catch(rethrowIfUnavailable);
+  const root = await client.certificateAuthority.findFirst({ where: { kind: "root" }, select: { id: true } }).catch(rethrowIfUnavailable);
   return root !== null;
 }
 

@@ -1,4 +1,6 @@
 // Periodic work of a server instance. Each job is idempotent and safe to run on several instances.
+import { databaseUnavailable, isDatabaseUnavailable } from "../db/unavailable";
+
 type Job = { name: string; everyMs: number; run: () => Promise<void> };
 
 const jobs: Job[] = [];
@@ -20,7 +22,11 @@ export function startBackgroundJobs(): void {
       running = true;
       job
         .run()
-        .catch((err) => console.error(`[signet] background job ${job.name} failed:`, err instanceof Error ? err.message : err))
+        .catch((err) => {
+          // While the database is away every job fails each tick: one line a minute says so instead.
+          if (isDatabaseUnavailable(err)) databaseUnavailable(err);
+          else console.error(`[signet] background job ${job.name} failed:`, err instanceof Error ? err.message : err);
+        })
         .finally(() => (running = false));
     };
     setTimeout(tick, 1_000).unref();

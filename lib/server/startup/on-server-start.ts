@@ -31,6 +31,9 @@ export async function onServerStart(): Promise<void> {
       `\n${line}\n  Signet is not set up yet. Open ${e.publicUrl}/setup and enter this one-time setup token:\n\n      ${token}\n\n  (or run: npx signet init --admin-email you@example.com --admin-password-stdin)\n${line}\n`,
     );
   }
+  // CA certificates are then served from memory, through a database outage too (docs/operations.md).
+  const { rememberCaCertificates } = await import("../cas/list-cas");
+  await rememberCaCertificates();
   const { registerRevocationWork } = await import("../revocation/register-revocation-work");
   const { startBackgroundJobs } = await import("./background-jobs");
   const { registerConsoleWork } = await import("../notifications/register-console-work");

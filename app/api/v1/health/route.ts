@@ -1,9 +1,9 @@
+// Liveness: 200 whenever the process answers, with the database's state in the body.
 import { checkHealth } from "@/lib/server/health/check-health";
 import { json } from "@/lib/server/http/route";
 
 export const dynamic = "force-dynamic";
 
 export async function GET(): Promise<Response> {
-  const health = await checkHealth();
-  return json(health, { status: health.status === "ok" ? 200 : 503 });
+  return json(await checkHealth());
 }
