@@ -9,7 +9,9 @@ import { POST as acceptInvite } from "@/app/api/v1/invitations/[token]/accept/ro
 import { GET as readOutbox } from "@/app/api/v1/outbox/route";
 import { POST as registerOrg } from "@/app/api/v1/orgs/route";
 import { POST as approve } from "@/app/api/v1/requests/[id]/approve/route";
+import { GET as getRequest } from "@/app/api/v1/requests/[id]/route";
 import { env } from "@/lib/env";
+import { db } from "@/lib/db";
 import { mailDeliverySettled, outboxDir } from "@/lib/server/mail/deliver-mail";
 import { initializeSignet } from "@/lib/server/setup/initialize-signet";
 import { call, resetDatabase } from "./helpers";
@@ -45,6 +47,16 @@ describe("mail outbox (no SMTP configured)", () => {
     const names = fs.readdirSync(outboxDir()).filter((n) => n.endsWith(".json"));
     expect(names.length).toBeGreaterThan(0);
     for (const n of names) expect(fs.statSync(path.join(outboxDir(), n)).mode & 0o777).toBe(0o600);
+  });
+
+  it("without SMTP too, the operator cannot approve before the contact followed its link (409); the review says where the link went", async () => {
+    const refused = await call(H(approve), { token: operator, params: { id: requestId } });
+    expect(refused.status).toBe(409);
+    expect(((await refused.json()) as { detail: string }).detail).toContain("contact address not verified");
+    expect(await (await db()).certificateAuthority.count({ where: { org: { slug: "outbox" } } })).toBe(0);
+    const review = (await (await call(H(getRequest), { token: operator, params: { id: requestId } })).json()) as { contactVerified: boolean; contact: unknown };
+    expect(review.contactVerified).toBe(false);
+    expect(review.contact).toEqual({ email: "contact@outbox.test", verified: false, mail: "outbox" });
   });
 
   it("lets the operator read the verification mail, sent to the contact address, and finish the flow from its link", async () => {

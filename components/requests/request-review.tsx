@@ -8,7 +8,41 @@ import { Badge, statusTone } from "../ui/badge";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
 import { Field, TextInput } from "../ui/field";
-import type { Approvals } from "@/lib/client/types";
+import { useResendContactVerification } from "@/lib/client/team-hooks";
+import type { Approvals, RequestDetail } from "@/lib/client/types";
+
+/**
+ * An org CA is issued only to an organization whose contact address followed its link. Without a
+ * mail server the link is in the outbox operators read: the review links that message and can send
+ * a fresh one (the first may have expired).
+ */
+function ContactPanel({ slug, contact, operator }: { slug: string; contact: NonNullable<RequestDetail["contact"]>; operator: boolean }) {
+  const resend = useResendContactVerification(slug);
+  const email = contact.email ?? "(no address)";
+  return (
+    <section aria-label="Contact address" className="space-y-2 rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm dark:border-amber-700 dark:bg-amber-950/40">
+      <h3 className="font-semibold">Contact not verified</h3>
+      <p>
+        Nobody has yet followed the link mailed to <strong className="wrap-anywhere">{email}</strong>. This organization CA cannot be approved until someone does.
+        {contact.mail === "outbox" ? " No mail server is configured, so the message is in the mail outbox: forward its link to the contact." : null}
+      </p>
+      {resend.isSuccess ? <Alert tone="success">A new link was sent to {email}{contact.mail === "outbox" ? " (in the mail outbox)" : ""}; it is valid for {resend.data.expiresInHours} hours.</Alert> : null}
+      {resend.error ? <Alert>{resend.error.message}</Alert> : null}
+      <div className="flex flex-wrap items-center gap-3">
+        {contact.mail === "outbox" && operator && contact.email ? (
+          <Link className="font-medium text-brand-700 underline dark:text-brand-300" href={`/settings?outbox=${encodeURIComponent(contact.email)}#mail-outbox`}>
+            Read the verification message in the mail outbox
+          </Link>
+        ) : null}
+        {operator && contact.email ? (
+          <Button variant="secondary" disabled={resend.isPending} onClick={() => resend.mutate()}>
+            {resend.isPending ? "Sending…" : "Resend the verification link"}
+          </Button>
+        ) : null}
+      </div>
+    </section>
+  );
+}
 
 /** Who approved, and how many more distinct operators the store policy needs. */
 function ApprovalsPanel({ approvals }: { approvals: Approvals }) {
@@ -64,6 +98,7 @@ export function RequestReview({ id, onDecided }: { id: string; onDecided: () => 
       <div className="space-y-5" data-testid="request-review">
         {done ? <Alert tone="success">{done}</Alert> : null}
         {decide.error ? <Alert>{decide.error.message}</Alert> : null}
+        {r.status === "pending" && r.contact && !r.contact.verified ? <ContactPanel slug={r.org.slug} contact={r.contact} operator={r.decision?.allowed === true} /> : null}
         {r.approvals ? <ApprovalsPanel approvals={r.approvals} /> : null}
         <div className="grid gap-4 md:grid-cols-2">
           <section aria-label="What was asked" className="rounded-lg bg-slate-50 p-4 text-sm dark:bg-slate-800/50">

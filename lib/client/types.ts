@@ -43,6 +43,8 @@ export type RequestDetail = RequestItem & {
   /** pending requests: whether the signed-in user may decide it, and if not why (who does). */
   decision?: { allowed: true } | { allowed: false; reason: string };
   org: { name: string; slug: string; pluginIdPrefix: string; status: string };
+  /** org-ca requests: the contact address, whether it is verified, and where its link was mailed. */
+  contact?: { email: string | null; verified: boolean; mail: "smtp" | "outbox" };
   csr: { subject: string; keyAlgorithm: string; keySize: number; fingerprintSha256: string; requestedExtensions: { oid: string; name: string; critical: boolean; summary: string }[] } | null;
   willIssue: { subject: string; validityDays: number; key: string; extensions: string[]; ignoredFromCsr: string[] };
 };

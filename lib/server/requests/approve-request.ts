@@ -1,7 +1,6 @@
 // Approving a request issues its certificate. The request row is locked, so of any number of
 // concurrent approvals exactly one issues and the rest get 409.
 import type { Tx } from "../../db";
-import { env } from "../../env";
 import { db } from "../../db";
 import { ProfileViolation } from "../../pki/certificate/check-profile";
 import { issueOrgCa, issuePluginCertificate, toPem } from "../../pki/certificate/issue";
@@ -80,8 +79,13 @@ async function recordApproval(tx: Tx, actor: Principal, request: RequestRow, nee
   return approvals;
 }
 
+/**
+ * Always, mail server or not: without SMTP the link lands in the outbox operators read in Settings,
+ * so the operator forwards it to the contact (or confirms the address by following it only after
+ * checking with its owner); an approval never stands in for the verification.
+ */
 function assertContactVerified(org: { contactVerifiedAt: Date | null }): void {
-  if (!org.contactVerifiedAt && env().mail.smtpUrl) throw new AppError("conflict", "contact address not verified: the organization has not yet followed the link mailed to its contact address");
+  if (!org.contactVerifiedAt) throw new AppError("conflict", "contact address not verified: the organization has not yet followed the link mailed to its contact address");
 }
 
 /**
@@ -103,9 +107,7 @@ export async function lockPendingRequest(tx: Tx, requestId: string): Promise<voi
 async function approveOrgCa(tx: Tx, actor: Principal, request: RequestRow, now: Date, validityDays: number) {
   const root = await loadIssuingCa(tx, await findRootCaId(tx), now);
   const org = await tx.organization.findUniqueOrThrow({ where: { id: request.orgId } });
-  // With a mail server, the contact address must have followed its link before the org gets a CA.
-  // Without one, mail only reaches the operators' outbox: the one-command start and API-only stores
-  // must still work, so the queue shows the address as unverified and the operator decides.
+  // The contact address must have followed its link before the org gets a CA.
   assertContactVerified(org);
   // Before any key is made: a refused approval must leave no key behind (not even in an HSM).
   const subject = await assertUniqueOrgCaSubject(tx, org, request.subject);
