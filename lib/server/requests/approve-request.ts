@@ -6,7 +6,8 @@ import { ProfileViolation } from "../../pki/certificate/check-profile";
 import { issueOrgCa, issuePluginCertificate, toPem } from "../../pki/certificate/issue";
 import type { KeyAlgorithm } from "../../pki/signer";
 import { appendAuditEvent } from "../audit/append-audit-event";
-import { requireUser, type Principal } from "../auth/principal";
+import type { Principal } from "../auth/principal";
+import { recordDistinctApproval, type ApprovalsJson } from "../approvals/distinct-approvals";
 import { toBytes } from "../db/bytes";
 import { AppError } from "../errors";
 import { findRootCaId, loadIssuingCa } from "../cas/load-issuing-ca";
@@ -22,7 +23,6 @@ import { lockPluginId } from "./lock-plugin-id";
 import { kickMailDelivery } from "../mail/deliver-mail";
 import { mailRequestDecided } from "../notifications/mail-notices";
 
-export type ApprovalsJson = { have: number; need: number; by: { email: string; at: string }[] };
 
 /**
  * An org CA request under a policy of N > 1 approvals: each call records one operator's approval
@@ -61,20 +61,10 @@ export async function recordApprovalOrIssue(actor: Principal, requestId: string,
 }
 
 async function recordApproval(tx: Tx, actor: Principal, request: RequestRow, need: number): Promise<ApprovalsJson> {
-  const user = requireUser(actor);
   // Checked before an approval counts: a request that cannot be issued must not collect approvals
   // that would issue it the moment the address is verified, without anyone looking again.
   assertContactVerified(await tx.organization.findUniqueOrThrow({ where: { id: request.orgId }, select: { contactVerifiedAt: true } }));
-  // The request row is locked (lockPendingRequest), so this read and the insert cannot race another
-  // approval of the same request; the unique (request, user) index is the backstop.
-  const mine = await tx.requestApproval.findUnique({ where: { requestId_userId: { requestId: request.id, userId: user.userId } }, select: { id: true } });
-  if (mine) throw new AppError("conflict", "you already approved this request: another operator must approve it");
-  await tx.requestApproval.create({ data: { requestId: request.id, userId: user.userId, email: user.email } });
-  const recorded = await tx.requestApproval.findMany({ where: { requestId: request.id }, orderBy: { createdAt: "asc" }, select: { userId: true, email: true, createdAt: true } });
-  // An operator disabled since approving (a compromised account, say) no longer counts.
-  const banned = new Set((await tx.user.findMany({ where: { id: { in: recorded.map((r) => r.userId) }, banned: true }, select: { id: true } })).map((u) => u.id));
-  const rows = recorded.filter((r) => !banned.has(r.userId));
-  const approvals = { have: rows.length, need, by: rows.map((r) => ({ email: r.email, at: r.createdAt.toISOString() })) };
+  const approvals = await recordDistinctApproval(tx, actor, { requestId: request.id }, need, "you already approved this request: another operator must approve it");
   await appendAuditEvent(tx, { actor, action: "request.approval_recorded", subjectType: "request", subjectId: request.id, orgId: request.orgId, details: { kind: "org_ca", have: approvals.have, need } });
   return approvals;
 }
