@@ -9,7 +9,8 @@ import { Button } from "../ui/button";
 import { Card } from "../ui/card";
 import { Field, TextInput } from "../ui/field";
 import { useResendContactVerification } from "@/lib/client/team-hooks";
-import type { Approvals, RequestDetail } from "@/lib/client/types";
+import type { RequestDetail } from "@/lib/client/types";
+import { ApprovalsPanel } from "../approvals-panel";
 
 /**
  * An org CA is issued only to an organization whose contact address followed its link. Without a
@@ -40,30 +41,6 @@ function ContactPanel({ slug, contact, operator }: { slug: string; contact: NonN
           </Button>
         ) : null}
       </div>
-    </section>
-  );
-}
-
-/** Who approved, and how many more distinct operators the store policy needs. */
-function ApprovalsPanel({ approvals }: { approvals: Approvals }) {
-  const missing = Math.max(approvals.need - approvals.have, 0);
-  return (
-    <section aria-label="Approvals" className="rounded-lg border border-slate-200 p-4 text-sm dark:border-slate-700">
-      <h3 className="mb-2 font-semibold">
-        Approvals: {approvals.have} of {approvals.need}
-      </h3>
-      {approvals.by.length ? (
-        <ul className="list-disc pl-4">
-          {approvals.by.map((a) => (
-            <li key={a.email}>
-              {a.email} · {new Date(a.at).toLocaleString()}
-            </li>
-          ))}
-        </ul>
-      ) : (
-        <p className="text-slate-500">No operator has approved yet.</p>
-      )}
-      {missing > 0 ? <p className="mt-2 text-slate-600 dark:text-slate-300">{missing === 1 ? "One more operator must approve" : `${missing} more operators must approve`}; the last approval issues the certificate.</p> : null}
     </section>
   );
 }
@@ -99,7 +76,7 @@ export function RequestReview({ id, onDecided }: { id: string; onDecided: () => 
         {done ? <Alert tone="success">{done}</Alert> : null}
         {decide.error ? <Alert>{decide.error.message}</Alert> : null}
         {r.status === "pending" && r.contact && !r.contact.verified ? <ContactPanel slug={r.org.slug} contact={r.contact} operator={r.decision?.allowed === true} /> : null}
-        {r.approvals ? <ApprovalsPanel approvals={r.approvals} /> : null}
+        {r.approvals ? <ApprovalsPanel approvals={r.approvals} lastDoes="issues the certificate" /> : null}
         <div className="grid gap-4 md:grid-cols-2">
           <section aria-label="What was asked" className="rounded-lg bg-slate-50 p-4 text-sm dark:bg-slate-800/50">
             <h3 className="mb-2 font-semibold">What was asked</h3>

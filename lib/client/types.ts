@@ -70,4 +70,18 @@ export type CertificateDetail = CertificateItem & {
   chainPem: string;
   issuer: { subject: string; serial: string | null } | null;
   decoded: DecodedCertificate | null;
+  /** org CA, operators: a revocation waiting for more operators (store policy orgCaRevocationApprovals). */
+  pendingRevocation?: PendingRevocation;
+};
+
+export type PendingRevocation = {
+  id: string;
+  serial: string;
+  subject: string;
+  orgSlug: string | null;
+  reason: string;
+  invalidityDate: string | null;
+  requestedBy: string;
+  createdAt: string;
+  approvals: Approvals;
 };

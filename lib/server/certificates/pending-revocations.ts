@@ -11,6 +11,7 @@ import { requireOperatorFor } from "../auth/require-operator";
 import { db } from "../../db";
 import { AppError } from "../errors";
 import { readStorePolicy } from "../settings/store-policy";
+import { requireSecondFactor } from "../auth/require-second-factor";
 
 export type PendingRevocationJson = {
   id: string;
@@ -103,6 +104,7 @@ export async function withdrawPendingRevocation(actor: Principal, id: string): P
   requireOperatorFor(actor, "withdraw pending revocations");
   if (id.length > 64) throw new AppError("not_found", "Pending revocation not found");
   const client = await db();
+  await requireSecondFactor(client, actor, "revoke certificates");
   return client.$transaction(async (tx) => {
     const row = await tx.pendingRevocation.findUnique({ where: { id }, include: { certificate: { select: CERT_SELECT } } });
     if (!row) throw new AppError("not_found", "Pending revocation not found");
