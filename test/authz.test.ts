@@ -42,6 +42,7 @@ import { deliverDueMail, mailDeliverySettled } from "@/lib/server/mail/deliver-m
 import { GET as listOperators } from "@/app/api/v1/operators/route";
 import { GET as listOperatorInvitations, POST as inviteOperator } from "@/app/api/v1/operators/invitations/route";
 import { POST as disableUser } from "@/app/api/v1/users/[id]/disable/route";
+import { POST as sendPasswordReset } from "@/app/api/v1/users/[id]/password-reset/route";
 import { POST as requestPasswordReset } from "@/app/api/v1/password-resets/route";
 import { POST as resetPassword } from "@/app/api/v1/password-resets/[token]/route";
 import { GET as getPolicy, PATCH as patchPolicy, PUT as putPolicy } from "@/app/api/v1/settings/policy/route";
@@ -328,6 +329,12 @@ describe("authorization matrix", () => {
     expect((await call(H(listRequests), { token: disabledToken })).status).toBe(401);
     expect((await call(H(patchPolicy), { token: disabledToken, method: "PATCH", json: { orgCaApprovals: 2 } })).status).toBe(401);
     expect((await call(H(listOrgs), { token: disabledToken })).status).toBe(401);
+  });
+
+  it("POST /api/v1/users/{id}/password-reset: operators only (a member's reset lands in the outbox here); a disabled account 401", async () => {
+    const matrix: [Who, number][] = [["anonymous", 401], ["member", 403], ["otherAdmin", 403], ["admin", 403], ["operator", 202]];
+    for (const [who, status] of matrix) await expectStatus(who, call(H(sendPasswordReset), { token: tokens[who], params: { id: memberUserId } }), status);
+    expect((await call(H(sendPasswordReset), { token: disabledToken, params: { id: memberUserId } })).status).toBe(401);
   });
 
   it("GET /api/v1/settings/policy: anyone signed in; PUT and PATCH: operators only; a disabled account 401", async () => {
