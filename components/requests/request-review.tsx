@@ -120,7 +120,7 @@ export function RequestReview({ id, onDecided }: { id: string; onDecided: () => 
             </div>
           ) : (
             <div className="flex gap-2">
-              <Button disabled={decide.isPending} onClick={() => act("approve")}>{decide.isPending ? "Approving…" : r.approvals && r.approvals.have + 1 < r.approvals.need ? "Approve" : "Approve and issue"}</Button>
+              <Button disabled={decide.isPending || (r.contact !== undefined && !r.contact.verified)} onClick={() => act("approve")}>{decide.isPending ? "Approving…" : r.approvals && r.approvals.have + 1 < r.approvals.need ? "Approve" : "Approve and issue"}</Button>
               <Button variant="secondary" onClick={() => setRejecting(true)}>Reject…</Button>
             </div>
           )
