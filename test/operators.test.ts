@@ -21,7 +21,7 @@ import { reloadEnv } from "@/lib/env";
 import { resetRateLimits } from "@/lib/server/http/rate-limit";
 import { initializeSignet } from "@/lib/server/setup/initialize-signet";
 import { call, expectJson as ok, resetDatabase, signInCookie as signIn } from "./helpers";
-import { linkIn, SmtpSink } from "./smtp-sink";
+import { expectTextHtmlAndPageLink, linkIn, SmtpSink } from "./smtp-sink";
 
 const H = (h: unknown) => h as never;
 const BASE = "http://localhost:3999";
@@ -150,5 +150,11 @@ describe("operators: invitation by mail, accept, approve", () => {
     await mailDeliverySettled();
     await deliverDueMail();
     expect(count()).toBe(sent);
+  });
+
+  it("every message received above (operator invitation, password resets) had plain text and HTML with the same link to a console page", async () => {
+    for (const mail of smtp.received) expectTextHtmlAndPageLink(mail, BASE);
+    expect(smtp.received.some((m) => /new Signet password/.test(m.subject))).toBe(true);
+    expect(smtp.received.some((m) => /operator/.test(m.subject))).toBe(true);
   });
 });
