@@ -17,7 +17,7 @@ import { GET as listOrgs } from "@/app/api/v1/orgs/route";
 import { db } from "@/lib/db";
 import { OPERATOR_ROLE } from "@/lib/server/auth/auth";
 import { initializeSignet } from "@/lib/server/setup/initialize-signet";
-import { call, createOperator, followContactLink, resetDatabase } from "./helpers";
+import { call, createOperator, storeWithThreeOperators, followContactLink, resetDatabase } from "./helpers";
 import { tempDir } from "./pki-fixtures";
 
 const H = (h: unknown) => h as never;
@@ -66,12 +66,7 @@ describe("approvals by more than one operator", () => {
   let third: { id: string; token: string };
 
   beforeAll(async () => {
-    await resetDatabase();
-    const setup = await initializeSignet({ adminEmail: "ops@example.com", adminPassword: "pw-123456789" });
-    const client = await db();
-    first = { id: (await client.user.findUniqueOrThrow({ where: { email: "ops@example.com" } })).id, token: setup.operatorToken };
-    second = await makeOperator("second@ops.test");
-    third = await makeOperator("third@ops.test");
+    [first, second, third] = await storeWithThreeOperators(PASSWORD);
   });
 
   it("the policy takes orgCaApprovals (1 by default, 1 to 10); a PUT without it means 1", async () => {

@@ -84,3 +84,13 @@ export async function createOperator(email: string, password: string): Promise<{
   const token = (await createApiToken(await principalForUser(client, id, "token"), { name: "ops" })).token;
   return { id, token };
 }
+
+/** A fresh store with three operators (ops@example.com from setup, second@ and third@ops.test). */
+export async function storeWithThreeOperators(password: string): Promise<{ id: string; token: string }[]> {
+  const { initializeSignet } = await import("@/lib/server/setup/initialize-signet");
+  await resetDatabase();
+  const setup = await initializeSignet({ adminEmail: "ops@example.com", adminPassword: "pw-123456789" });
+  const client = await db();
+  const first = { id: (await client.user.findUniqueOrThrow({ where: { email: "ops@example.com" } })).id, token: setup.operatorToken };
+  return [first, await createOperator("second@ops.test", password), await createOperator("third@ops.test", password)];
+}

@@ -15,8 +15,7 @@ import { PATCH as patchPolicy, PUT as putPolicy, GET as getPolicy } from "@/app/
 import { POST as disableUser } from "@/app/api/v1/users/[id]/disable/route";
 import { GET as crlGet } from "@/app/crl/[file]/route";
 import { db } from "@/lib/db";
-import { initializeSignet } from "@/lib/server/setup/initialize-signet";
-import { call, createOperator, expectJson, followContactLink, resetDatabase } from "./helpers";
+import { call, createOperator, storeWithThreeOperators, expectJson, followContactLink } from "./helpers";
 import { tempDir } from "./pki-fixtures";
 
 const H = (h: unknown) => h as never;
@@ -51,12 +50,7 @@ describe("org CA revocations by more than one operator", () => {
   let third: { id: string; token: string };
 
   beforeAll(async () => {
-    await resetDatabase();
-    const setup = await initializeSignet({ adminEmail: "ops@example.com", adminPassword: "pw-123456789" });
-    const client = await db();
-    first = { id: (await client.user.findUniqueOrThrow({ where: { email: "ops@example.com" } })).id, token: setup.operatorToken };
-    second = await createOperator("second@ops.test", PASSWORD);
-    third = await createOperator("third@ops.test", PASSWORD);
+    [first, second, third] = await storeWithThreeOperators(PASSWORD);
   });
 
   it("the policy takes orgCaRevocationApprovals (1 by default, 1 to 10); a PUT without it keeps the stored value", async () => {

@@ -1,4 +1,5 @@
 // The JSON shapes the console reads (mirrors of lib/server serializers; see API.md).
+import type { PendingRevocationJson } from "@/lib/server/certificates/pending-revocations";
 import type { DecodedCertificate } from "@/lib/server/certificates/describe-certificate";
 
 export type { DecodedCertificate };
@@ -74,14 +75,4 @@ export type CertificateDetail = CertificateItem & {
   pendingRevocation?: PendingRevocation;
 };
 
-export type PendingRevocation = {
-  id: string;
-  serial: string;
-  subject: string;
-  orgSlug: string | null;
-  reason: string;
-  invalidityDate: string | null;
-  requestedBy: string;
-  createdAt: string;
-  approvals: Approvals;
-};
+export type PendingRevocation = PendingRevocationJson;
