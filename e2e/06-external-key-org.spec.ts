@@ -3,7 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { OPERATOR, expectNoAxeViolations, readSetupToken, screenshots, signIn } from "./fixtures";
+import { OPERATOR, expectNoAxeViolations, readSetupToken, screenshots, signIn, verifyContactByApi } from "./fixtures";
 
 // An organization that keeps its own CA key, end to end against the production server: its key
 // and CSRs from `signet csr`, plugin certificate and responder certificate from `signet issue`
@@ -81,6 +81,7 @@ test("external-key organization: offline issuance, registration, OCSP good then 
     await request.post("/api/v1/orgs", { data: { name: ORG.name, slug: ORG.slug, pluginIdPrefix: ORG.prefix, admin: { email: ORG.email, password: ORG.password }, csrPem: fs.readFileSync(at("org.csr"), "utf8") } }),
     201,
   );
+  await verifyContactByApi(request, operator, ORG.email);
   const approved = await json<{ caId: string; certificate: { pem: string } }>(await request.post(`/api/v1/requests/${reg.request.id}/approve`, { headers: { authorization: `Bearer ${operator}` } }), 200);
   fs.writeFileSync(at("org.pem"), approved.certificate.pem);
   const cas = (await (await request.get("/api/v1/cas")).json()) as { id: string; kind: string; certificatePem: string }[];

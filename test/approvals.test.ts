@@ -1,11 +1,9 @@
 // Approvals by more than one person (store policy orgCaApprovals) and disabled accounts: the N-th
 // distinct operator's approval issues, exactly once under concurrency; a disabled account's
 // sessions and tokens are refused from the commit on.
-import crypto from "node:crypto";
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { hashPassword } from "better-auth/crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { GET as authGet, POST as authPost } from "@/app/api/auth/[...all]/route";
 import { POST as registerOrg } from "@/app/api/v1/orgs/route";
@@ -18,10 +16,8 @@ import { POST as disableUser } from "@/app/api/v1/users/[id]/disable/route";
 import { GET as listOrgs } from "@/app/api/v1/orgs/route";
 import { db } from "@/lib/db";
 import { OPERATOR_ROLE } from "@/lib/server/auth/auth";
-import { principalForUser } from "@/lib/server/auth/resolve-principal";
 import { initializeSignet } from "@/lib/server/setup/initialize-signet";
-import { createApiToken } from "@/lib/server/tokens/create-api-token";
-import { call, followContactLink, resetDatabase } from "./helpers";
+import { call, createOperator, storeWithThreeOperators, followContactLink, resetDatabase } from "./helpers";
 import { tempDir } from "./pki-fixtures";
 
 const H = (h: unknown) => h as never;
@@ -30,14 +26,7 @@ const PASSWORD = "approvals-password-1";
 const dir = tempDir("signet-approvals-");
 type Approvals = { have: number; need: number; by: { email: string; at: string }[] };
 
-async function makeOperator(email: string): Promise<{ id: string; token: string }> {
-  const client = await db();
-  const id = crypto.randomUUID();
-  await client.user.create({ data: { id, email, name: email, role: OPERATOR_ROLE, emailVerified: true } });
-  await client.account.create({ data: { id: crypto.randomUUID(), accountId: id, providerId: "credential", userId: id, password: await hashPassword(PASSWORD) } });
-  const token = (await createApiToken(await principalForUser(client, id, "token"), { name: "ops" })).token;
-  return { id, token };
-}
+const makeOperator = (email: string) => createOperator(email, PASSWORD);
 
 async function register(slug: string): Promise<{ requestId: string; token: string }> {
   const res = await call(H(registerOrg), { json: { name: `Org ${slug}`, slug, pluginIdPrefix: `com.${slug}.`, admin: { email: `admin@${slug}.test`, password: PASSWORD }, token: true } });
@@ -77,12 +66,7 @@ describe("approvals by more than one operator", () => {
   let third: { id: string; token: string };
 
   beforeAll(async () => {
-    await resetDatabase();
-    const setup = await initializeSignet({ adminEmail: "ops@example.com", adminPassword: "pw-123456789" });
-    const client = await db();
-    first = { id: (await client.user.findUniqueOrThrow({ where: { email: "ops@example.com" } })).id, token: setup.operatorToken };
-    second = await makeOperator("second@ops.test");
-    third = await makeOperator("third@ops.test");
+    [first, second, third] = await storeWithThreeOperators(PASSWORD);
   });
 
   it("the policy takes orgCaApprovals (1 by default, 1 to 10); a PUT without it means 1", async () => {

@@ -42,9 +42,12 @@ import { deliverDueMail, mailDeliverySettled } from "@/lib/server/mail/deliver-m
 import { GET as listOperators } from "@/app/api/v1/operators/route";
 import { GET as listOperatorInvitations, POST as inviteOperator } from "@/app/api/v1/operators/invitations/route";
 import { POST as disableUser } from "@/app/api/v1/users/[id]/disable/route";
+import { POST as sendPasswordReset } from "@/app/api/v1/users/[id]/password-reset/route";
 import { POST as requestPasswordReset } from "@/app/api/v1/password-resets/route";
 import { POST as resetPassword } from "@/app/api/v1/password-resets/[token]/route";
-import { PATCH as patchPolicy } from "@/app/api/v1/settings/policy/route";
+import { GET as getPolicy, PATCH as patchPolicy, PUT as putPolicy } from "@/app/api/v1/settings/policy/route";
+import { GET as listPendingRevocations } from "@/app/api/v1/pending-revocations/route";
+import { DELETE as withdrawRevocation } from "@/app/api/v1/pending-revocations/[id]/route";
 import { OPERATOR_ROLE } from "@/lib/server/auth/auth";
 import { GET as accountSecurity } from "@/app/api/v1/account/security/route";
 import { DELETE as removePasskey } from "@/app/api/v1/account/passkeys/[id]/route";
@@ -328,6 +331,39 @@ describe("authorization matrix", () => {
     expect((await call(H(listRequests), { token: disabledToken })).status).toBe(401);
     expect((await call(H(patchPolicy), { token: disabledToken, method: "PATCH", json: { orgCaApprovals: 2 } })).status).toBe(401);
     expect((await call(H(listOrgs), { token: disabledToken })).status).toBe(401);
+  });
+
+  it("POST /api/v1/users/{id}/password-reset: operators only (a member's reset lands in the outbox here); a disabled account 401", async () => {
+    const matrix: [Who, number][] = [["anonymous", 401], ["member", 403], ["otherAdmin", 403], ["admin", 403], ["operator", 202]];
+    for (const [who, status] of matrix) await expectStatus(who, call(H(sendPasswordReset), { token: tokens[who], params: { id: memberUserId } }), status);
+    expect((await call(H(sendPasswordReset), { token: disabledToken, params: { id: memberUserId } })).status).toBe(401);
+  });
+
+  it("GET /api/v1/settings/policy: anyone signed in; PUT and PATCH: operators only; a disabled account 401", async () => {
+    const reads: [Who, number][] = [["anonymous", 401], ["member", 200], ["otherAdmin", 200], ["admin", 200], ["operator", 200]];
+    for (const [who, status] of reads) await expectStatus(who, call(H(getPolicy), { token: tokens[who] }), status);
+    const put = { pluginApprovalRequiresOperator: false, orgCaValidityDays: 365, pluginCertValidityDays: 365 };
+    const writes: [Who, number][] = [["anonymous", 401], ["member", 403], ["otherAdmin", 403], ["admin", 403], ["operator", 200]];
+    for (const [who, status] of writes) {
+      await expectStatus(who, call(H(patchPolicy), { token: tokens[who], method: "PATCH", json: { orgCaRevocationApprovals: 1 } }), status);
+      await expectStatus(who, call(H(putPolicy), { token: tokens[who], method: "PUT", json: put }), status);
+    }
+    expect((await call(H(getPolicy), { token: disabledToken })).status).toBe(401);
+    expect((await call(H(putPolicy), { token: disabledToken, method: "PUT", json: put })).status).toBe(401);
+  });
+
+  it("GET /api/v1/pending-revocations and DELETE …/{id}: operators only; a disabled account 401", async () => {
+    const client = await db();
+    const ca = await client.certificate.findFirstOrThrow({ where: { kind: "org_ca", org: { slug: "org-b" } } });
+    const operator = await client.user.findFirstOrThrow({ where: { email: "ops@example.com" } });
+    const pending = await client.pendingRevocation.create({ data: { certificateId: ca.id, reason: "superseded", requestedById: operator.id, requestedByEmail: operator.email } });
+    const reads: [Who, number][] = [["anonymous", 401], ["member", 403], ["otherAdmin", 403], ["admin", 403], ["operator", 200]];
+    for (const [who, status] of reads) await expectStatus(who, call(H(listPendingRevocations), { token: tokens[who] }), status);
+    const writes: [Who, number][] = [["anonymous", 401], ["member", 403], ["otherAdmin", 403], ["admin", 403], ["operator", 200]];
+    for (const [who, status] of writes) await expectStatus(who, call(H(withdrawRevocation), { token: tokens[who], method: "DELETE", params: { id: pending.id } }), status);
+    expect((await call(H(listPendingRevocations), { token: disabledToken })).status).toBe(401);
+    expect((await call(H(withdrawRevocation), { token: disabledToken, method: "DELETE", params: { id: pending.id } })).status).toBe(401);
+    expect((await client.pendingRevocation.findUniqueOrThrow({ where: { id: pending.id } })).status).toBe("withdrawn");
   });
 
   it("GET /api/v1/account/security: anyone signed in, about themselves; DELETE /api/v1/account/passkeys/{id}: the passkey's owner, from a session", async () => {

@@ -144,6 +144,7 @@ describe.runIf(onServer)("crash safety: a revocation committed but never publish
     const client = await db();
     const operator = await principalForUser(client, (await client.user.findFirstOrThrow({ where: { email: "ops@example.com" } })).id, "token");
     const reg = await registerOrg({ name: "Gap Org", slug: "gap", pluginIdPrefix: "com.gap.", admin: { email: "admin@gap.test", password: "gap-password-12" } });
+    await followContactLink("admin@gap.test");
     await approveRequest(operator, reg.request.id);
     const adminUserId = (await client.user.findFirstOrThrow({ where: { email: "admin@gap.test" } })).id;
     const admin = await principalForUser(client, adminUserId, "token");

@@ -22,7 +22,7 @@ import { GET as getCrl } from "@/app/crl/[file]/route";
 import { GET as ocspGet, POST as ocspPost } from "@/app/ocsp/route";
 import { initializeSignet } from "@/lib/server/setup/initialize-signet";
 import { issueCommand } from "@/cli/commands/issue";
-import { call, resetDatabase } from "./helpers";
+import { call, followContactLink, resetDatabase } from "./helpers";
 import { startHttpServer, type TestServer } from "./http-server";
 import { opensslCsr, runTool, tempDir, writePem } from "./pki-fixtures";
 
@@ -94,12 +94,14 @@ describe("external-key organizations", () => {
       201,
     );
     admin = reg.token;
+    await followContactLink("admin@ext.test");
     caId = (await ok<{ caId: string }>(await call(H(approve), { token: operator, params: { id: reg.request.id } }), 200)).caId;
     const other = await ok<{ request: { id: string }; token: string }>(
       await call(H(registerOrg), { headers: from, json: { name: "Other Org", slug: "other-org", pluginIdPrefix: "org.other.", admin: { email: "admin@other.test", password: "other-password-1" } } }),
       201,
     );
     otherAdmin = other.token;
+    await followContactLink("admin@other.test");
     await ok(await call(H(approve), { token: operator, params: { id: other.request.id } }), 200);
     const cas = await (await call(H(listCas))).json() as { id: string; kind: string; certificatePem: string }[];
     writePem(dir, "org.pem", cas.find((c) => c.id === caId)!.certificatePem);

@@ -69,3 +69,28 @@ export async function signInCookie(email: string, password: string, base = "http
   expect(res.status, await res.clone().text()).toBe(200);
   return res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
 }
+
+/** A second (third…) store operator with a password and an API token, as an invitation would make. */
+export async function createOperator(email: string, password: string): Promise<{ id: string; token: string }> {
+  const crypto = await import("node:crypto");
+  const { hashPassword } = await import("better-auth/crypto");
+  const { OPERATOR_ROLE } = await import("@/lib/server/auth/auth");
+  const { principalForUser } = await import("@/lib/server/auth/resolve-principal");
+  const { createApiToken } = await import("@/lib/server/tokens/create-api-token");
+  const client = await db();
+  const id = crypto.randomUUID();
+  await client.user.create({ data: { id, email, name: email, role: OPERATOR_ROLE, emailVerified: true } });
+  await client.account.create({ data: { id: crypto.randomUUID(), accountId: id, providerId: "credential", userId: id, password: await hashPassword(password) } });
+  const token = (await createApiToken(await principalForUser(client, id, "token"), { name: "ops" })).token;
+  return { id, token };
+}
+
+/** A fresh store with three operators (ops@example.com from setup, second@ and third@ops.test). */
+export async function storeWithThreeOperators(password: string): Promise<{ id: string; token: string }[]> {
+  const { initializeSignet } = await import("@/lib/server/setup/initialize-signet");
+  await resetDatabase();
+  const setup = await initializeSignet({ adminEmail: "ops@example.com", adminPassword: "pw-123456789" });
+  const client = await db();
+  const first = { id: (await client.user.findUniqueOrThrow({ where: { email: "ops@example.com" } })).id, token: setup.operatorToken };
+  return [first, await createOperator("second@ops.test", password), await createOperator("third@ops.test", password)];
+}

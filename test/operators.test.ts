@@ -14,13 +14,14 @@ import { PATCH as patchPolicy } from "@/app/api/v1/settings/policy/route";
 import { POST as requestReset } from "@/app/api/v1/password-resets/route";
 import { POST as resetPassword } from "@/app/api/v1/password-resets/[token]/route";
 import { POST as disableUser } from "@/app/api/v1/users/[id]/disable/route";
+import { POST as sendReset } from "@/app/api/v1/users/[id]/password-reset/route";
 import { GET as listOrgs } from "@/app/api/v1/orgs/route";
 import { db } from "@/lib/db";
 import { reloadEnv } from "@/lib/env";
 import { resetRateLimits } from "@/lib/server/http/rate-limit";
 import { initializeSignet } from "@/lib/server/setup/initialize-signet";
 import { call, expectJson as ok, resetDatabase, signInCookie as signIn } from "./helpers";
-import { linkIn, SmtpSink } from "./smtp-sink";
+import { expectTextHtmlAndPageLink, linkIn, SmtpSink } from "./smtp-sink";
 
 const H = (h: unknown) => h as never;
 const BASE = "http://localhost:3999";
@@ -112,6 +113,24 @@ describe("operators: invitation by mail, accept, approve", () => {
     expect(smtp.received.filter((m) => m.to === "nobody@pair.test")).toHaveLength(0);
   });
 
+  it("an operator sends another operator a reset link: it is mailed to that operator (never shown to the sender), and it works once", async () => {
+    resetRateLimits();
+    const client = await db();
+    const bob = await client.user.findUniqueOrThrow({ where: { email: "bob@ops.test" } });
+    const sent = await ok<{ sent: boolean; via: string; email: string }>(call(H(sendReset), { token: operator, params: { id: bob.id } }), 202);
+    expect(sent).toMatchObject({ sent: true, via: "smtp", email: "bob@ops.test" });
+    expect(JSON.stringify(sent)).not.toContain("reset-password");
+    const mail = await smtp.waitFor("bob@ops.test", /new Signet password/);
+    expect(mail.html).toMatch(/<a href="http:\/\/localhost:3999\/reset-password\/[A-Za-z0-9]{24}"/);
+    const token = linkIn(mail, "/reset-password/");
+    await ok(call(H(resetPassword), { params: { token }, json: { password: "bob-new-password-34" } }), 200);
+    await signIn("bob@ops.test", "bob-new-password-34");
+    expect(await client.auditEvent.count({ where: { action: "user.password_reset_sent", subjectId: bob.id } })).toBe(1);
+    // Not for the operator's own account (that is "forgot password"), nor for nobody.
+    expect((await call(H(sendReset), { token: operator, params: { id: (await client.user.findUniqueOrThrow({ where: { email: "ops@example.com" } })).id } })).status).toBe(409);
+    expect((await call(H(sendReset), { token: operator, params: { id: "no-such-user" } })).status).toBe(404);
+  });
+
   it("a disabled account gets no reset link, and a link mailed before it was disabled sets nothing", async () => {
     resetRateLimits();
     const client = await db();
@@ -131,5 +150,11 @@ describe("operators: invitation by mail, accept, approve", () => {
     await mailDeliverySettled();
     await deliverDueMail();
     expect(count()).toBe(sent);
+  });
+
+  it("every message received above (operator invitation, password resets) had plain text and HTML with the same link to a console page", async () => {
+    for (const mail of smtp.received) expectTextHtmlAndPageLink(mail, BASE);
+    expect(smtp.received.some((m) => /new Signet password/.test(m.subject))).toBe(true);
+    expect(smtp.received.some((m) => /operator/.test(m.subject))).toBe(true);
   });
 });

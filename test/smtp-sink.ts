@@ -1,5 +1,7 @@
 // A real SMTP server for tests (npm smtp-server), listening on 127.0.0.1:0 with AUTH PLAIN/LOGIN:
 // Signet's mail goes over a TCP socket and is parsed back with mailparser, as a mailbox would.
+import fs from "node:fs";
+import path from "node:path";
 import type { AddressInfo } from "node:net";
 import { simpleParser, type ParsedMail } from "mailparser";
 import { SMTPServer } from "smtp-server";
@@ -73,4 +75,31 @@ export function linkIn(mail: { text: string }, pathPrefix: string): string {
   const match = new RegExp(`https?://[^\\s]+(${pathPrefix}[A-Za-z0-9_-]+)`).exec(mail.text);
   if (!match) throw new Error(`No ${pathPrefix} link in: ${mail.text}`);
   return match[1].slice(pathPrefix.length);
+}
+
+/** The console's pages as path patterns (route groups dropped, [segment] as one path segment). */
+function consolePages(): RegExp[] {
+  const root = path.join(process.cwd(), "app");
+  const walk = (dir: string): string[] =>
+    fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? walk(path.join(dir, d.name)) : d.name === "page.tsx" ? [dir] : []));
+  return walk(root).map((dir) => {
+    const segments = path.relative(root, dir).split(path.sep).filter((s) => s && !/^\(.*\)$/.test(s));
+    return new RegExp(`^/${segments.map((s) => (/^\[.+\]$/.test(s) ? "[^/]+" : s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))).join("/")}$`);
+  });
+}
+
+/**
+ * What every message Signet sends must be: a plain-text part and an HTML part, both carrying the
+ * same console link, and that link naming a page the console has. Answers the link's path.
+ */
+export function expectTextHtmlAndPageLink(mail: ReceivedMail, base: string): string {
+  const where = `${mail.to}: ${mail.subject}`;
+  if (!mail.text.trim() || !mail.html.trim()) throw new Error(`${where}: a part is missing`);
+  const links = [...mail.text.matchAll(new RegExp(`${base.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(/[^\\s"<>]*)`, "g"))].map((m) => m[1]);
+  if (links.length === 0) throw new Error(`${where}: no console link in the text part`);
+  const link = links.at(-1)!;
+  if (!mail.html.includes(`href="${base}${link}"`)) throw new Error(`${where}: the HTML part does not link ${link}`);
+  const pathOnly = link.split(/[?#]/)[0];
+  if (!consolePages().some((p) => p.test(pathOnly))) throw new Error(`${where}: ${link} is no console page`);
+  return link;
 }

@@ -28,7 +28,7 @@ import { RETRY_DELAYS_MS } from "@/lib/server/outbox/outbox-runner";
 import { scanExpiringCertificates } from "@/lib/server/notifications/scan-expiring-certificates";
 import { initializeSignet } from "@/lib/server/setup/initialize-signet";
 import { call, expectJson as ok, resetDatabase, signInCookie as signIn } from "./helpers";
-import { linkIn, SmtpSink } from "./smtp-sink";
+import { expectTextHtmlAndPageLink, linkIn, SmtpSink } from "./smtp-sink";
 
 const H = (h: unknown) => h as never;
 const BASE = "http://localhost:3999";
@@ -219,5 +219,18 @@ describe("teams: mail, contact verification, members and invitations", () => {
     expect(RETRY_DELAYS_MS[0]).toBe(30_000);
     await smtp.waitFor("carol@team.test", /invites you to/);
     expect((await client.mailMessage.findUniqueOrThrow({ where: { id: failed.id } })).status).toBe("delivered");
+  });
+
+  it("every message received above (verification, invitations, decisions, expiry at 30 and 7 days, revocations) had plain text and HTML with the same link to a console page", async () => {
+    const kinds = new Set<string>();
+    for (const mail of smtp.received) {
+      const link = expectTextHtmlAndPageLink(mail, BASE);
+      kinds.add(link.split("/")[1]);
+    }
+    expect(smtp.received.length).toBeGreaterThanOrEqual(10);
+    for (const subject of [/Confirm the contact address/, /invites you to/, /Request approved/, /Request rejected/, /expires in 30 days/, /expires in 7 days/, /Certificate revoked/, /Artifact revoked/]) {
+      expect(smtp.received.some((m) => subject.test(m.subject)), String(subject)).toBe(true);
+    }
+    expect([...kinds].sort()).toEqual(expect.arrayContaining(["invite", "verify-contact"]));
   });
 });

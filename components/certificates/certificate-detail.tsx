@@ -12,6 +12,7 @@ import { LoadingRows } from "../ui/skeleton";
 import { useToast } from "../ui/toast";
 import { CertificateDecoded } from "./certificate-decoded";
 import { RevokePanel } from "./revoke-panel";
+import { PendingRevocationPanel } from "./pending-revocation-panel";
 
 const KIND = { "root-ca": "Root CA", "org-ca": "Organization CA", plugin: "Plugin certificate", "ocsp-responder": "OCSP responder" } as const;
 const LINK = "font-medium text-brand-700 hover:underline dark:text-brand-300";
@@ -41,7 +42,7 @@ function ValidityBar({ c }: { c: CertificateDetail }) {
   );
 }
 
-export function CertificateDetailView({ serial, isOperator, adminOf }: { serial: string; isOperator: boolean; adminOf: string[] }) {
+export function CertificateDetailView({ serial, isOperator, adminOf, selfEmail }: { serial: string; isOperator: boolean; adminOf: string[]; selfEmail?: string }) {
   const { data: c, isLoading, error } = useCertificate(serial);
   const toast = useToast();
   const revoke = useRevokeCertificate();
@@ -56,6 +57,11 @@ export function CertificateDetailView({ serial, isOperator, adminOf }: { serial:
       { serial: c!.serial, reason, invalidityDate },
       {
         onSuccess: (r) => {
+          if (r.pendingRevocation) {
+            const { have, need } = r.pendingRevocation.approvals;
+            toast(`Your approval is recorded (${have} of ${need}): ${need - have === 1 ? "another operator must approve" : `${need - have} more operators must approve`} before the CA is revoked.`);
+            return;
+          }
           setAffects(r.affects);
           toast("Certificate revoked. CRL and OCSP answers are being updated.");
         },
@@ -108,7 +114,10 @@ export function CertificateDetailView({ serial, isOperator, adminOf }: { serial:
           <pre className="mt-3 overflow-x-auto rounded-md bg-slate-100 p-3 text-xs dark:bg-slate-800">{c.pem}</pre>
         </details>
       </Card>
-      {canRevoke ? <RevokePanel serial={c.serial} kind={c.kind} pending={revoke.isPending} error={revoke.error} onRevoke={revokeWith} /> : null}
+      {canRevoke && c.pendingRevocation ? (
+        <PendingRevocationPanel pending={c.pendingRevocation} mine={c.pendingRevocation.approvals.by.some((a) => a.email === selfEmail)} busy={revoke.isPending} error={revoke.error} onApprove={revokeWith} />
+      ) : null}
+      {canRevoke && !c.pendingRevocation ? <RevokePanel serial={c.serial} kind={c.kind} pending={revoke.isPending} error={revoke.error} onRevoke={revokeWith} /> : null}
     </div>
   );
 }

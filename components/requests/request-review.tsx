@@ -8,28 +8,39 @@ import { Badge, statusTone } from "../ui/badge";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
 import { Field, TextInput } from "../ui/field";
-import type { Approvals } from "@/lib/client/types";
+import { useResendContactVerification } from "@/lib/client/team-hooks";
+import type { RequestDetail } from "@/lib/client/types";
+import { ApprovalsPanel } from "../approvals-panel";
 
-/** Who approved, and how many more distinct operators the store policy needs. */
-function ApprovalsPanel({ approvals }: { approvals: Approvals }) {
-  const missing = Math.max(approvals.need - approvals.have, 0);
+/**
+ * An org CA is issued only to an organization whose contact address followed its link. Without a
+ * mail server the link is in the outbox operators read: the review links that message and can send
+ * a fresh one (the first may have expired).
+ */
+function ContactPanel({ slug, contact, operator }: { slug: string; contact: NonNullable<RequestDetail["contact"]>; operator: boolean }) {
+  const resend = useResendContactVerification(slug);
+  const email = contact.email ?? "(no address)";
   return (
-    <section aria-label="Approvals" className="rounded-lg border border-slate-200 p-4 text-sm dark:border-slate-700">
-      <h3 className="mb-2 font-semibold">
-        Approvals: {approvals.have} of {approvals.need}
-      </h3>
-      {approvals.by.length ? (
-        <ul className="list-disc pl-4">
-          {approvals.by.map((a) => (
-            <li key={a.email}>
-              {a.email} · {new Date(a.at).toLocaleString()}
-            </li>
-          ))}
-        </ul>
-      ) : (
-        <p className="text-slate-500">No operator has approved yet.</p>
-      )}
-      {missing > 0 ? <p className="mt-2 text-slate-600 dark:text-slate-300">{missing === 1 ? "One more operator must approve" : `${missing} more operators must approve`}; the last approval issues the certificate.</p> : null}
+    <section aria-label="Contact address" className="space-y-2 rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm dark:border-amber-700 dark:bg-amber-950/40">
+      <h3 className="font-semibold">Contact not verified</h3>
+      <p>
+        Nobody has yet followed the link mailed to <strong className="wrap-anywhere">{email}</strong>. This organization CA cannot be approved until someone does.
+        {contact.mail === "outbox" ? " No mail server is configured, so the message is in the mail outbox: forward its link to the contact." : null}
+      </p>
+      {resend.isSuccess ? <Alert tone="success">A new link was sent to {email}{contact.mail === "outbox" ? " (in the mail outbox)" : ""}; it is valid for {resend.data.expiresInHours} hours.</Alert> : null}
+      {resend.error ? <Alert>{resend.error.message}</Alert> : null}
+      <div className="flex flex-wrap items-center gap-3">
+        {contact.mail === "outbox" && operator && contact.email ? (
+          <Link className="font-medium text-brand-700 underline dark:text-brand-300" href={`/settings?outbox=${encodeURIComponent(contact.email)}#mail-outbox`}>
+            Read the verification message in the mail outbox
+          </Link>
+        ) : null}
+        {operator && contact.email ? (
+          <Button variant="secondary" disabled={resend.isPending} onClick={() => resend.mutate()}>
+            {resend.isPending ? "Sending…" : "Resend the verification link"}
+          </Button>
+        ) : null}
+      </div>
     </section>
   );
 }
@@ -64,7 +75,8 @@ export function RequestReview({ id, onDecided }: { id: string; onDecided: () => 
       <div className="space-y-5" data-testid="request-review">
         {done ? <Alert tone="success">{done}</Alert> : null}
         {decide.error ? <Alert>{decide.error.message}</Alert> : null}
-        {r.approvals ? <ApprovalsPanel approvals={r.approvals} /> : null}
+        {r.status === "pending" && r.contact && !r.contact.verified ? <ContactPanel slug={r.org.slug} contact={r.contact} operator={r.decision?.allowed === true} /> : null}
+        {r.approvals ? <ApprovalsPanel approvals={r.approvals} lastDoes="issues the certificate" /> : null}
         <div className="grid gap-4 md:grid-cols-2">
           <section aria-label="What was asked" className="rounded-lg bg-slate-50 p-4 text-sm dark:bg-slate-800/50">
             <h3 className="mb-2 font-semibold">What was asked</h3>
@@ -108,7 +120,7 @@ export function RequestReview({ id, onDecided }: { id: string; onDecided: () => 
             </div>
           ) : (
             <div className="flex gap-2">
-              <Button disabled={decide.isPending} onClick={() => act("approve")}>{decide.isPending ? "Approving…" : r.approvals && r.approvals.have + 1 < r.approvals.need ? "Approve" : "Approve and issue"}</Button>
+              <Button disabled={decide.isPending || (r.contact !== undefined && !r.contact.verified)} onClick={() => act("approve")}>{decide.isPending ? "Approving…" : r.approvals && r.approvals.have + 1 < r.approvals.need ? "Approve" : "Approve and issue"}</Button>
               <Button variant="secondary" onClick={() => setRejecting(true)}>Reject…</Button>
             </div>
           )

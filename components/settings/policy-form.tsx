@@ -71,6 +71,9 @@ export function PolicyForm({ editable }: { editable: boolean }) {
             <Field label="Operators who must approve an organization CA" htmlFor="orgCaApprovals" hint="1 to 10 distinct operators; the last approval issues. Default 1.">
               <TextInput id="orgCaApprovals" type="number" min={1} max={10} required disabled={!editable} value={draft.orgCaApprovals} onChange={(e) => setDraft({ ...draft, orgCaApprovals: Number(e.target.value) })} />
             </Field>
+            <Field label="Operators who must approve revoking an organization CA" htmlFor="orgCaRevocationApprovals" hint="1 to 10 distinct operators; the last approval revokes. Default 1.">
+              <TextInput id="orgCaRevocationApprovals" type="number" min={1} max={10} required disabled={!editable} value={draft.orgCaRevocationApprovals} onChange={(e) => setDraft({ ...draft, orgCaRevocationApprovals: Number(e.target.value) })} />
+            </Field>
           </div>
           {editable ? <Button type="submit" disabled={update.isPending}>{update.isPending ? "Saving…" : "Save policy"}</Button> : null}
         </form>

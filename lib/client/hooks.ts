@@ -4,7 +4,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { apiFetch } from "./api";
 import { queryKeys } from "./query-keys";
-import type { Approvals, CaItem, CertificateDetail, CertificateItem, OrgItem, RequestDetail, RequestItem } from "./types";
+import type { Approvals, CaItem, CertificateDetail, CertificateItem, OrgItem, PendingRevocation, RequestDetail, RequestItem } from "./types";
 
 const qs = (filter: Record<string, string>) => {
   const entries = Object.entries(filter).filter(([, v]) => v);
@@ -59,16 +59,17 @@ export function useRevokeCertificate() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: ({ serial, reason, invalidityDate }: { serial: string; reason: string; invalidityDate?: string }) =>
-      apiFetch<CertificateDetail & { affects: { certificatesBelow: number; artifacts: number } }>(`/api/v1/certificates/${serial}/revoke`, {
+      apiFetch<CertificateDetail & { affects?: { certificatesBelow: number; artifacts: number } }>(`/api/v1/certificates/${serial}/revoke`, {
         method: "POST",
         json: { reason, ...(invalidityDate ? { invalidityDate } : {}) },
       }),
-    // The page shows "revoked" at once; the server's answer (or a refusal) replaces it.
+    // The page shows "revoked" at once; the server's answer (or a refusal) replaces it. Not for an
+    // org CA: store policy may want more operators, and the answer may be "recorded, still pending".
     onMutate: async ({ serial, reason, invalidityDate }) => {
       const key = queryKeys.certificates.detail(serial);
       await client.cancelQueries({ queryKey: key });
       const previous = client.getQueryData<CertificateDetail>(key);
-      if (previous) client.setQueryData<CertificateDetail>(key, { ...previous, status: "revoked", revocation: { reason, revokedAt: new Date().toISOString(), invalidityDate: invalidityDate ?? null } });
+      if (previous && previous.kind !== "org-ca") client.setQueryData<CertificateDetail>(key, { ...previous, status: "revoked", revocation: { reason, revokedAt: new Date().toISOString(), invalidityDate: invalidityDate ?? null } });
       return { previous };
     },
     onError: (_err, { serial }, context) => {
@@ -80,3 +81,15 @@ export function useRevokeCertificate() {
 
 export const useRevocationImpact = (serial: string, enabled: boolean) =>
   useQuery({ queryKey: queryKeys.certificates.impact(serial), queryFn: () => apiFetch<{ certificatesBelow: number; artifacts: number }>(`/api/v1/certificates/${serial}/revocation-impact`), enabled });
+
+/** Org CA revocations waiting for more operators (operators only). */
+export const usePendingRevocations = (enabled: boolean) =>
+  useQuery({ queryKey: queryKeys.certificates.pendingRevocations, queryFn: () => apiFetch<PendingRevocation[]>("/api/v1/pending-revocations"), enabled });
+
+export function useWithdrawRevocation() {
+  const invalidate = useInvalidatePki();
+  return useMutation({
+    mutationFn: (id: string) => apiFetch<{ withdrawn: true; serial: string }>(`/api/v1/pending-revocations/${encodeURIComponent(id)}`, { method: "DELETE" }),
+    onSuccess: invalidate,
+  });
+}

@@ -9,6 +9,7 @@ export const queryKeys = {
     list: (filter: Record<string, string>) => ["certificates", "list", filter] as const,
     detail: (serial: string) => ["certificates", "detail", serial] as const,
     impact: (serial: string) => ["certificates", "impact", serial] as const,
+    pendingRevocations: ["certificates", "pending-revocations"] as const,
   },
   artifacts: { all: ["artifacts"] as const, list: (filter: Record<string, string>) => ["artifacts", "list", filter] as const },
   audit: {

@@ -64,7 +64,17 @@ export function useVerifyContact(token: string) {
   return useMutation({ mutationFn: () => apiFetch<{ org: { slug: string; contactEmail: string } }>(`/api/v1/contact-verifications/${encodeURIComponent(token)}`, { method: "POST", json: {} }) });
 }
 
-export const useOutbox = () => useQuery({ queryKey: queryKeys.outbox.all, queryFn: () => apiFetch<OutboxItem[]>("/api/v1/outbox?limit=50") });
+export const useOutbox = (to?: string) =>
+  useQuery({ queryKey: [...queryKeys.outbox.all, to ?? ""], queryFn: () => apiFetch<OutboxItem[]>(`/api/v1/outbox?limit=50${to ? `&to=${encodeURIComponent(to)}` : ""}`) });
+
+/** A new contact-verification link (the first expired, or was lost); the outbox shows it at once. */
+export function useResendContactVerification(slug: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => apiFetch<{ sent: true; expiresInHours: number }>(`/api/v1/orgs/${encodeURIComponent(slug)}/contact-verification`, { method: "POST", json: {} }),
+    onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.outbox.all }),
+  });
+}
 
 export const useOperators = () => useQuery({ queryKey: queryKeys.operators.list, queryFn: () => apiFetch<OperatorItem[]>("/api/v1/operators") });
 export const useOperatorInvitations = () => useQuery({ queryKey: queryKeys.operators.invitations, queryFn: () => apiFetch<OperatorInvitationItem[]>("/api/v1/operators/invitations") });

@@ -1,4 +1,5 @@
 // The JSON shapes the console reads (mirrors of lib/server serializers; see API.md).
+import type { PendingRevocationJson } from "@/lib/server/certificates/pending-revocations";
 import type { DecodedCertificate } from "@/lib/server/certificates/describe-certificate";
 
 export type { DecodedCertificate };
@@ -43,6 +44,8 @@ export type RequestDetail = RequestItem & {
   /** pending requests: whether the signed-in user may decide it, and if not why (who does). */
   decision?: { allowed: true } | { allowed: false; reason: string };
   org: { name: string; slug: string; pluginIdPrefix: string; status: string };
+  /** org-ca requests: the contact address, whether it is verified, and where its link was mailed. */
+  contact?: { email: string | null; verified: boolean; mail: "smtp" | "outbox" };
   csr: { subject: string; keyAlgorithm: string; keySize: number; fingerprintSha256: string; requestedExtensions: { oid: string; name: string; critical: boolean; summary: string }[] } | null;
   willIssue: { subject: string; validityDays: number; key: string; extensions: string[]; ignoredFromCsr: string[] };
 };
@@ -68,4 +71,8 @@ export type CertificateDetail = CertificateItem & {
   chainPem: string;
   issuer: { subject: string; serial: string | null } | null;
   decoded: DecodedCertificate | null;
+  /** org CA, operators: a revocation waiting for more operators (store policy orgCaRevocationApprovals). */
+  pendingRevocation?: PendingRevocation;
 };
+
+export type PendingRevocation = PendingRevocationJson;

@@ -10,8 +10,9 @@ import { OperatorsPanel } from "@/components/settings/operators-panel";
 
 export const metadata = { title: "Settings" };
 
-export default async function SettingsPage() {
+export default async function SettingsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireConsoleUser("/settings");
+  const outboxTo = (await searchParams).outbox;
   return (
     <div className="space-y-6">
       <div>
@@ -25,7 +26,7 @@ export default async function SettingsPage() {
       {user.isOperator ? <TargetsPanel /> : null}
       {user.isOperator ? <OperatorsPanel selfEmail={user.email} /> : null}
       {user.isOperator ? <WebhooksPanel /> : null}
-      {user.isOperator && !env().mail.smtpUrl ? <MailOutbox /> : null}
+      {user.isOperator && !env().mail.smtpUrl ? <MailOutbox to={typeof outboxTo === "string" ? outboxTo.slice(0, 254) : undefined} /> : null}
     </div>
   );
 }

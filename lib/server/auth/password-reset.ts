@@ -10,8 +10,9 @@ import { AppError } from "../errors";
 import { composeMail, consoleLink } from "../mail/compose-mail";
 import { kickMailDelivery } from "../mail/deliver-mail";
 import { enqueueMail } from "../mail/enqueue-mail";
-import { auth, MIN_PASSWORD_LENGTH } from "./auth";
-import { ANONYMOUS, systemPrincipal } from "./principal";
+import { auth, MIN_PASSWORD_LENGTH, OPERATOR_ROLE } from "./auth";
+import { ANONYMOUS, systemPrincipal, type Principal } from "./principal";
+import { requireOperatorFor } from "./require-operator";
 
 export const PASSWORD_RESET_SECONDS = 3600;
 /** better-auth's token: generateId(24), letters and digits. */
@@ -26,13 +27,39 @@ const SAME_ANSWER = { status: "sent", message: "If an account has this address, 
 export async function requestPasswordReset(raw: z.input<typeof passwordResetRequestInput>) {
   const { email } = passwordResetRequestInput.parse(raw);
   // Without a mail server, messages land in the outbox every operator reads in Settings: a reset
-  // link there would let any operator take over any account.
-  if (!env().mail.smtpUrl) throw new AppError("conflict", "Password reset needs a mail server (SIGNET_SMTP_URL); ask a store operator");
+  // link there, asked for by anyone, would let any operator take over any account. An operator can
+  // send one on purpose, audited (sendPasswordResetFor).
+  if (!env().mail.smtpUrl) throw new AppError("conflict", "Password reset needs a mail server (SIGNET_SMTP_URL); ask a store operator to send you a reset link");
   const a = await auth();
   await a.api.requestPasswordReset({ body: { email } });
   kickMailDelivery();
   // The same answer whether or not the address has an account.
   return SAME_ANSWER;
+}
+
+/**
+ * An operator sends an account a reset link (a person who lost their password and cannot receive
+ * "forgot password" mail, say). With a mail server the link goes to the account's address, as the
+ * self-service one does. Without one it lands in the outbox, which every operator reads: the operator
+ * forwards it to the person. That is never allowed for an operator's account: a second operator's
+ * password in the first one's hands would make an N-of-M approval one person's. Audited with who sent it.
+ */
+export async function sendPasswordResetFor(actor: Principal, userId: string) {
+  const operator = requireOperatorFor(actor, "send password reset links");
+  const client = await db();
+  const user = await client.user.findUnique({ where: { id: userId.slice(0, 64) }, select: { id: true, email: true, role: true, banned: true } });
+  if (!user) throw new AppError("not_found", "User not found");
+  if (user.banned) throw new AppError("conflict", "The account is disabled: it gets no reset link");
+  const smtp = Boolean(env().mail.smtpUrl);
+  if (!smtp && user.role === OPERATOR_ROLE) throw new AppError("conflict", "An operator's reset link needs a mail server (SIGNET_SMTP_URL): without one it would land in the outbox every operator reads");
+  if (user.id === operator.userId) throw new AppError("conflict", "Use \"Forgot password\" or change your own password instead");
+  const a = await auth();
+  await a.api.requestPasswordReset({ body: { email: user.email } });
+  await client.$transaction(async (tx) => {
+    await appendAuditEvent(tx, { actor, action: "user.password_reset_sent", subjectType: "user", subjectId: user.id, details: { email: user.email, via: smtp ? "smtp" : "outbox" } });
+  });
+  kickMailDelivery();
+  return { sent: true as const, email: user.email, via: smtp ? ("smtp" as const) : ("outbox" as const), expiresInSeconds: PASSWORD_RESET_SECONDS };
 }
 
 /** better-auth's sendResetPassword hook. A disabled account gets no link. */

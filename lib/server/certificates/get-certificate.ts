@@ -5,6 +5,7 @@ import { certificateScope, issuerChain } from "./list-certificates";
 import { requireUser } from "../auth/principal";
 import { describeCertificate } from "./describe-certificate";
 import { serializeCertificate } from "./serialize-certificate";
+import { pendingRevocationOf } from "./pending-revocations";
 
 const SERIAL_HEX = /^[0-9a-f]{1,40}$/;
 
@@ -40,5 +41,6 @@ export async function getCertificate(actor: Principal, serialHex: string) {
     ...serializeCertificate(row, await issuerChain(client, row.issuerCaId)),
     issuer: issuerCa ? { subject: issuerCa.subject, serial: issuerCa.certificate?.serialHex ?? null } : null,
     decoded: row.der ? describeCertificate(row.der) : null,
+    ...(row.kind === "org_ca" && row.status === "issued" ? { pendingRevocation: await pendingRevocationOf(client, actor, row.id) } : {}),
   };
 }

@@ -1,5 +1,6 @@
 // Revocation with an RFC 5280 reason: operators revoke anything below the root; org admins revoke
-// their own plugin certificates. The answer says what the revocation affects.
+// their own plugin certificates. The answer says what the revocation affects. An org CA under a
+// policy of N > 1 revocation approvals is revoked by the N-th distinct operator (pending-revocations.ts).
 import { z } from "zod";
 import { db } from "../../db";
 import { encodeCrlEntry } from "../../pki/crl/encode-crl";
@@ -17,6 +18,7 @@ import { kickMailDelivery } from "../mail/deliver-mail";
 import { mailCertificateRevoked } from "../notifications/mail-notices";
 import { certificateEventData, enqueueWebhookEvent } from "../webhooks/enqueue-webhook-event";
 import { requireSecondFactor } from "../auth/require-second-factor";
+import { voteOrgCaRevocation } from "./pending-revocations";
 
 export const REVOCATION_REASONS = ["unspecified", "keyCompromise", "cACompromise", "affiliationChanged", "superseded", "cessationOfOperation", "privilegeWithdrawn"] as const;
 
@@ -39,10 +41,14 @@ export async function revokeCertificate(actor: Principal, serialHex: string, raw
   const invalidityDate = input.invalidityDate ? new Date(input.invalidityDate) : undefined;
   if (invalidityDate && invalidityDate.getTime() > now.getTime()) throw new AppError("bad_request", "The invalidity date cannot be in the future");
   const revokedAt = new Date(Math.floor(now.getTime() / 1000) * 1000);
-  const affects = await client.$transaction(async (tx) => {
+  const outcome = await client.$transaction(async (tx) => {
     const rows = await tx.$queryRawUnsafe<{ status: string }[]>(`SELECT status::text AS status FROM certificate WHERE id = $1 FOR UPDATE`, cert.id);
     if (rows[0]?.status !== "issued") throw new AppError("conflict", "The certificate is already revoked");
     const invalidity = invalidityDate ? new Date(Math.floor(invalidityDate.getTime() / 1000) * 1000) : undefined;
+    // Under the row lock: store policy may want more operators before an org CA is revoked.
+    const vote = cert.kind === "org_ca" ? await voteOrgCaRevocation(tx, actor, cert, { reason: input.reason, invalidityDate: invalidity }) : undefined;
+    if (vote && !vote.revoke) return { pending: vote.pending };
+    const approvedBy = vote?.approvals?.by.map((a) => a.email);
     await tx.revocation.create({
       data: {
         certificateId: cert.id,
@@ -64,7 +70,7 @@ export async function revokeCertificate(actor: Principal, serialHex: string, raw
       subjectType: "certificate",
       subjectId: cert.id,
       orgId: cert.orgId,
-      details: { serial: cert.serialHex, kind: cert.kind, reason: input.reason, invalidityDate: invalidityDate?.toISOString() ?? null, affects: summary },
+      details: { serial: cert.serialHex, kind: cert.kind, reason: input.reason, invalidityDate: invalidityDate?.toISOString() ?? null, affects: summary, ...(approvedBy ? { approvedBy } : {}) },
     });
     await enqueueWebhookEvent(tx, "certificate.revoked", async () => ({
       ...(await certificateEventData(tx, cert)),
@@ -74,11 +80,15 @@ export async function revokeCertificate(actor: Principal, serialHex: string, raw
       affects: summary,
     }));
     await mailCertificateRevoked(tx, cert, input.reason, revokedAt);
-    return summary;
+    return { affects: summary, approvals: vote?.approvals };
   });
+  if ("pending" in outcome) {
+    // Recorded, nothing revoked yet: the certificate as it stands and what is still missing.
+    return { ...serializeCertificate(cert, await issuerChain(client, cert.issuerCaId)), pendingRevocation: outcome.pending };
+  }
   kickWebhookDeliveries();
   kickMailDelivery();
   await refreshRevocationData(cert.issuerCaId!, cert.serialHex);
   const updated = await findVisibleCertificate(actor, cert.serialHex);
-  return { ...serializeCertificate(updated, await issuerChain(client, updated.issuerCaId)), affects };
+  return { ...serializeCertificate(updated, await issuerChain(client, updated.issuerCaId)), affects: outcome.affects, ...(outcome.approvals ? { approvals: outcome.approvals } : {}) };
 }

@@ -1,13 +1,13 @@
 // Approving a request issues its certificate. The request row is locked, so of any number of
 // concurrent approvals exactly one issues and the rest get 409.
 import type { Tx } from "../../db";
-import { env } from "../../env";
 import { db } from "../../db";
 import { ProfileViolation } from "../../pki/certificate/check-profile";
 import { issueOrgCa, issuePluginCertificate, toPem } from "../../pki/certificate/issue";
 import type { KeyAlgorithm } from "../../pki/signer";
 import { appendAuditEvent } from "../audit/append-audit-event";
-import { requireUser, type Principal } from "../auth/principal";
+import type { Principal } from "../auth/principal";
+import { recordDistinctApproval, type ApprovalsJson } from "../approvals/distinct-approvals";
 import { toBytes } from "../db/bytes";
 import { AppError } from "../errors";
 import { findRootCaId, loadIssuingCa } from "../cas/load-issuing-ca";
@@ -23,7 +23,6 @@ import { lockPluginId } from "./lock-plugin-id";
 import { kickMailDelivery } from "../mail/deliver-mail";
 import { mailRequestDecided } from "../notifications/mail-notices";
 
-export type ApprovalsJson = { have: number; need: number; by: { email: string; at: string }[] };
 
 /**
  * An org CA request under a policy of N > 1 approvals: each call records one operator's approval
@@ -62,26 +61,21 @@ export async function recordApprovalOrIssue(actor: Principal, requestId: string,
 }
 
 async function recordApproval(tx: Tx, actor: Principal, request: RequestRow, need: number): Promise<ApprovalsJson> {
-  const user = requireUser(actor);
   // Checked before an approval counts: a request that cannot be issued must not collect approvals
   // that would issue it the moment the address is verified, without anyone looking again.
   assertContactVerified(await tx.organization.findUniqueOrThrow({ where: { id: request.orgId }, select: { contactVerifiedAt: true } }));
-  // The request row is locked (lockPendingRequest), so this read and the insert cannot race another
-  // approval of the same request; the unique (request, user) index is the backstop.
-  const mine = await tx.requestApproval.findUnique({ where: { requestId_userId: { requestId: request.id, userId: user.userId } }, select: { id: true } });
-  if (mine) throw new AppError("conflict", "you already approved this request: another operator must approve it");
-  await tx.requestApproval.create({ data: { requestId: request.id, userId: user.userId, email: user.email } });
-  const recorded = await tx.requestApproval.findMany({ where: { requestId: request.id }, orderBy: { createdAt: "asc" }, select: { userId: true, email: true, createdAt: true } });
-  // An operator disabled since approving (a compromised account, say) no longer counts.
-  const banned = new Set((await tx.user.findMany({ where: { id: { in: recorded.map((r) => r.userId) }, banned: true }, select: { id: true } })).map((u) => u.id));
-  const rows = recorded.filter((r) => !banned.has(r.userId));
-  const approvals = { have: rows.length, need, by: rows.map((r) => ({ email: r.email, at: r.createdAt.toISOString() })) };
+  const approvals = await recordDistinctApproval(tx, actor, { requestId: request.id }, need, "you already approved this request: another operator must approve it");
   await appendAuditEvent(tx, { actor, action: "request.approval_recorded", subjectType: "request", subjectId: request.id, orgId: request.orgId, details: { kind: "org_ca", have: approvals.have, need } });
   return approvals;
 }
 
+/**
+ * Always, mail server or not: without SMTP the link lands in the outbox operators read in Settings,
+ * so the operator forwards it to the contact (or confirms the address by following it only after
+ * checking with its owner); an approval never stands in for the verification.
+ */
 function assertContactVerified(org: { contactVerifiedAt: Date | null }): void {
-  if (!org.contactVerifiedAt && env().mail.smtpUrl) throw new AppError("conflict", "contact address not verified: the organization has not yet followed the link mailed to its contact address");
+  if (!org.contactVerifiedAt) throw new AppError("conflict", "contact address not verified: the organization has not yet followed the link mailed to its contact address");
 }
 
 /**
@@ -103,9 +97,7 @@ export async function lockPendingRequest(tx: Tx, requestId: string): Promise<voi
 async function approveOrgCa(tx: Tx, actor: Principal, request: RequestRow, now: Date, validityDays: number) {
   const root = await loadIssuingCa(tx, await findRootCaId(tx), now);
   const org = await tx.organization.findUniqueOrThrow({ where: { id: request.orgId } });
-  // With a mail server, the contact address must have followed its link before the org gets a CA.
-  // Without one, mail only reaches the operators' outbox: the one-command start and API-only stores
-  // must still work, so the queue shows the address as unverified and the operator decides.
+  // The contact address must have followed its link before the org gets a CA.
   assertContactVerified(org);
   // Before any key is made: a refused approval must leave no key behind (not even in an HSM).
   const subject = await assertUniqueOrgCaSubject(tx, org, request.subject);

@@ -10,6 +10,7 @@ import { readStorePolicy } from "../settings/store-policy";
 import { decisionRefusal } from "./authorize-decision";
 import { ISSUED_CERTIFICATE } from "./list-requests";
 import { serializeRequest } from "./serialize-request";
+import { env } from "../../env";
 
 export async function getRequest(actor: Principal, requestId: string) {
   const user = requireUser(actor);
@@ -28,6 +29,9 @@ export async function getRequest(actor: Principal, requestId: string) {
     // Pending requests: whether this actor may approve or reject, and if not, who does.
     ...(r.status === "pending" ? { decision: decisionFor(user, r, policy) } : {}),
     org: { name: r.org.name, slug: r.org.slug, pluginIdPrefix: r.org.pluginIdPrefix, status: r.org.status },
+    // org-ca requests: where the verification link went (an approver needs it verified first), and
+    // whether it reached a mail server or the outbox operators read in Settings.
+    ...(isOrgCa ? { contact: { email: r.org.contactEmail, verified: r.org.contactVerifiedAt !== null, mail: env().mail.smtpUrl ? ("smtp" as const) : ("outbox" as const) } } : {}),
     ...(csrProblem ? { csrProblem } : {}),
     csr: csr ? { subject: csr.subject, keyAlgorithm: csr.keyAlgorithm, keySize: csr.keySize, fingerprintSha256: csr.fingerprintSha256, requestedExtensions: csr.requestedExtensions } : null,
     willIssue: {

@@ -8,6 +8,8 @@ export const storePolicySchema = z.object({
   pluginCertValidityDays: z.number().int().min(1).max(3650).default(365),
   /** Distinct operators who must approve an organization CA request; the last of them issues. */
   orgCaApprovals: z.number().int().min(1).max(10).default(1),
+  /** Distinct operators who must approve revoking an organization CA; the last of them revokes. */
+  orgCaRevocationApprovals: z.number().int().min(1).max(10).default(1),
   // Who must have signed in with a second factor before approving, rejecting, revoking or using a key
   // (archive signing, API token creation): lib/server/auth/require-second-factor.ts.
   requireSecondFactor: z.enum(["none", "operators", "admins"]).default("none"),

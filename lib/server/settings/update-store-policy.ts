@@ -9,16 +9,17 @@ import { requireUser } from "../auth/principal";
 import { readStorePolicy, storePolicySchema, writeStorePolicy, type StorePolicy } from "./store-policy";
 
 // The stored schema fills defaults; an update must not (a PATCH of one field would reset the others).
-const { pluginApprovalRequiresOperator, orgCaValidityDays, pluginCertValidityDays, orgCaApprovals, requireSecondFactor } = storePolicySchema.shape;
+const { pluginApprovalRequiresOperator, orgCaValidityDays, pluginCertValidityDays, orgCaApprovals, orgCaRevocationApprovals, requireSecondFactor } = storePolicySchema.shape;
 const fields = { pluginApprovalRequiresOperator: pluginApprovalRequiresOperator.unwrap(), orgCaValidityDays: orgCaValidityDays.unwrap(), pluginCertValidityDays: pluginCertValidityDays.unwrap() };
 
 /**
- * PUT sends every field; two came later, so clients written before them still work: a PUT without
- * orgCaApprovals means 1 (the policy as it was), one without requireSecondFactor keeps the stored
- * value. PATCH any subset. Unknown fields are refused, not ignored.
+ * PUT sends every field; three came later, so clients written before them still work: a PUT without
+ * orgCaApprovals means 1 (the policy as it was), one without requireSecondFactor or
+ * orgCaRevocationApprovals keeps the stored value. PATCH any subset. Unknown fields are refused,
+ * not ignored.
  */
-export const storePolicyPut = z.object({ ...fields, orgCaApprovals, requireSecondFactor: requireSecondFactor.unwrap().optional() }).strict();
-export const storePolicyPatch = z.object({ ...fields, orgCaApprovals: orgCaApprovals.unwrap(), requireSecondFactor: requireSecondFactor.unwrap() }).strict().partial();
+export const storePolicyPut = z.object({ ...fields, orgCaApprovals, orgCaRevocationApprovals: orgCaRevocationApprovals.unwrap().optional(), requireSecondFactor: requireSecondFactor.unwrap().optional() }).strict();
+export const storePolicyPatch = z.object({ ...fields, orgCaApprovals: orgCaApprovals.unwrap(), orgCaRevocationApprovals: orgCaRevocationApprovals.unwrap(), requireSecondFactor: requireSecondFactor.unwrap() }).strict().partial();
 
 /** Everyone signed in may read it: org admins need to know whether an operator must approve. */
 export async function getStorePolicy(actor: Principal): Promise<StorePolicy> {
