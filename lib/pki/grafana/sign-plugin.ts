@@ -4,9 +4,10 @@
 // that was there. The source zip is read with the same strict reader as Jami uploads.
 import fs from "node:fs";
 import yazl from "yazl";
+import { HashTap } from "../archive/hash-tap";
 import { copyZipEntry } from "../archive/copy-zip-entry";
 import { createOutput, discardOutput } from "../archive/output-file";
-import { DEFAULT_LIMITS, type ArchiveLimits } from "../jpl/archive-error";
+import { DEFAULT_LIMITS, signerInputLimits, type ArchiveLimits } from "../jpl/archive-error";
 import { ArchiveError } from "../jpl/archive-error";
 import { SafeArchive } from "../jpl/read-archive";
 import type { Signer } from "../signer";
@@ -33,10 +34,16 @@ export type SignedGrafanaPlugin = {
   manifest: GrafanaManifest;
   /** The MANIFEST.txt written into the zip. */
   manifestText: string;
+  /** The signed zip's file entries, MANIFEST.txt included. */
+  files: { path: string; size: number }[];
+  /** SHA-256 and length of the signed zip, hashed as it was written (what the detached CMS covers). */
+  sha256: Uint8Array;
+  size: number;
 };
 
 export async function signGrafanaPlugin(input: SignGrafanaInput): Promise<SignedGrafanaPlugin> {
-  const archive = await SafeArchive.open(input.inputPath, input.limits ?? DEFAULT_LIMITS);
+  // It adds MANIFEST.txt (an uploaded one is replaced, but counted: the limit must hold either way).
+  const archive = await SafeArchive.open(input.inputPath, signerInputLimits(input.limits ?? DEFAULT_LIMITS, 1));
   let out: fs.WriteStream | undefined;
   try {
     const layout = await readGrafanaLayout(archive);
@@ -65,16 +72,20 @@ export async function signGrafanaPlugin(input: SignGrafanaInput): Promise<Signed
       out!.on("error", reject);
       zip.on("error", reject);
     });
-    zip.outputStream.pipe(out);
+    const outputTap = new HashTap("sha256");
+    zip.outputStream.pipe(outputTap).pipe(out);
     for (const entry of archive.entries) {
       if (entry === layout.manifest) continue;
       // MANIFEST.txt already hashed every file; the copy's digests are not needed again.
       copyZipEntry(zip, archive, entry, "sha256", (err) => zip.emit("error", err)).catch(() => {});
     }
-    zip.addBuffer(Buffer.from(manifestText, "utf8"), `${layout.root}${GRAFANA_MANIFEST}`, { mtime: input.now, mode: 0o100644 });
+    const manifestBytes = Buffer.from(manifestText, "utf8");
+    zip.addBuffer(manifestBytes, `${layout.root}${GRAFANA_MANIFEST}`, { mtime: input.now, mode: 0o100644 });
     zip.end();
     await written;
-    return { pluginId: layout.pluginId, version: layout.version, manifest, manifestText };
+    const signedFiles = archive.entries.filter((e) => e !== layout.manifest && !e.isDirectory).map((e) => ({ path: e.name, size: e.uncompressedSize }));
+    signedFiles.push({ path: `${layout.root}${GRAFANA_MANIFEST}`, size: manifestBytes.length });
+    return { pluginId: layout.pluginId, version: layout.version, manifest, manifestText, files: signedFiles, sha256: new Uint8Array(outputTap.hash.digest()), size: outputTap.bytes };
   } catch (err) {
     await discardOutput(out, input.outputPath, err);
     throw err;
