@@ -76,10 +76,11 @@ export async function benchSignArchive(opts: { entries?: number; entrySize?: num
 }
 
 export const STORE_TARGETS = ["mattermost", "grafana", "dify", "mender"] as const;
-type StoreTarget = (typeof STORE_TARGETS)[number];
+export type StoreTarget = (typeof STORE_TARGETS)[number];
 // Each target's default store key algorithm (lib/server/targets): what a store signs with unless told otherwise.
 const STORE_KEY: Record<StoreTarget, KeyAlgorithm> = { mattermost: "rsa-4096", grafana: "rsa-4096", dify: "rsa-4096", mender: "rsa-3072" };
-const PLUGIN_ID = "com.bench.plugin";
+const DEFAULT_PLUGIN_ID = "com.bench.plugin";
+const PLUGIN_ID = DEFAULT_PLUGIN_ID;
 
 export type TargetRow = { target: StoreTarget; files: number; contentMb: number; fileMb: number; signetMs: number[]; limitMs: number[]; ratios: number[]; peakRssMb: number; verified: boolean; opensslCms: boolean; hostCheck: string };
 
@@ -89,8 +90,11 @@ const median = (xs: number[]) => {
 };
 const spread = (xs: number[], digits = 0) => `${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)}`;
 
-/** A realistic ~100 MB upload for each store format, written by the tools its developers use. */
-async function writeTargetInput(target: StoreTarget, dir: string, entries: number, size: number): Promise<{ path: string; files: number; contentMb: number }> {
+/**
+ * A realistic upload of entries × size bytes of content for each store format, written by the tools its
+ * developers use (GNU tar, a zip writer, mender-artifact). Dify's package is named as the id's last segment.
+ */
+export async function writeTargetInput(target: StoreTarget, dir: string, entries: number, size: number, PLUGIN_ID = DEFAULT_PLUGIN_ID): Promise<{ path: string; files: number; contentMb: number }> {
   const contentMb = (entries * size) / 1024 / 1024;
   if (target === "grafana") {
     const out = path.join(dir, "grafana.zip");
@@ -99,7 +103,7 @@ async function writeTargetInput(target: StoreTarget, dir: string, entries: numbe
   }
   if (target === "dify") {
     const out = path.join(dir, "bench.difypkg");
-    await writeInput(out, entries, size, { name: "manifest.yaml", content: "version: 1.0.0\ntype: plugin\nauthor: bench\nname: plugin\nlabel:\n  en_US: Bench\ncreated_at: 2026-11-01T10:00:00Z\n" });
+    await writeInput(out, entries, size, { name: "manifest.yaml", content: `version: 1.0.0\ntype: plugin\nauthor: bench\nname: ${PLUGIN_ID.split(".").pop()}\nlabel:\n  en_US: Bench\ncreated_at: 2026-11-01T10:00:00Z\n` });
     return { path: out, files: entries, contentMb };
   }
   const src = path.join(dir, `${target}-src`);
