@@ -25,9 +25,9 @@ const PLUGINS: Record<StoreTarget, string> = { mattermost: "com.acme.mmbig", gra
 const TYPES: Record<StoreTarget, string> = { mattermost: "application/gzip", grafana: "application/zip", dify: "application/octet-stream", mender: "application/octet-stream" };
 const hasMender = fs.existsSync("/usr/bin/mender-artifact");
 
-function vmHwmMb(pid: number): number {
-  const line = /^VmHWM:\s+(\d+) kB$/m.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
-  if (!line) throw new Error(`no VmHWM for ${pid}`);
+function vmMb(pid: number, field: "VmHWM" | "VmRSS"): number {
+  const line = new RegExp(`^${field}:\\s+(\\d+) kB$`, "m").exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
+  if (!line) throw new Error(`no ${field} for ${pid}`);
   return Number(line[1]) / 1024;
 }
 
@@ -75,11 +75,12 @@ describe.runIf(onServer)("store targets: a 100 MB upload keeps the server under 
       if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the server did not come up:\n${output.slice(-4000)}`);
       await sleep(1_000);
     }
+    console.log(`[targets-memory] worker ${worker} up: RSS ${vmMb(worker, "VmRSS").toFixed(0)} MB, VmHWM ${vmMb(worker, "VmHWM").toFixed(0)} MB`);
   }, 30 * 60_000);
 
   afterAll(async () => {
     if (child && child.exitCode === null) child.kill("SIGTERM");
-    await sleep(1_000);
+    await sleep(2_000);
     if (worker && alive(worker)) process.kill(worker, "SIGKILL");
     if (child && child.exitCode === null) child.kill("SIGKILL");
     fs.rmSync(dir, { recursive: true, force: true });
@@ -90,23 +91,31 @@ describe.runIf(onServer)("store targets: a 100 MB upload keeps the server under 
     it.skipIf(target === "mender" && !hasMender)(`${target}: a ~100 MB upload is signed, streamed in and out, with the worker's peak RSS under ${BUDGET_MB} MB`, { timeout: 10 * 60_000 }, async () => {
       const input = inputs.get(target)!;
       const size = fs.statSync(input).size;
+      // The resident set before, and its highest value while this upload and its download run.
+      const before = vmMb(worker, "VmRSS");
+      let during = before;
+      const sampler = setInterval(() => (during = Math.max(during, vmMb(worker, "VmRSS"))), 100);
       const res = await fetch(`http://127.0.0.1:${port}/api/v1/orgs/acme/plugins/${PLUGINS[target]}/artifacts?target=${target}`, {
         method: "POST",
         headers: { authorization: `Bearer ${store.acmeMember}`, "content-type": TYPES[target], "content-length": String(size) },
         body: Readable.toWeb(fs.createReadStream(input)) as ReadableStream,
         duplex: "half",
+        signal: AbortSignal.timeout(5 * 60_000),
       } as RequestInit);
       const text = await res.text();
       expect(res.status, text).toBe(201);
       const artifact = JSON.parse(text) as { id: string; sha256: string };
       // The download streams too: read it through and compare its size.
-      const download = await fetch(`http://127.0.0.1:${port}/api/v1/artifacts/${artifact.id}/download`, { headers: { authorization: `Bearer ${store.acmeMember}` } });
+      const download = await fetch(`http://127.0.0.1:${port}/api/v1/artifacts/${artifact.id}/download`, { headers: { authorization: `Bearer ${store.acmeMember}` }, signal: AbortSignal.timeout(5 * 60_000) });
       expect(download.status).toBe(200);
       let bytes = 0;
       for await (const chunk of download.body as unknown as AsyncIterable<Uint8Array>) bytes += chunk.length;
       expect(bytes).toBeGreaterThan(size * 0.9);
-      const peak = vmHwmMb(worker);
-      peaks.push(`${target} ${(size / 1024 / 1024).toFixed(0)} MB upload → ${peak.toFixed(0)} MB`);
+      clearInterval(sampler);
+      const peak = vmMb(worker, "VmHWM");
+      const line = `${target}: ${(size / 1024 / 1024).toFixed(0)} MB upload, RSS ${before.toFixed(0)} MB before, ${during.toFixed(0)} MB at most during, VmHWM ${peak.toFixed(0)} MB`;
+      peaks.push(line);
+      console.log(`[targets-memory] ${line}`);
       expect(peak).toBeLessThanOrEqual(BUDGET_MB);
     });
   }
