@@ -2,6 +2,7 @@
 // manifest is built and cleartext-signed through the Signer, and a new zip is written with every original
 // entry's content byte for byte (same names, order, modes and times) plus <id>/MANIFEST.txt, replacing one
 // that was there. The source zip is read with the same strict reader as Jami uploads.
+import { once } from "node:events";
 import fs from "node:fs";
 import yazl from "yazl";
 import { HashTap } from "../archive/hash-tap";
@@ -9,11 +10,11 @@ import { copyZipEntry } from "../archive/copy-zip-entry";
 import { createOutput, discardOutput } from "../archive/output-file";
 import { DEFAULT_LIMITS, signerInputLimits, type ArchiveLimits } from "../jpl/archive-error";
 import { ArchiveError } from "../jpl/archive-error";
-import { SafeArchive } from "../jpl/read-archive";
+import { SafeArchive, type ArchiveEntry } from "../jpl/read-archive";
 import type { Signer } from "../signer";
 import { cleartextSign, openpgpKeyIds, type OpenPgpKeyRef } from "../openpgp/sign";
 import { buildManifest, manifestJson, type GrafanaManifest, type ManifestClaims } from "./manifest";
-import { GRAFANA_MANIFEST, hashFiles, readGrafanaLayout } from "./plugin-layout";
+import { GRAFANA_MANIFEST, readGrafanaLayout } from "./plugin-layout";
 
 export type SignGrafanaInput = ManifestClaims & {
   inputPath: string;
@@ -50,7 +51,24 @@ export async function signGrafanaPlugin(input: SignGrafanaInput): Promise<Signed
     if (input.expectedPluginId !== undefined && layout.pluginId !== input.expectedPluginId) {
       throw new ArchiveError("manifest_id_mismatch", `plugin.json names plugin '${layout.pluginId}', but this upload is for '${input.expectedPluginId}'`, `${layout.root}plugin.json`);
     }
-    const files = await hashFiles(archive, layout);
+    // One pass: every entry is copied while its content streams through SHA-256; MANIFEST.txt, which
+    // lists those digests, is the last entry, signed once the copies are through.
+    out = createOutput(input.outputPath);
+    await once(out, "open");
+    let abort!: (err: unknown) => void;
+    const failed = new Promise<never>((_, reject) => (abort = reject));
+    failed.catch(() => {});
+    out.on("error", abort);
+    const zip = new yazl.ZipFile();
+    zip.on("error", abort);
+    const outputTap = new HashTap("sha256");
+    zip.outputStream.pipe(outputTap).pipe(out);
+    const written = new Promise<void>((resolve) => out!.on("close", resolve));
+    const copies = new Map<ArchiveEntry, Promise<Buffer>>();
+    for (const entry of archive.entries) if (entry !== layout.manifest) copies.set(entry, copyZipEntry(zip, archive, entry, "sha256", abort));
+    const files = new Map<string, string>();
+    for (const entry of layout.files) files.set(entry.name.slice(layout.root.length), (await Promise.race([copies.get(entry)!, failed])).toString("hex"));
+    await Promise.race([Promise.all(copies.values()), failed]);
     const manifest = buildManifest({
       signatureType: input.signatureType,
       signedByOrg: input.signedByOrg,
@@ -64,25 +82,11 @@ export async function signGrafanaPlugin(input: SignGrafanaInput): Promise<Signed
     });
     const signedAt = new Date(Math.floor(input.now.getTime() / 1000) * 1000);
     const manifestText = await cleartextSign({ text: manifestJson(manifest), signer: input.signer, key: input.key, createdAt: signedAt });
-
-    const zip = new yazl.ZipFile();
-    out = createOutput(input.outputPath);
-    const written = new Promise<void>((resolve, reject) => {
-      out!.on("close", resolve);
-      out!.on("error", reject);
-      zip.on("error", reject);
-    });
-    const outputTap = new HashTap("sha256");
-    zip.outputStream.pipe(outputTap).pipe(out);
-    for (const entry of archive.entries) {
-      if (entry === layout.manifest) continue;
-      // MANIFEST.txt already hashed every file; the copy's digests are not needed again.
-      copyZipEntry(zip, archive, entry, "sha256", (err) => zip.emit("error", err)).catch(() => {});
-    }
     const manifestBytes = Buffer.from(manifestText, "utf8");
     zip.addBuffer(manifestBytes, `${layout.root}${GRAFANA_MANIFEST}`, { mtime: input.now, mode: 0o100644 });
     zip.end();
-    await written;
+    await Promise.race([written, failed]);
+    if (out.errored) throw out.errored;
     const signedFiles = archive.entries.filter((e) => e !== layout.manifest && !e.isDirectory).map((e) => ({ path: e.name, size: e.uncompressedSize }));
     signedFiles.push({ path: `${layout.root}${GRAFANA_MANIFEST}`, size: manifestBytes.length });
     return { pluginId: layout.pluginId, version: layout.version, manifest, manifestText, files: signedFiles, sha256: new Uint8Array(outputTap.hash.digest()), size: outputTap.bytes };
