@@ -41,7 +41,10 @@ if (!built) {
 // The supervisor runs here, in this process (lib/server/startup/supervise-workers.ts): it forks the
 // workers (scripts/server.mjs) and restarts any that dies. TypeScript through tsx, as the CLI does;
 // the workers run the built server with plain node.
-Object.assign(process.env, { PORT: process.env.PORT ?? "3000", NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", SIGNET_APP_ROOT: root });
+// MALLOC_ARENA_MAX=2 for the workers (they inherit this environment): glibc's default of one malloc arena
+// per thread (zlib and crypto on the thread pool, signing worker threads) kept freed upload buffers
+// resident, and a few 100 MB uploads in a row grew a worker past 300 MB (test/targets-memory.test.ts).
+Object.assign(process.env, { PORT: process.env.PORT ?? "3000", NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", SIGNET_APP_ROOT: root, MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? "2" });
 const { register } = await import("tsx/esm/api");
 register({ tsconfig: path.join(root, "tsconfig.json") });
 const { serveSupervised } = await import("../lib/server/startup/serve-supervised.ts");

@@ -190,6 +190,7 @@ describe("targets: signing Mattermost and Grafana plugins through the API", () =
     const [oldKey] = (await json<{ keys: TargetKey[] }>(await call(H(putTarget), { method: "PUT", token: store.operator, params: { target: "mattermost" }, json: { enabled: true } }), 200)).keys.filter((k) => k.status === "active");
     // What a host installed before the rotation began: the old key's file, unrevoked.
     const oldHost = hasTools ? await trustedKey("mattermost", oldKey.keyId) : undefined;
+    const rotationStart = (await (await db()).auditEvent.aggregate({ _max: { seq: true } }))._max.seq ?? 0;
     const next = await json<TargetKey>(await call(H(addKey), { token: store.operator, params: { target: "mattermost" }, json: { algorithm: "ecdsa-p256" } }), 201);
     const signedWith = async (version: string) => {
       const bundle = mattermostBundle(MM_ID, version);
@@ -206,6 +207,19 @@ describe("targets: signing Mattermost and Grafana plugins through the API", () =
     // 3. The old key retired: only the new key signs.
     await json(await call(H(retire), { token: store.operator, params: { target: "mattermost", keyId: oldKey.keyId } }), 200);
     const after = await signedWith("2.4.0");
+    // Every step audited, in order, and each signing records the keys that signed it.
+    const client = await db();
+    const steps = await client.auditEvent.findMany({ where: { action: { in: ["target.key_created", "target.key_activated", "target.key_retired", "artifact.signed"] }, seq: { gt: rotationStart } }, orderBy: { seq: "asc" }, select: { action: true, subjectId: true, details: true } });
+    const storeKeys = await client.storeKey.findMany({ where: { keyId: { in: [oldKey.keyId, next.keyId] } }, select: { id: true, keyId: true } });
+    const keyIdOf = (id: string) => storeKeys.find((k) => k.id === id)?.keyId;
+    expect(steps.map((e) => (e.action === "artifact.signed" ? `signed by ${((e.details as { storeKeyIds: string[] }).storeKeyIds ?? []).map(keyIdOf).join("+")}` : `${e.action} ${e.subjectId}`))).toEqual([
+      `target.key_created ${next.keyId}`,
+      `signed by ${oldKey.keyId}`,
+      `target.key_activated ${next.keyId}`,
+      `signed by ${oldKey.keyId}+${next.keyId}`,
+      `target.key_retired ${oldKey.keyId}`,
+      `signed by ${next.keyId}`,
+    ]);
     if (!hasTools || !oldHost) return;
     const oldOnly = await trustedKey("mattermost", oldKey.keyId); // now carries its revocation
     const newOnly = await trustedKey("mattermost", next.keyId);
@@ -222,6 +236,13 @@ describe("targets: signing Mattermost and Grafana plugins through the API", () =
     expect(gpgvOld.output).toMatch(/Good signature[\s\S]*No public key/);
     // A host that re-installs the retired key's file stops trusting it (Go skips revoked keys).
     expect(go(oldOnly, published)).toBe(false);
+    // gpgv, the other verifier, for the same three hosts across the three phases: 0 = accepted; 2 = a
+    // signature by a key it lacks (during the overlap beside the good one); 1 or 2 = refused.
+    const gpgv = (key: { gpg: string }, s: { bundle: string; sig: string }) => run("gpgv", ["--keyring", key.gpg, s.sig, s.bundle]);
+    const gpgvGood = (key: { gpg: string }, s: { bundle: string; sig: string }) => /Good signature/.test(gpgv(key, s).output);
+    expect([gpgv(oldHost, published).status, gpgv(newOnly, published).status, gpgv(both, published).status]).toEqual([0, 2, 0]);
+    expect([gpgvGood(oldHost, overlap), gpgvGood(newOnly, overlap), gpgv(both, overlap).status]).toEqual([true, true, 0]);
+    expect([gpgvGood(oldHost, after), gpgv(newOnly, after).status, gpgv(both, after).status]).toEqual([false, 0, 0]);
   });
 
   it("grafana: private signatures need the org's root URLs; the zip gets MANIFEST.txt that gpgv, Grafana's Go check and the §6 rules accept, and a CMS", async () => {

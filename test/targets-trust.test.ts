@@ -7,6 +7,8 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { GET as trustDoc } from "@/app/api/v1/trust/route";
+import { GET as caFile } from "@/app/ca/[file]/route";
+import { execFileSync } from "node:child_process";
 import { GET as keyFile } from "@/app/(public)/trust/[target]/keys/[keyId]/route";
 import { GET as grafanaKeys } from "@/app/grafana/api/plugins/ci/keys/route";
 import { GET as grafanaProxy, HEAD as grafanaProxyHead } from "@/app/grafana/api/[...path]/route";
@@ -106,6 +108,44 @@ describe("targets: trust distribution", () => {
     expect(bad.status).toBe(400);
     const dup = await call(H(putTarget), { method: "PUT", token: store.operator, params: { target: "grafana" }, json: { enabled: true, grafana: { grafanaKeys: [{ keyId: active.keyId, public: grafanaLabsKey.armored }] } } });
     expect(dup.status).toBe(400);
+  });
+
+  it("Dify and Mender: /api/v1/trust lists their keys and host configuration; each file is byte-exact, the Dify one PKCS#1 with one trailing newline, the Mender one SPKI; the Root CA file is the root's DER", async () => {
+    await json(await call(H(putTarget), { method: "PUT", token: store.operator, params: { target: "dify" }, json: { enabled: true } }), 200);
+    await json(await call(H(putTarget), { method: "PUT", token: store.operator, params: { target: "mender" }, json: { enabled: true } }), 200);
+    const trust = await json<Trust>(await call(H(trustDoc)), 200);
+    const client = await db();
+    for (const target of ["dify", "mender"] as const) {
+      const entry = trust.targets.find((t) => t.target === target)!;
+      expect(entry.keys.length).toBe(1);
+      const [, , , , keyId] = entry.keys[0].url.split("/");
+      const res = await call(H(keyFile), { params: { target, keyId } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-type")).toBe("application/x-pem-file");
+      const body = Buffer.from(await res.arrayBuffer());
+      const row = await client.storeKey.findFirstOrThrow({ where: { keyId } });
+      expect(body.equals(Buffer.from(row.publicKeyFile, "utf8"))).toBe(true);
+      const pem = path.join(dir, `${target}.pem`);
+      fs.writeFileSync(pem, body);
+      const text = body.toString("latin1");
+      if (target === "dify") {
+        // What the daemon's LoadPublicKey takes: one RSA PUBLIC KEY block, exactly one newline after it.
+        expect(text).toMatch(/^-----BEGIN RSA PUBLIC KEY-----\n[A-Za-z0-9+/=\n]+-----END RSA PUBLIC KEY-----\n$/);
+        expect(execFileSync("openssl", ["rsa", "-RSAPublicKey_in", "-in", pem, "-noout", "-text"], { encoding: "utf8" })).toMatch(/Public-Key: \(4096 bit\)/);
+        expect(entry.hostConfig.text).toContain(`THIRD_PARTY_SIGNATURE_VERIFICATION_PUBLIC_KEYS=/app/keys/`);
+      } else {
+        expect(text).toMatch(/^-----BEGIN PUBLIC KEY-----\n[A-Za-z0-9+/=\n]+-----END PUBLIC KEY-----\n$/);
+        const der = execFileSync("openssl", ["pkey", "-pubin", "-in", pem, "-outform", "DER"]);
+        expect(Buffer.from(der).equals(Buffer.from(row.publicKeySpki))).toBe(true);
+        expect(JSON.parse(entry.hostConfig.text).ArtifactVerifyKeys).toHaveLength(1);
+      }
+    }
+    const root = await client.certificateAuthority.findFirstOrThrow({ where: { kind: "root" }, include: { certificate: true } });
+    const rootRes = await call(H(caFile), { params: { file: `${root.id}.pem` } });
+    expect(rootRes.status).toBe(200);
+    const rootPem = path.join(dir, "root.pem");
+    fs.writeFileSync(rootPem, Buffer.from(await rootRes.arrayBuffer()));
+    expect(Buffer.from(execFileSync("openssl", ["x509", "-in", rootPem, "-outform", "DER"])).equals(Buffer.from(root.certificate!.der!))).toBe(true);
   });
 
   it("other /grafana/api paths stream from the upstream without cookies or credentials; failures are 502 problems", async () => {

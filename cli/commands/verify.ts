@@ -8,16 +8,19 @@ import { fromPem } from "../../lib/pki/certificate/pem";
 import { crlIssuerDer, statusFromCrls, type CrlFile } from "../../lib/pki/status/crl-status";
 import { ArchiveError } from "../../lib/pki/jpl/archive-error";
 import { verifyPluginArchive, type VerificationReport } from "../../lib/pki/jpl/verify-plugin-archive";
-import { detectStoreFormat, verifyStoreArtifact, type StoreVerificationReport } from "../../lib/pki/targets/verify-store-artifact";
+import { detectStoreFormat, verifyStoreArtifact, type StoreFormat, type StoreVerificationReport, type StoreVerifyKey } from "../../lib/pki/targets/verify-store-artifact";
 import { readOpenPgpPublicKeys } from "../../lib/pki/openpgp/read-public-key";
 import { OpenPgpError } from "../../lib/pki/openpgp/packets";
+import { parseDifyPublicKeyFile } from "../../lib/pki/dify/key-file";
+import { parseMenderPublicKeyFile } from "../../lib/pki/mender/key-file";
 import { CliError, printJson } from "../io";
 import { fetchStoreRoots, networkArtifactStatus, networkCertificateStatus } from "../revocation-client";
 
 export const usage =
   "signet verify ARCHIVE [--root ROOT.pem]... [--url BASE_URL] [--offline] [--crl FILE]... [--signature FILE.p7s] [--json]\n" +
-  "      [--target jami|mattermost|grafana] [--key STORE_KEY.asc]... [--store-signature BUNDLE.sig] [--app-url GRAFANA_ROOT_URL]\n" +
-  "      (the target is recognized from the file when not given; Mattermost and Grafana are checked with the --key files)\n" +
+  "      [--target jami|mattermost|grafana|dify|mender] [--key STORE_KEY]... [--store-signature BUNDLE.sig] [--app-url GRAFANA_ROOT_URL]\n" +
+  "      (the target is recognized from the file when not given; a store format is checked with the --key files from the store's\n" +
+  "      /trust page: .asc for Mattermost and Grafana, the PKCS#1 RSA PUBLIC KEY .pem for Dify, the SPKI PUBLIC KEY .pem for Mender)\n" +
   "      exit 0 valid, revocation checked (OCSP/CRL online, or --crl for every certificate); 1 invalid (tampered, untrusted,\n" +
   "      revoked, status unknown); 2 usage; 3 signatures and chain valid but revocation NOT checked (--offline without --crl)";
 
@@ -99,11 +102,9 @@ export async function verifyCommand(argv: string[], now = new Date()): Promise<n
   if (baseUrl && !/^https?:\/\//.test(baseUrl)) throw new CliError("--url must be an http(s) URL", 2);
   const notes: string[] = [];
   const crls = readCrls(values.crl ?? []);
-  if (values.target !== undefined && !["jami", "mattermost", "grafana"].includes(values.target)) throw new CliError(`--target must be jami, mattermost or grafana (not ${values.target})`, 2);
-  const detected = values.target === "jami" ? undefined : ((values.target as "mattermost" | "grafana" | undefined) ?? (await detectStoreFormat(archive)));
-  if (detected === "dify" || detected === "mender") {
-    throw new CliError(`${archive} is a ${detected} artifact: signet verify does not check ${detected} yet (POST /api/v1/verify does; or ${detected === "mender" ? "mender-artifact validate ART -k KEY.pem" : "the Dify daemon"})`, 2);
-  }
+  const TARGETS = ["jami", "mattermost", "grafana", "dify", "mender"] as const;
+  if (values.target !== undefined && !(TARGETS as readonly string[]).includes(values.target)) throw new CliError(`--target must be ${TARGETS.slice(0, -1).join(", ")} or mender (not ${values.target})`, 2);
+  const detected = values.target === "jami" ? undefined : ((values.target as StoreFormat | undefined) ?? (await detectStoreFormat(archive)));
   const target = detected;
   const signaturePath = values.signature ?? (fs.existsSync(`${archive}.p7s`) ? `${archive}.p7s` : undefined);
   let trustedRoots = readRoots(values.root ?? []);
@@ -131,10 +132,10 @@ export async function verifyCommand(argv: string[], now = new Date()): Promise<n
   let report: VerificationReport | StoreVerificationReport;
   try {
     if (target) {
-      if (!values.key?.length) throw new CliError(`A ${target} artifact is checked against the store's keys: give --key FILE.asc (from the store's /trust page)`, 2);
+      if (!values.key?.length) throw new CliError(`A ${target} artifact is checked against the store's keys: give --key ${KEY_FILE[target]} (from the store's /trust page)`, 2);
       const keys = values.key.flatMap((file) => {
         try {
-          return readOpenPgpPublicKeys(fs.readFileSync(file), now).map((k) => ({ ...k, status: k.revokedAt ? "retired" : "active", retiredAt: k.revokedAt }));
+          return readStoreKeys(target, fs.readFileSync(file), now);
         } catch (err) {
           throw new CliError(`--key ${file}: ${err instanceof Error ? err.message : String(err)}`, 2);
         }
@@ -159,6 +160,23 @@ export async function verifyCommand(argv: string[], now = new Date()): Promise<n
   if (values.json) printJson({ ...report, exitCode });
   else process.stdout.write(formatReport(report));
   return exitCode;
+}
+
+const KEY_FILE: Record<StoreFormat, string> = { mattermost: "FILE.asc", grafana: "FILE.asc", dify: "FILE.pem (RSA PUBLIC KEY)", mender: "FILE.pem (PUBLIC KEY)" };
+
+/**
+ * The keys of one --key file as the target's host reads them. Dify and Mender files are bare keys:
+ * they go through the one key validator (lib/pki/keys) before node:crypto reads them, and carry no
+ * status (a host trusts every file it lists; a retired key is removed from hosts).
+ */
+function readStoreKeys(target: StoreFormat, bytes: Buffer, now: Date): StoreVerifyKey[] {
+  if (target === "dify" || target === "mender") {
+    const text = bytes.toString("latin1");
+    const spki = target === "dify" ? parseDifyPublicKeyFile(text) : parseMenderPublicKeyFile(text);
+    // A bare key has no OpenPGP creation time; only the OpenPGP formats read createdAt.
+    return [{ spki, createdAt: new Date(0), status: "active" }];
+  }
+  return readOpenPgpPublicKeys(bytes, now).map((k) => ({ ...k, status: k.revokedAt ? "retired" : "active", retiredAt: k.revokedAt }));
 }
 
 /** The CRL issuer as the chain entries spell names, to say which --crl file matched nothing. */

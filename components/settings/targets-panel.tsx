@@ -11,6 +11,7 @@ import { Card } from "../ui/card";
 import { Select } from "../ui/field";
 import { LoadingRows } from "../ui/skeleton";
 import { useToast } from "../ui/toast";
+import { DifySettingsForm, GrafanaSettingsForm } from "./target-settings-forms";
 
 const ALGORITHMS: Record<string, string[]> = {
   mattermost: ["rsa-4096", "rsa-3072", "ecdsa-p256", "ecdsa-p384"],
@@ -40,7 +41,7 @@ function TargetRow({ t }: { t: StoreTargetJson }) {
         {t.target === "jami" ? (
           <span className="text-sm text-slate-500">Always on: signed with each plugin&apos;s certificate.</span>
         ) : t.supported ? (
-          <Button variant={t.enabled ? "secondary" : "primary"} disabled={action.isPending} onClick={() => run({ kind: "update", target: t.target, body: { enabled: !t.enabled, ...(t.grafana ? { grafana: t.grafana } : {}) } }, t.enabled ? `${t.target} disabled` : `${t.target} enabled`)}>
+          <Button variant={t.enabled ? "secondary" : "primary"} disabled={action.isPending} onClick={() => run({ kind: "update", target: t.target, body: { enabled: !t.enabled, ...(t.grafana ? { grafana: t.grafana } : {}), ...(t.dify ? { dify: t.dify } : {}) } }, t.enabled ? `${t.target} disabled` : `${t.target} enabled`)}>
             {t.enabled ? "Disable" : "Enable"}
           </Button>
         ) : null}
@@ -72,11 +73,8 @@ function TargetRow({ t }: { t: StoreTargetJson }) {
           <Button variant="secondary" disabled={action.isPending} onClick={() => run({ kind: "create-key", target: t.target, algorithm }, `Next ${t.target} key published`)}>Publish a next key</Button>
         </div>
       ) : null}
-      {t.target === "grafana" && t.grafana ? (
-        <p className="mt-2 text-xs text-slate-500">
-          Manifests claim <code className="font-mono">{t.grafana.signatureType}</code>; catalog forwarded to <code className="font-mono">{t.grafana.upstreamUrl ?? "https://grafana.com"}</code>; {t.grafana.grafanaKeys.length} Grafana Labs key(s) configured (PUT /api/v1/settings/targets/grafana).
-        </p>
-      ) : null}
+      {t.target === "grafana" && t.grafana && t.enabled ? <GrafanaSettingsForm t={{ ...t, grafana: t.grafana }} /> : null}
+      {t.target === "dify" && t.dify && t.enabled ? <DifySettingsForm t={{ ...t, dify: t.dify }} /> : null}
     </section>
   );
 }

@@ -81,14 +81,16 @@ export const useWebhookDeliveries = (id: string | undefined) =>
 // Store targets (operators): enable, rotate keys. Every write refetches the targets and the public trust list.
 export type StoreKeyJson = { keyId: string; fingerprint: string; algorithm: string; status: "next" | "active" | "retired"; createdAt: string; activatedAt: string | null; retiredAt: string | null; url: string };
 export type GrafanaTargetSettings = { upstreamUrl?: string; grafanaKeys: { keyId: string; public: string; since?: number }[]; signatureType: "private" | "private-glob" | "community" };
-export type StoreTargetJson = { target: string; enabled: boolean; supported: boolean; keys: StoreKeyJson[]; grafana?: GrafanaTargetSettings };
+export type DifyTargetSettings = { authorizedCategory: "community" | "partner" };
+export type TargetUpdateBody = { enabled: boolean; grafana?: GrafanaTargetSettings; dify?: DifyTargetSettings };
+export type StoreTargetJson = { target: string; enabled: boolean; supported: boolean; keys: StoreKeyJson[]; grafana?: GrafanaTargetSettings; dify?: DifyTargetSettings };
 
 export const useStoreTargets = () => useQuery({ queryKey: queryKeys.targets.all, queryFn: () => apiFetch<StoreTargetJson[]>("/api/v1/settings/targets") });
 
 export function useTargetAction() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (action: { kind: "update"; target: string; body: { enabled: boolean; grafana?: GrafanaTargetSettings } } | { kind: "create-key"; target: string; algorithm?: string } | { kind: "activate" | "retire"; target: string; keyId: string }) => {
+    mutationFn: (action: { kind: "update"; target: string; body: TargetUpdateBody } | { kind: "create-key"; target: string; algorithm?: string } | { kind: "activate" | "retire"; target: string; keyId: string }) => {
       const base = `/api/v1/settings/targets/${encodeURIComponent(action.target)}`;
       if (action.kind === "update") return apiFetch<unknown>(base, { method: "PUT", json: action.body });
       if (action.kind === "create-key") return apiFetch<unknown>(`${base}/keys`, { method: "POST", json: action.algorithm ? { algorithm: action.algorithm } : {} });

@@ -17,7 +17,9 @@ export function copyZipEntry(zip: yazl.ZipFile, archive: SafeArchive, entry: Arc
     return Promise.resolve(crypto.createHash(algorithm).digest());
   }
   return new Promise<Buffer>((resolve, reject) => {
-    const options = { mtime: entry.mtime, mode: 0o100000 | ((entry.permissions ?? 0o644) & 0o755), compress: entry.compressionMethod === 8, size: entry.uncompressedSize };
+    // Deflated entries are deflated again at level 1: no signature covers compressed bytes (every format
+    // signs content digests), and level 6 made re-deflating most of a signing's time (bench/).
+    const options = { mtime: entry.mtime, mode: 0o100000 | ((entry.permissions ?? 0o644) & 0o755), compressionLevel: entry.compressionMethod === 8 ? 1 : 0, size: entry.uncompressedSize };
     zip.addReadStreamLazy(entry.name, options, (cb) => {
       const tap = new HashTap(algorithm, resolve);
       archive.openEntry(entry).then(

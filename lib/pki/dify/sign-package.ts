@@ -11,7 +11,7 @@ import yazl from "yazl";
 import { HashTap } from "../archive/hash-tap";
 import { copyZipEntry } from "../archive/copy-zip-entry";
 import { createOutput, discardOutput } from "../archive/output-file";
-import { DEFAULT_LIMITS, ArchiveError, type ArchiveLimits } from "../jpl/archive-error";
+import { DEFAULT_LIMITS, ArchiveError, signerInputLimits, type ArchiveLimits } from "../jpl/archive-error";
 import type { Signer } from "../signer";
 import type { DifyManifest } from "./manifest";
 import { openDifyPackage, VERIFICATION_ENTRY } from "./read-package";
@@ -50,7 +50,8 @@ export async function signDifyPackage(input: SignDifyPackageInput): Promise<Sign
   }
   if (input.signer.algorithm !== "rsa-4096") throw new Error(`A Dify signing key is RSA-4096 (FORMATS.md §7), not ${input.signer.algorithm}`);
   const time = Math.floor(input.now.getTime() / 1000);
-  const { archive, manifest } = await openDifyPackage(input.inputPath, input.limits ?? DEFAULT_LIMITS);
+  // It adds .verification.dify.json (an uploaded one is replaced, but counted).
+  const { archive, manifest } = await openDifyPackage(input.inputPath, signerInputLimits(input.limits ?? DEFAULT_LIMITS, 1));
   let out: fs.WriteStream | undefined;
   try {
     // Claim the output before any entry is read: a failed exclusive open then stops nothing mid-flight.

@@ -2,17 +2,19 @@
 // manifest is built and cleartext-signed through the Signer, and a new zip is written with every original
 // entry's content byte for byte (same names, order, modes and times) plus <id>/MANIFEST.txt, replacing one
 // that was there. The source zip is read with the same strict reader as Jami uploads.
+import { once } from "node:events";
 import fs from "node:fs";
 import yazl from "yazl";
+import { HashTap } from "../archive/hash-tap";
 import { copyZipEntry } from "../archive/copy-zip-entry";
 import { createOutput, discardOutput } from "../archive/output-file";
-import { DEFAULT_LIMITS, type ArchiveLimits } from "../jpl/archive-error";
+import { DEFAULT_LIMITS, signerInputLimits, type ArchiveLimits } from "../jpl/archive-error";
 import { ArchiveError } from "../jpl/archive-error";
-import { SafeArchive } from "../jpl/read-archive";
+import { SafeArchive, type ArchiveEntry } from "../jpl/read-archive";
 import type { Signer } from "../signer";
 import { cleartextSign, openpgpKeyIds, type OpenPgpKeyRef } from "../openpgp/sign";
 import { buildManifest, manifestJson, type GrafanaManifest, type ManifestClaims } from "./manifest";
-import { GRAFANA_MANIFEST, hashFiles, readGrafanaLayout } from "./plugin-layout";
+import { GRAFANA_MANIFEST, readGrafanaLayout } from "./plugin-layout";
 
 export type SignGrafanaInput = ManifestClaims & {
   inputPath: string;
@@ -33,17 +35,40 @@ export type SignedGrafanaPlugin = {
   manifest: GrafanaManifest;
   /** The MANIFEST.txt written into the zip. */
   manifestText: string;
+  /** The signed zip's file entries, MANIFEST.txt included. */
+  files: { path: string; size: number }[];
+  /** SHA-256 and length of the signed zip, hashed as it was written (what the detached CMS covers). */
+  sha256: Uint8Array;
+  size: number;
 };
 
 export async function signGrafanaPlugin(input: SignGrafanaInput): Promise<SignedGrafanaPlugin> {
-  const archive = await SafeArchive.open(input.inputPath, input.limits ?? DEFAULT_LIMITS);
+  // It adds MANIFEST.txt (an uploaded one is replaced, but counted: the limit must hold either way).
+  const archive = await SafeArchive.open(input.inputPath, signerInputLimits(input.limits ?? DEFAULT_LIMITS, 1));
   let out: fs.WriteStream | undefined;
   try {
     const layout = await readGrafanaLayout(archive);
     if (input.expectedPluginId !== undefined && layout.pluginId !== input.expectedPluginId) {
       throw new ArchiveError("manifest_id_mismatch", `plugin.json names plugin '${layout.pluginId}', but this upload is for '${input.expectedPluginId}'`, `${layout.root}plugin.json`);
     }
-    const files = await hashFiles(archive, layout);
+    // One pass: every entry is copied while its content streams through SHA-256; MANIFEST.txt, which
+    // lists those digests, is the last entry, signed once the copies are through.
+    out = createOutput(input.outputPath);
+    await once(out, "open");
+    let abort!: (err: unknown) => void;
+    const failed = new Promise<never>((_, reject) => (abort = reject));
+    failed.catch(() => {});
+    out.on("error", abort);
+    const zip = new yazl.ZipFile();
+    zip.on("error", abort);
+    const outputTap = new HashTap("sha256");
+    zip.outputStream.pipe(outputTap).pipe(out);
+    const written = new Promise<void>((resolve) => out!.on("close", resolve));
+    const copies = new Map<ArchiveEntry, Promise<Buffer>>();
+    for (const entry of archive.entries) if (entry !== layout.manifest) copies.set(entry, copyZipEntry(zip, archive, entry, "sha256", abort));
+    const files = new Map<string, string>();
+    for (const entry of layout.files) files.set(entry.name.slice(layout.root.length), (await Promise.race([copies.get(entry)!, failed])).toString("hex"));
+    await Promise.race([Promise.all(copies.values()), failed]);
     const manifest = buildManifest({
       signatureType: input.signatureType,
       signedByOrg: input.signedByOrg,
@@ -57,24 +82,14 @@ export async function signGrafanaPlugin(input: SignGrafanaInput): Promise<Signed
     });
     const signedAt = new Date(Math.floor(input.now.getTime() / 1000) * 1000);
     const manifestText = await cleartextSign({ text: manifestJson(manifest), signer: input.signer, key: input.key, createdAt: signedAt });
-
-    const zip = new yazl.ZipFile();
-    out = createOutput(input.outputPath);
-    const written = new Promise<void>((resolve, reject) => {
-      out!.on("close", resolve);
-      out!.on("error", reject);
-      zip.on("error", reject);
-    });
-    zip.outputStream.pipe(out);
-    for (const entry of archive.entries) {
-      if (entry === layout.manifest) continue;
-      // MANIFEST.txt already hashed every file; the copy's digests are not needed again.
-      copyZipEntry(zip, archive, entry, "sha256", (err) => zip.emit("error", err)).catch(() => {});
-    }
-    zip.addBuffer(Buffer.from(manifestText, "utf8"), `${layout.root}${GRAFANA_MANIFEST}`, { mtime: input.now, mode: 0o100644 });
+    const manifestBytes = Buffer.from(manifestText, "utf8");
+    zip.addBuffer(manifestBytes, `${layout.root}${GRAFANA_MANIFEST}`, { mtime: input.now, mode: 0o100644 });
     zip.end();
-    await written;
-    return { pluginId: layout.pluginId, version: layout.version, manifest, manifestText };
+    await Promise.race([written, failed]);
+    if (out.errored) throw out.errored;
+    const signedFiles = archive.entries.filter((e) => e !== layout.manifest && !e.isDirectory).map((e) => ({ path: e.name, size: e.uncompressedSize }));
+    signedFiles.push({ path: `${layout.root}${GRAFANA_MANIFEST}`, size: manifestBytes.length });
+    return { pluginId: layout.pluginId, version: layout.version, manifest, manifestText, files: signedFiles, sha256: new Uint8Array(outputTap.hash.digest()), size: outputTap.bytes };
   } catch (err) {
     await discardOutput(out, input.outputPath, err);
     throw err;

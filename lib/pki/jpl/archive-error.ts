@@ -62,6 +62,15 @@ export type ArchiveLimits = {
   maxNameBytes: number;
 };
 
+/**
+ * The limits a signer opens an upload with, so that what it writes — the upload's entries plus the `added`
+ * ones it generates — still passes its own verifier under `limits`: a 20,000-entry .jpl signed into 20,003
+ * entries was refused by the verifier (too_many_entries) it was meant for.
+ */
+export function signerInputLimits<L extends { maxEntries: number }>(limits: L, added: number): L {
+  return { ...limits, maxEntries: limits.maxEntries - added };
+}
+
 export const DEFAULT_LIMITS: ArchiveLimits = {
   maxEntries: 20_000,
   maxTotalUncompressed: 512 * 1024 * 1024,

@@ -11,7 +11,7 @@ import { copyZipEntry } from "../archive/copy-zip-entry";
 import { createOutput, discardOutput } from "../archive/output-file";
 import { toPem } from "../certificate/pem";
 import { spkiOf } from "../signer";
-import { ArchiveError, DEFAULT_LIMITS, type ArchiveLimits } from "./archive-error";
+import { ArchiveError, DEFAULT_LIMITS, signerInputLimits, type ArchiveLimits } from "./archive-error";
 import { createDigestSigner } from "./digest-signer";
 import { certificateEntryName, SIGNATURES_ENTRY, SIGNATURES_SIG_ENTRY } from "./entry-name";
 import { readManifest, type PluginManifest } from "./manifest";
@@ -45,7 +45,8 @@ export type SignedArchive = {
 const PARALLEL_FROM_ENTRIES = 64;
 
 export async function signArchive(input: SignArchiveInput): Promise<SignedArchive> {
-  const archive = await SafeArchive.open(input.inputPath, input.limits ?? DEFAULT_LIMITS);
+  // It adds signatures, signatures.sig and <id>.crt.
+  const archive = await SafeArchive.open(input.inputPath, signerInputLimits(input.limits ?? DEFAULT_LIMITS, 3));
   let out: fs.WriteStream | undefined;
   const signer = { current: undefined as ReturnType<typeof createDigestSigner> | undefined };
   try {

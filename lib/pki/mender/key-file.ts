@@ -1,6 +1,7 @@
 // What a device lists in ArtifactVerifyKeys: an SPKI `-----BEGIN PUBLIC KEY-----` PEM
 // (mender-artifact's GetKeyAndVerifyMethod: pem.Decode + x509.ParsePKIXPublicKey).
-import { toPem } from "../certificate/pem";
+import { fromPem, toPem } from "../certificate/pem";
+import { checkPublicKey } from "../keys/check-public-key";
 import type { KeyAlgorithm } from "../signer";
 
 /** The key types mender-artifact verifies: RSA PKCS#1 v1.5 SHA-256 (≥ 3072 here) or ECDSA P-256 only. */
@@ -14,4 +15,16 @@ export function checkMenderKeyAlgorithm(algorithm: KeyAlgorithm): void {
 
 export function menderPublicKeyFile(spki: Uint8Array): string {
   return toPem(spki, "PUBLIC KEY");
+}
+
+/**
+ * The SPKI of an ArtifactVerifyKeys file (one `PUBLIC KEY` PEM block), through the one key validator
+ * before node:crypto may read it; only the key types mender-artifact verifies. Throws Error or PublicKeyError.
+ */
+export function parseMenderPublicKeyFile(text: string): Uint8Array {
+  const blocks = fromPem(text, "PUBLIC KEY");
+  if (blocks.length !== 1) throw new Error('A Mender key file holds exactly one "PUBLIC KEY" (SubjectPublicKeyInfo) PEM block');
+  const key = checkPublicKey(blocks[0]);
+  if (key.type === "ec" && key.curve !== "P-256") throw new Error(`mender-artifact verifies ECDSA on P-256 only, not ${key.curve}`);
+  return blocks[0];
 }

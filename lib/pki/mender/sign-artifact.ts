@@ -12,7 +12,8 @@ import { ecdsaDerToRaw } from "../hsm-signature";
 import type { Signer } from "../signer";
 import { checkMenderKeyAlgorithm } from "./key-file";
 import { MANIFEST } from "./manifest";
-import { MANIFEST_SIG, readMenderArtifact, type MenderArtifact, type MenderLimits } from "./read-artifact";
+import { DEFAULT_MENDER_LIMITS, MANIFEST_SIG, readMenderArtifact, type MenderArtifact, type MenderLimits } from "./read-artifact";
+import { signerInputLimits } from "../jpl/archive-error";
 import { verifyManifestSignature } from "./verify-artifact";
 
 export type SignMenderArtifactInput = {
@@ -34,7 +35,9 @@ export type SignedMenderArtifact = {
 
 export async function signMenderArtifact(input: SignMenderArtifactInput): Promise<SignedMenderArtifact> {
   checkMenderKeyAlgorithm(input.signer.algorithm);
-  const artifact = await readMenderArtifact(input.inputPath, { limits: input.limits, allowSignature: false });
+  // It adds the outer member manifest.sig.
+  const limits = input.limits ?? DEFAULT_MENDER_LIMITS;
+  const artifact = await readMenderArtifact(input.inputPath, { limits: { ...limits, artifact: signerInputLimits(limits.artifact, 1) }, allowSignature: false });
   const signature = await manifestSignature(input.signer, artifact.manifest);
   const sigMember = await tarMember(MANIFEST_SIG, Buffer.from(signature, "latin1"));
   const manifestMember = artifact.members.find((m) => m.name === MANIFEST)!;

@@ -12,6 +12,8 @@ export type MenderVerification = {
   artifact?: MenderArtifact;
   /** ArchiveError code when the artifact itself was refused. */
   code?: string;
+  /** The member or payload file the refusal names (a checksum that no longer holds names its file). */
+  entry?: string;
   problems: string[];
 };
 
@@ -36,7 +38,7 @@ export async function verifyMenderArtifact(path: string, publicKeysSpki: Uint8Ar
   try {
     artifact = await readMenderArtifact(path, { limits, allowSignature: true });
   } catch (err) {
-    if (err instanceof ArchiveError) return { valid: false, code: err.code, problems: [err.message] };
+    if (err instanceof ArchiveError) return { valid: false, code: err.code, ...(err.entry ? { entry: err.entry } : {}), problems: [err.message] };
     throw err;
   }
   if (artifact.signature === undefined) return { valid: false, artifact, problems: ["The artifact is not signed (no manifest.sig)"] };

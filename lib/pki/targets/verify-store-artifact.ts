@@ -30,8 +30,9 @@ export type StoreVerificationReport = VerificationReport & {
 export type StoreVerifyInput = Omit<VerifyDependencies, "detachedSignature"> & {
   target: StoreFormat;
   /**
-   * Keys a host following this store trusts (next and active; retired ones are refused as revoked). For
-   * Dify and Mender only Signet's own keys are passed: node:crypto reads them (outside EC keys could abort it).
+   * Keys a host following this store trusts (next and active; retired ones are refused as revoked). Dify
+   * and Mender keys from outside (`signet verify --key`) have been through lib/pki/keys/check-public-key
+   * first: node:crypto reads them (some invalid EC keys abort it).
    */
   keys: StoreVerifyKey[];
   /** Mattermost's .sig (binary or armored). */
@@ -156,6 +157,13 @@ async function difyVerdict(path: string, input: StoreVerifyInput) {
 
 async function menderVerdict(path: string, input: StoreVerifyInput) {
   const verdict = await verifyMenderArtifact(path, liveKeys(input));
+  // A checksum that no longer holds: the host refuses the artifact; the report names the changed file
+  // (mender-artifact stops at the first one too) or the file the manifest does not list.
+  if ((verdict.code === "checksum_mismatch" || verdict.code === "unlisted_member") && verdict.entry) {
+    const detail = verdict.problems.join("; ");
+    const file: FileResult = { path: verdict.entry, state: verdict.code === "checksum_mismatch" ? "modified" : "unsigned", detail };
+    return { pluginId: "", version: "", files: [file], notes: [] as string[], store: { valid: false, keyIds: [], detail } };
+  }
   if (verdict.code) throw new OpenPgpError(verdict.problems.join("; ") || `the artifact is refused (${verdict.code})`);
   const names = (verdict.artifact?.payloads ?? []).flatMap((p) => p.files.map((f) => `${p.member}/${f.name}`));
   const detail = verdict.problems.join("; ");

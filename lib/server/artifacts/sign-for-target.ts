@@ -1,15 +1,12 @@
 // The per-target step of signing an upload: check the upload the way its store reads it, then make the
 // store's own signed artifact at `outputPath` (FORMATS.md §1, §5, §6). The detached CMS over the result,
 // the records, the audit event and the rename into place stay in sign-artifact.ts, alike for every target.
-import crypto from "node:crypto";
 import fs from "node:fs";
 import type { Db } from "../../db";
 import { signGrafanaPlugin } from "../../pki/grafana/sign-plugin";
 import { GrafanaManifestError, isPrivateType } from "../../pki/grafana/manifest";
-import { SafeArchive } from "../../pki/jpl/read-archive";
 import { signArchive } from "../../pki/jpl/sign-archive";
-import { checkMattermostBundle } from "../../pki/mattermost/check-bundle";
-import { detachedSignature } from "../../pki/openpgp/sign";
+import { signMattermostBundle } from "../../pki/mattermost/sign-bundle";
 import { AppError } from "../errors";
 import { privateKeyForWorkers, signerForKey } from "../keys/signer-for-key";
 import { wholeSeconds } from "../targets/create-store-key";
@@ -39,16 +36,6 @@ export type TargetSigned = {
   /** The StoreKey ids that signed. */
   storeKeyIds: string[];
 };
-
-async function fileDigest(file: string): Promise<{ sha256: Uint8Array; size: number }> {
-  const hash = crypto.createHash("sha256");
-  let size = 0;
-  for await (const chunk of fs.createReadStream(file)) {
-    hash.update(chunk as Buffer);
-    size += (chunk as Buffer).length;
-  }
-  return { sha256: new Uint8Array(hash.digest()), size };
-}
 
 /** The target's active store keys, oldest activation first; none is a 409 (the target cannot sign). */
 async function activeStoreKeys(client: Db, target: StoreTargetName) {
@@ -94,25 +81,17 @@ async function signJami(input: TargetSigningInput): Promise<TargetSigned> {
  */
 async function signMattermost(input: TargetSigningInput): Promise<TargetSigned> {
   const { keys } = await activeStoreKeys(input.client, "mattermost");
-  const bundle = await checkMattermostBundle(fs.createReadStream(input.inputPath), { expectedPluginId: input.pluginId }).catch((err) => {
+  const signers = [];
+  for (const key of keys) signers.push({ signer: await signerForKey(input.client, key.managedKeyId), key: { spki: key.publicKeySpki, createdAt: key.createdAt } });
+  const signed = await signMattermostBundle({ inputPath: input.inputPath, outputPath: input.outputPath, signers, createdAt: wholeSeconds(input.now), expectedPluginId: input.pluginId }).catch((err) => {
     throw archiveProblem(err);
   });
-  await fs.promises.copyFile(input.inputPath, input.outputPath, fs.constants.COPYFILE_EXCL);
-  const createdAt = wholeSeconds(input.now);
-  const packets: Uint8Array[] = [];
-  for (const key of keys) {
-    const signer = await signerForKey(input.client, key.managedKeyId);
-    packets.push(await detachedSignature({ data: fs.createReadStream(input.outputPath), signer, key: { spki: key.publicKeySpki, createdAt: key.createdAt }, createdAt, hash: "sha512" }));
-  }
-  const stored = await fileDigest(input.outputPath);
-  // The file signed must be the file checked: the copy is compared with what the checker hashed.
-  if (!Buffer.from(stored.sha256).equals(Buffer.from(bundle.sha256))) throw new Error("the stored bundle differs from the checked upload");
   return {
-    version: bundle.version,
-    files: bundle.entries.filter((e) => e.type === "file").map((e) => ({ path: e.name, size: e.size })),
-    sha256: stored.sha256,
-    size: stored.size,
-    storeSignature: Buffer.concat(packets),
+    version: signed.bundle.version,
+    files: signed.bundle.entries.filter((e) => e.type === "file").map((e) => ({ path: e.name, size: e.size })),
+    sha256: signed.sha256,
+    size: signed.size,
+    storeSignature: signed.storeSignature,
     storeKeyIds: keys.map((k) => k.id),
   };
 }
@@ -146,15 +125,7 @@ async function signGrafana(input: TargetSigningInput): Promise<TargetSigned> {
     if (err instanceof GrafanaManifestError) throw new AppError("conflict", `The Grafana manifest cannot be signed: ${err.message}`);
     throw archiveProblem(err);
   });
-  const signedZip = await SafeArchive.open(input.outputPath);
-  let files: { path: string; size: number }[];
-  try {
-    files = signedZip.entries.filter((e) => !e.isDirectory).map((e) => ({ path: e.name, size: e.uncompressedSize }));
-  } finally {
-    signedZip.close();
-  }
-  const stored = await fileDigest(input.outputPath);
-  return { version: signed.version, files, sha256: stored.sha256, size: stored.size, storeKeyIds: [key.id] };
+  return { version: signed.version, files: signed.files, sha256: signed.sha256, size: signed.size, storeKeyIds: [key.id] };
 }
 
 /**
