@@ -11,6 +11,7 @@ import { Card } from "../ui/card";
 import { LoadingRows } from "../ui/skeleton";
 import { useToast } from "../ui/toast";
 import { CertificateDecoded } from "./certificate-decoded";
+import { Pkcs12Panel } from "./pkcs12-panel";
 import { RevokePanel } from "./revoke-panel";
 
 const KIND = { "root-ca": "Root CA", "org-ca": "Organization CA", plugin: "Plugin certificate", "ocsp-responder": "OCSP responder" } as const;
@@ -108,6 +109,7 @@ export function CertificateDetailView({ serial, isOperator, adminOf }: { serial:
           <pre className="mt-3 overflow-x-auto rounded-md bg-slate-100 p-3 text-xs dark:bg-slate-800">{c.pem}</pre>
         </details>
       </Card>
+      {c.kind === "plugin" && c.keyMode !== "hosted" && c.status === "issued" && c.chainPem ? <Pkcs12Panel chainPem={c.chainPem} name={c.pluginId ?? c.serial} /> : null}
       {canRevoke ? <RevokePanel serial={c.serial} kind={c.kind} pending={revoke.isPending} error={revoke.error} onRevoke={revokeWith} /> : null}
     </div>
   );

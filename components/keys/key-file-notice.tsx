@@ -1,0 +1,34 @@
+"use client";
+
+import { Alert } from "../ui/alert";
+import { Button } from "../ui/button";
+
+export type KeyFile = { href: string; name: string; encrypted: boolean };
+
+/** The browser-generated key after submit: downloaded already, offered again, and kept until the user says it is saved. */
+export function KeyFileNotice({ file, saved, onSaved }: { file: KeyFile; saved: boolean; onSaved: () => void }) {
+  return (
+    <Alert tone="info">
+      <p>
+        Your private key never left this browser. It was downloaded as <strong className="wrap-anywhere">{file.name}</strong>{" "}
+        {file.encrypted ? "(encrypted with your passphrase)" : "(not encrypted: keep it somewhere only you can read)"}. Signet cannot recover it.
+      </p>
+      <div className="mt-2 flex flex-wrap items-center gap-3">
+        <a href={file.href} download={file.name} className="font-semibold underline" onClick={onSaved}>
+          Download {file.name} again
+        </a>
+        {saved ? <span>Saved. Once the certificate is issued, its page makes a PKCS#12 from this file.</span> : <Button type="button" variant="secondary" onClick={onSaved}>I saved the key file</Button>}
+      </div>
+    </Alert>
+  );
+}
+
+/** Downloads `file` now, as a click on its link would. */
+export function downloadNow(file: KeyFile): void {
+  const a = document.createElement("a");
+  a.href = file.href;
+  a.download = file.name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+}
