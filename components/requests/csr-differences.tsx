@@ -2,7 +2,7 @@
 
 import type { WillIssue } from "@/lib/client/types";
 
-const OUTCOME = { same: "same in the certificate", replaced: "ignored: the profile writes its own", dropped: "ignored: not in the certificate" } as const;
+const OUTCOME = { same: "same in the certificate", replaced: "ignored: the profile writes", dropped: "ignored: not in the certificate" } as const;
 
 /**
  * The CSR beside the certificate Signet will write (from the server's willIssue, which the
@@ -34,7 +34,7 @@ export function CsrDifferences({ willIssue, headingLevel = 3 }: { willIssue: Wil
                 </span>
                 <span className="text-xs font-semibold">
                   {OUTCOME[e.outcome]}
-                  {e.issuedAs ? ` (${e.issuedAs})` : ""}
+                  {e.issuedAs ? ` ${e.issuedAs}` : ""}
                 </span>
               </li>
             ))}
