@@ -5,6 +5,10 @@ import { useState, type FormEvent } from "react";
 import { apiFetch } from "@/lib/client/api";
 import { errorSummary, fieldErrorsOf, invalidProps, type FieldErrors } from "@/lib/client/field-errors";
 import { authClient } from "@/lib/client/auth-client";
+import { generateBrowserKeyAndCsr } from "@/lib/client/browser-key";
+import { encryptPkcs8, MIN_PASSPHRASE_LENGTH, toPem } from "@/lib/client/key-files";
+import { downloadNow, KeyFileNotice, type KeyFile } from "../keys/key-file-notice";
+import { useUnsavedKeyGuard } from "../keys/unsaved-key-guard";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
@@ -18,6 +22,8 @@ const LABELS: Record<string, string> = {
   "admin.email": "Admin email",
   "admin.password": "Admin password",
   csrPem: "Certificate signing request",
+  passphrase: "Passphrase",
+  passphraseRepeat: "Repeat the passphrase",
 };
 const FIELD_ID: Record<string, string> = { "admin.email": "email", "admin.password": "password" };
 
@@ -32,17 +38,42 @@ export function RegisterOrgForm() {
   const [busy, setBusy] = useState(false);
   const [slug, setSlug] = useState("");
   const [slugTouched, setSlugTouched] = useState(false);
-  const [keyMode, setKeyMode] = useState<"hosted" | "external">("hosted");
+  const [keyMode, setKeyMode] = useState<"hosted" | "browser" | "external">("hosted");
+  // A CA key generated here: the form stays until the key file is saved (it never reaches Signet).
+  const [registered, setRegistered] = useState<{ slug: string; keyFile: KeyFile }>();
+  const [keySaved, setKeySaved] = useState(false);
+  useUnsavedKeyGuard(Boolean(registered) && !keySaved);
 
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const form = new FormData(e.currentTarget);
     const email = String(form.get("email"));
     const password = String(form.get("password"));
-    setBusy(true);
     setError(undefined);
     setFields({});
+    let csrPem: string | undefined = keyMode === "external" ? String(form.get("csrPem")) : undefined;
+    let keyPem: string | undefined;
+    let encrypted = false;
+    if (keyMode === "browser") {
+      const passphrase = String(form.get("passphrase") ?? "");
+      const local: FieldErrors = {};
+      if (passphrase && passphrase.length < MIN_PASSPHRASE_LENGTH) local.passphrase = `Use at least ${MIN_PASSPHRASE_LENGTH} characters, or leave it empty for an unencrypted key file`;
+      if (passphrase !== String(form.get("passphraseRepeat") ?? "")) local.passphraseRepeat = "The two passphrases differ";
+      if (Object.keys(local).length) {
+        setFields(local);
+        setError(Object.entries(local).map(([k, v]) => `${LABELS[k]}: ${v}`).join(" · "));
+        return;
+      }
+    }
+    setBusy(true);
     try {
+      if (keyMode === "browser") {
+        const passphrase = String(form.get("passphrase") ?? "");
+        const generated = await generateBrowserKeyAndCsr(String(form.get("name")), 3072);
+        csrPem = generated.csrPem;
+        keyPem = passphrase ? await encryptPkcs8(generated.pkcs8, passphrase) : toPem(generated.pkcs8, "PRIVATE KEY");
+        encrypted = Boolean(passphrase);
+      }
       await apiFetch("/api/v1/orgs", {
         json: {
           name: String(form.get("name")),
@@ -51,10 +82,18 @@ export function RegisterOrgForm() {
           admin: { email, password },
           // The browser signs in below: no API token that nobody would ever see.
           token: false,
-          ...(keyMode === "external" ? { csrPem: String(form.get("csrPem")) } : {}),
+          ...(csrPem ? { csrPem } : {}),
         },
       });
       const signIn = await authClient.signIn.email({ email, password });
+      if (keyPem) {
+        const keyFile = { href: URL.createObjectURL(new Blob([keyPem], { type: "application/x-pem-file" })), name: `${slug}-ca.key`, encrypted };
+        setRegistered({ slug, keyFile });
+        downloadNow(keyFile);
+        setBusy(false);
+        if (signIn.error) setError("Registered, but signing in failed: sign in on the next page once the key is saved.");
+        return;
+      }
       if (signIn.error) throw new Error("Registered, but signing in failed: sign in on the next page.");
       router.push(`/orgs/${slug}`);
       router.refresh();
@@ -63,6 +102,18 @@ export function RegisterOrgForm() {
       setFields(Object.fromEntries(Object.entries(fieldErrorsOf(err)).map(([path, message]) => [FIELD_ID[path] ?? path, message])));
       setBusy(false);
     }
+  }
+
+  if (registered) {
+    return (
+      <Card title="Organization registered" description="A store operator reviews it. Your CA key was made in this browser: save it before you go on.">
+        <div className="space-y-4">
+          {error ? <Alert>{error}</Alert> : null}
+          <KeyFileNotice file={registered.keyFile} saved={keySaved} onSaved={() => setKeySaved(true)} />
+          <a href={`/orgs/${registered.slug}`} className="inline-block text-sm font-semibold text-brand-700 hover:underline dark:text-brand-300">Continue to your organization</a>
+        </div>
+      </Card>
+    );
   }
 
   return (
@@ -118,15 +169,31 @@ export function RegisterOrgForm() {
             </span>
           </label>
           <label className="flex items-start gap-2 text-sm">
+            <input type="radio" name="keyMode" checked={keyMode === "browser"} onChange={() => setKeyMode("browser")} className="mt-1" />
+            <span>
+              <strong>Our own key, generated in this browser</strong> — an RSA 3072 key made with WebCrypto; the key file downloads when you register (encrypted if you choose a passphrase), only its CSR is sent. You then issue plugin certificates with <code>npx signet issue</code>.
+            </span>
+          </label>
+          <label className="flex items-start gap-2 text-sm">
             <input type="radio" name="keyMode" checked={keyMode === "external"} onChange={() => setKeyMode("external")} className="mt-1" />
             <span>
               <strong>Our own key</strong> — upload a CSR; you keep the key and issue plugin certificates yourself (<code>npx signet csr --org NAME</code>).
             </span>
           </label>
         </fieldset>
+        {keyMode === "browser" ? (
+          <div className="grid gap-5 sm:grid-cols-2">
+            <Field label="Passphrase" htmlFor="passphrase" error={fields.passphrase} hint="Optional. Encrypts the key file (PKCS#8, AES-256, PBKDF2-SHA256). Signet never sees it and cannot recover it.">
+              <TextInput id="passphrase" name="passphrase" type="password" autoComplete="new-password" {...invalidProps("passphrase", fields.passphrase)} />
+            </Field>
+            <Field label="Repeat the passphrase" htmlFor="passphraseRepeat" error={fields.passphraseRepeat}>
+              <TextInput id="passphraseRepeat" name="passphraseRepeat" type="password" autoComplete="new-password" {...invalidProps("passphraseRepeat", fields.passphraseRepeat)} />
+            </Field>
+          </div>
+        ) : null}
         {keyMode === "external" ? (
           <Field label="Certificate signing request (PEM)" htmlFor="csrPem" error={fields.csrPem}>
-            <textarea id="csrPem" name="csrPem" required rows={6} className="block w-full rounded-md border-0 bg-white px-3 py-2 font-mono text-xs ring-1 ring-slate-300 ring-inset dark:bg-slate-900 dark:ring-slate-700" placeholder="-----BEGIN CERTIFICATE REQUEST-----" />
+            <textarea id="csrPem" name="csrPem" required rows={6} {...invalidProps("csrPem", fields.csrPem)} className="block w-full rounded-md border-0 bg-white px-3 py-2 font-mono text-xs ring-1 ring-slate-300 ring-inset aria-invalid:ring-red-600 dark:bg-slate-900 dark:ring-slate-700" placeholder="-----BEGIN CERTIFICATE REQUEST-----" />
           </Field>
         ) : null}
         <Button type="submit" disabled={busy} className="w-full">

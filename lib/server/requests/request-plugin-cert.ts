@@ -7,7 +7,7 @@ import { isOperator, membershipIn, requireUser, type Principal } from "../auth/p
 import { AppError } from "../errors";
 import { pluginIdInPrefix, pluginIdSchema } from "../orgs/naming";
 import { PROFILES } from "../../pki/certificate/profiles";
-import { csrSummary, parseCsrInput } from "./csr-input";
+import { csrSummary, parseCsrField } from "./csr-input";
 import { serializeRequest } from "./serialize-request";
 import { kickWebhookDeliveries } from "../webhooks/deliver-webhooks";
 import { enqueueWebhookEvent } from "../webhooks/enqueue-webhook-event";
@@ -40,19 +40,9 @@ export async function checkPluginCertRequest(actor: ReturnType<typeof requireUse
   if (!pluginIdInPrefix(input.pluginId, org.pluginIdPrefix)) {
     throw new AppError("bad_request", `The plugin id must start with the organization's prefix '${org.pluginIdPrefix}'`, { errors: [{ path: "pluginId", message: `must start with the organization's prefix ${org.pluginIdPrefix}` }] });
   }
-  const csr = input.csrPem ? parseCsrField(input.csrPem) : undefined;
+  const csr = input.csrPem ? parseCsrField(input.csrPem, PROFILES.plugin, ": Jami verifies RSA PKCS#1 v1.5 SHA-512 signatures only") : undefined;
   if (csr && input.keyAlgorithm) throw new AppError("bad_request", "keyAlgorithm applies to hosted keys only; a CSR brings its own key");
   return { client, org, csr, issuerCaId: orgCa?.status === "active" ? orgCa.id : undefined };
-}
-
-/** The CSR, refused with its message attached to the csrPem field. */
-function parseCsrField(csrPem: string) {
-  try {
-    return parseCsrInput(csrPem, PROFILES.plugin, ": Jami verifies RSA PKCS#1 v1.5 SHA-512 signatures only");
-  } catch (err) {
-    if (err instanceof AppError) throw new AppError(err.code, err.message, { ...err.details, errors: [{ path: "csrPem", message: err.message.replace(/^Invalid CSR: /, "") }] });
-    throw err;
-  }
 }
 
 export async function requestPluginCert(principal: Principal, orgSlug: string, raw: z.input<typeof pluginCertRequestInput>) {
