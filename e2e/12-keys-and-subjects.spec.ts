@@ -207,6 +207,50 @@ test("defect 4: once issued, the certificate page makes a PKCS#12 from the saved
   await page.context().close();
 });
 
+test("defect 4: an organization that generates its CA key in the browser gets the key file at registration, encrypted, and is held until it is saved", async ({ browser, baseURL, request }) => {
+  await seeded(browser, baseURL!, request);
+  const context = await browser.newContext({ baseURL, acceptDownloads: true });
+  const page = await context.newPage();
+  await page.goto("/register");
+  const form = page.getByRole("form", { name: "Register an organization" });
+  await form.getByLabel("Organization name").fill("Own Key Twelve");
+  await form.getByLabel("Plugin id prefix").fill("com.ownkey12.");
+  await form.getByLabel("Admin email").fill("admin@ownkey12.test");
+  await form.getByLabel("Admin password").fill("ownkey12-password");
+  await form.getByLabel("Our own key, generated in this browser").check();
+  await form.getByLabel("Passphrase", { exact: true }).fill(KEY_PASSPHRASE);
+  await form.getByLabel("Repeat the passphrase").fill(KEY_PASSPHRASE);
+  const download = page.waitForEvent("download");
+  await form.getByRole("button", { name: "Register organization" }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toBe("own-key-twelve-ca.key");
+  const keyPath = path.join(dir, file.suggestedFilename());
+  await file.saveAs(keyPath);
+  expect(openssl(["asn1parse", "-in", keyPath])).toContain("PBES2");
+  expect(spawnSync("openssl", ["pkcs8", "-in", keyPath, "-passin", "pass:not the passphrase"]).status).not.toBe(0);
+  const spki = execFileSync("openssl", ["pkey", "-in", keyPath, "-passin", `pass:${KEY_PASSPHRASE}`, "-pubout", "-outform", "DER"]);
+  // Only the CSR reached Signet: the org CA request certifies the downloaded key.
+  const pending = await call<{ id: string; orgSlug: string }[]>(request, "get", "/api/v1/requests?kind=org-ca&org=own-key-twelve", seed!.operatorToken);
+  const detail = await call<{ csr: { fingerprintSha256: string }; willIssue: { subject: string } }>(request, "get", `/api/v1/requests/${pending[0].id}`, seed!.operatorToken);
+  expect(detail.csr.fingerprintSha256).toBe(execFileSync("openssl", ["dgst", "-sha256", "-r"], { input: spki, encoding: "utf8" }).split(" ")[0]);
+  expect(detail.willIssue.subject).toBe("O=Own Key Twelve, CN=Own Key Twelve CA");
+  await expect(page.getByRole("link", { name: "Download own-key-twelve-ca.key again" })).toBeVisible();
+  await expectNoAxeViolations(page);
+  await screenshotThemes(page, "register-own-key", false);
+
+  const confirm = page.waitForEvent("dialog");
+  const leaving = page.getByRole("link", { name: "Continue to your organization" }).click();
+  const asked = await confirm;
+  expect(asked.type()).toBe("confirm");
+  await asked.dismiss();
+  await leaving;
+  await expect(page).toHaveURL(/\/register$/);
+  await page.getByRole("button", { name: "I saved the key file" }).click();
+  await page.getByRole("link", { name: "Continue to your organization" }).click();
+  await expect(page).toHaveURL(/\/orgs\/own-key-twelve$/);
+  await context.close();
+});
+
 test("defect 5: an uploaded CSR shows, before submitting and in the review, how the certificate is named and what of the CSR is ignored", async ({ browser, baseURL, request }) => {
   await seeded(browser, baseURL!, request);
   const key = path.join(dir, "noisy.key");
