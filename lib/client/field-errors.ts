@@ -44,3 +44,8 @@ export function formErrors(err: unknown, labels: Record<string, string>, fallbac
 export function invalidProps(id: string, message: string | undefined) {
   return message ? { "aria-invalid": true as const, "aria-describedby": `${id}-error` } : {};
 }
+
+/** Props that tie a control to a form-level message shown elsewhere (an Alert with `id`), when that message is about this control. */
+export function describedBy(alertId: string, message: string | undefined) {
+  return message ? { "aria-invalid": true as const, "aria-describedby": alertId } : {};
+}
