@@ -3,6 +3,7 @@
 import { useState, type FormEvent } from "react";
 import { errorSummary, invalidProps, type FieldErrors } from "@/lib/client/field-errors";
 import { buildPkcs12, KeyFileError, MIN_PASSPHRASE_LENGTH, pemBlocks, readPrivateKeyPem } from "@/lib/client/key-files";
+import { downloadNow } from "../keys/key-file-notice";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
@@ -48,12 +49,7 @@ export function Pkcs12Panel({ chainPem, name }: { chainPem: string; name: string
       if (made) URL.revokeObjectURL(made.href);
       const out = { href: URL.createObjectURL(new Blob([der as BlobPart], { type: "application/x-pkcs12" })), name: `${name}.p12` };
       setMade(out);
-      const a = document.createElement("a");
-      a.href = out.href;
-      a.download = out.name;
-      document.body.append(a);
-      a.click();
-      a.remove();
+      downloadNow(out);
     } catch (err) {
       setError(err instanceof KeyFileError ? err.message : errorSummary(err, LABELS, "The PKCS#12 could not be made"));
       if (err instanceof KeyFileError && /not the key of this certificate/.test(err.message)) setFields({ keyFile: err.message });

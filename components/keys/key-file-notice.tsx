@@ -1,5 +1,6 @@
 "use client";
 
+import { encryptPkcs8, toPem } from "@/lib/client/key-files";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 
@@ -24,11 +25,17 @@ export function KeyFileNotice({ file, saved, onSaved }: { file: KeyFile; saved: 
 }
 
 /** Downloads `file` now, as a click on its link would. */
-export function downloadNow(file: KeyFile): void {
+export function downloadNow(file: Pick<KeyFile, "href" | "name">): void {
   const a = document.createElement("a");
   a.href = file.href;
   a.download = file.name;
   document.body.append(a);
   a.click();
   a.remove();
+}
+
+/** The key file to save: PKCS#8 PEM, encrypted under `passphrase` when there is one. */
+export async function makeKeyFile(pkcs8: Uint8Array, passphrase: string, name: string): Promise<KeyFile> {
+  const pem = passphrase ? await encryptPkcs8(pkcs8, passphrase) : toPem(pkcs8, "PRIVATE KEY");
+  return { href: URL.createObjectURL(new Blob([pem], { type: "application/x-pem-file" })), name, encrypted: Boolean(passphrase) };
 }

@@ -5,9 +5,9 @@ import { apiFetch } from "@/lib/client/api";
 import { useRequestPluginCert } from "@/lib/client/hooks";
 import { generateBrowserKeyAndCsr } from "@/lib/client/browser-key";
 import { errorSummary, fieldErrorsOf, invalidProps, type FieldErrors } from "@/lib/client/field-errors";
-import { encryptPkcs8, MIN_PASSPHRASE_LENGTH, toPem } from "@/lib/client/key-files";
 import type { WillIssue } from "@/lib/client/types";
-import { downloadNow, KeyFileNotice, type KeyFile } from "../keys/key-file-notice";
+import { downloadNow, KeyFileNotice, makeKeyFile, type KeyFile } from "../keys/key-file-notice";
+import { PASSPHRASE_LABELS, PassphraseFields, readPassphrase } from "../keys/passphrase-fields";
 import { useUnsavedKeyGuard } from "../keys/unsaved-key-guard";
 import { CsrDifferences } from "../requests/csr-differences";
 import { Alert } from "../ui/alert";
@@ -20,7 +20,7 @@ type Mode = "browser" | "csr" | "hosted";
 // Store policy decides who approves plugin certificates; the console says so instead of promising an org admin.
 const APPROVER = { "org-admin": "An organization admin approves it", operator: "A store operator approves it (store policy)" } as const;
 // The API's field paths, in the words of this form's labels.
-const LABELS: Record<string, string> = { pluginId: "Plugin id", csrPem: "CSR", keyAlgorithm: "Key algorithm", passphrase: "Passphrase", passphraseRepeat: "Repeat the passphrase" };
+const LABELS: Record<string, string> = { pluginId: "Plugin id", csrPem: "CSR", keyAlgorithm: "Key algorithm", ...PASSPHRASE_LABELS };
 const TEXTAREA = "block w-full rounded-md border-0 bg-white px-3 py-2 font-mono text-xs ring-1 ring-slate-300 ring-inset aria-invalid:ring-red-600 dark:bg-slate-900 dark:ring-slate-700 dark:aria-invalid:ring-red-400";
 
 export function PluginCertRequestForm({ slug, prefix, approver }: { slug: string; prefix: string; approver: keyof typeof APPROVER }) {
@@ -77,20 +77,15 @@ export function PluginCertRequestForm({ slug, prefix, approver }: { slug: string
       let body: { pluginId: string; csrPem?: string; keyAlgorithm?: string } = { pluginId: id };
       let file: KeyFile | undefined;
       if (mode === "browser") {
-        const passphrase = String(form.get("passphrase") ?? "");
-        const repeat = String(form.get("passphraseRepeat") ?? "");
-        const local: FieldErrors = {};
-        if (passphrase && passphrase.length < MIN_PASSPHRASE_LENGTH) local.passphrase = `Use at least ${MIN_PASSPHRASE_LENGTH} characters, or leave it empty for an unencrypted key file`;
-        if (passphrase !== repeat) local.passphraseRepeat = "The two passphrases differ";
-        if (Object.keys(local).length) {
-          setFields(local);
-          setError(Object.entries(local).map(([k, v]) => `${LABELS[k]}: ${v}`).join(" · "));
+        const { passphrase, problems } = readPassphrase(form);
+        if (problems) {
+          setFields(problems);
+          setError(Object.entries(problems).map(([k, v]) => `${LABELS[k]}: ${v}`).join(" · "));
           return;
         }
         // The private key is generated here and saved from here; only the CSR leaves the browser.
         const { csrPem: generated, pkcs8 } = await generateBrowserKeyAndCsr(id, Number(form.get("bits")));
-        const pem = passphrase ? await encryptPkcs8(pkcs8, passphrase) : toPem(pkcs8, "PRIVATE KEY");
-        file = { href: URL.createObjectURL(new Blob([pem], { type: "application/x-pem-file" })), name: `${id}.key`, encrypted: Boolean(passphrase) };
+        file = await makeKeyFile(pkcs8, passphrase, `${id}.key`);
         body = { pluginId: id, csrPem: generated };
       } else if (mode === "csr") {
         body = { pluginId: id, csrPem };
@@ -155,14 +150,7 @@ export function PluginCertRequestForm({ slug, prefix, approver }: { slug: string
                 <option value="2048">RSA 2048</option>
               </Select>
             </Field>
-            <div className="grid gap-4 sm:grid-cols-2">
-              <Field label="Passphrase" htmlFor="passphrase" error={fields.passphrase} hint="Optional. Encrypts the key file (PKCS#8, AES-256, PBKDF2-SHA256). Signet never sees it and cannot recover it.">
-                <TextInput id="passphrase" name="passphrase" type="password" autoComplete="new-password" {...invalidProps("passphrase", fields.passphrase)} />
-              </Field>
-              <Field label="Repeat the passphrase" htmlFor="passphraseRepeat" error={fields.passphraseRepeat}>
-                <TextInput id="passphraseRepeat" name="passphraseRepeat" type="password" autoComplete="new-password" {...invalidProps("passphraseRepeat", fields.passphraseRepeat)} />
-              </Field>
-            </div>
+            <PassphraseFields fields={fields} />
           </>
         ) : null}
         {mode === "csr" ? (

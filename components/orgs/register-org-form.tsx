@@ -6,8 +6,8 @@ import { apiFetch } from "@/lib/client/api";
 import { errorSummary, fieldErrorsOf, invalidProps, type FieldErrors } from "@/lib/client/field-errors";
 import { authClient } from "@/lib/client/auth-client";
 import { generateBrowserKeyAndCsr } from "@/lib/client/browser-key";
-import { encryptPkcs8, MIN_PASSPHRASE_LENGTH, toPem } from "@/lib/client/key-files";
-import { downloadNow, KeyFileNotice, type KeyFile } from "../keys/key-file-notice";
+import { downloadNow, KeyFileNotice, makeKeyFile, type KeyFile } from "../keys/key-file-notice";
+import { PASSPHRASE_LABELS, PassphraseFields, readPassphrase } from "../keys/passphrase-fields";
 import { useUnsavedKeyGuard } from "../keys/unsaved-key-guard";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
@@ -22,8 +22,7 @@ const LABELS: Record<string, string> = {
   "admin.email": "Admin email",
   "admin.password": "Admin password",
   csrPem: "Certificate signing request",
-  passphrase: "Passphrase",
-  passphraseRepeat: "Repeat the passphrase",
+  ...PASSPHRASE_LABELS,
 };
 const FIELD_ID: Record<string, string> = { "admin.email": "email", "admin.password": "password" };
 
@@ -52,27 +51,22 @@ export function RegisterOrgForm() {
     setError(undefined);
     setFields({});
     let csrPem: string | undefined = keyMode === "external" ? String(form.get("csrPem")) : undefined;
-    let keyPem: string | undefined;
-    let encrypted = false;
+    let keyFile: KeyFile | undefined;
     if (keyMode === "browser") {
-      const passphrase = String(form.get("passphrase") ?? "");
-      const local: FieldErrors = {};
-      if (passphrase && passphrase.length < MIN_PASSPHRASE_LENGTH) local.passphrase = `Use at least ${MIN_PASSPHRASE_LENGTH} characters, or leave it empty for an unencrypted key file`;
-      if (passphrase !== String(form.get("passphraseRepeat") ?? "")) local.passphraseRepeat = "The two passphrases differ";
-      if (Object.keys(local).length) {
-        setFields(local);
-        setError(Object.entries(local).map(([k, v]) => `${LABELS[k]}: ${v}`).join(" · "));
+      const { problems } = readPassphrase(form);
+      if (problems) {
+        setFields(problems);
+        setError(Object.entries(problems).map(([k, v]) => `${LABELS[k]}: ${v}`).join(" · "));
         return;
       }
     }
     setBusy(true);
     try {
       if (keyMode === "browser") {
-        const passphrase = String(form.get("passphrase") ?? "");
+        const { passphrase } = readPassphrase(form);
         const generated = await generateBrowserKeyAndCsr(String(form.get("name")), 3072);
         csrPem = generated.csrPem;
-        keyPem = passphrase ? await encryptPkcs8(generated.pkcs8, passphrase) : toPem(generated.pkcs8, "PRIVATE KEY");
-        encrypted = Boolean(passphrase);
+        keyFile = await makeKeyFile(generated.pkcs8, passphrase, `${slug}-ca.key`);
       }
       await apiFetch("/api/v1/orgs", {
         json: {
@@ -86,8 +80,7 @@ export function RegisterOrgForm() {
         },
       });
       const signIn = await authClient.signIn.email({ email, password });
-      if (keyPem) {
-        const keyFile = { href: URL.createObjectURL(new Blob([keyPem], { type: "application/x-pem-file" })), name: `${slug}-ca.key`, encrypted };
+      if (keyFile) {
         setRegistered({ slug, keyFile });
         downloadNow(keyFile);
         setBusy(false);
@@ -182,14 +175,7 @@ export function RegisterOrgForm() {
           </label>
         </fieldset>
         {keyMode === "browser" ? (
-          <div className="grid gap-5 sm:grid-cols-2">
-            <Field label="Passphrase" htmlFor="passphrase" error={fields.passphrase} hint="Optional. Encrypts the key file (PKCS#8, AES-256, PBKDF2-SHA256). Signet never sees it and cannot recover it.">
-              <TextInput id="passphrase" name="passphrase" type="password" autoComplete="new-password" {...invalidProps("passphrase", fields.passphrase)} />
-            </Field>
-            <Field label="Repeat the passphrase" htmlFor="passphraseRepeat" error={fields.passphraseRepeat}>
-              <TextInput id="passphraseRepeat" name="passphraseRepeat" type="password" autoComplete="new-password" {...invalidProps("passphraseRepeat", fields.passphraseRepeat)} />
-            </Field>
-          </div>
+          <PassphraseFields fields={fields} />
         ) : null}
         {keyMode === "external" ? (
           <Field label="Certificate signing request (PEM)" htmlFor="csrPem" error={fields.csrPem}>
