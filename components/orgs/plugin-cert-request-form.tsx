@@ -109,11 +109,17 @@ export function PluginCertRequestForm({ slug, prefix, approver }: { slug: string
   async function onCsrFile(files: FileList | null) {
     const f = files?.[0];
     if (!f) return;
+    forget("csrPem");
     setCsrPem(f.size > 70_000 ? "" : await f.text());
     if (f.size > 70_000) setFields({ csrPem: "The file is larger than a CSR can be (70 kB)" });
   }
 
+  // A submit's error on a field lasts until that field changes; the dry run's follow the input.
   const fieldError = (name: string) => fields[name] ?? previewFields[name];
+  const forget = (name: string) => {
+    setFields(({ [name]: _gone, ...rest }) => rest);
+    setError(undefined);
+  };
 
   return (
     <Card title="Request a plugin certificate" description={`Plugin ids must start with ${prefix} · ${APPROVER[approver]}.`}>
@@ -122,7 +128,7 @@ export function PluginCertRequestForm({ slug, prefix, approver }: { slug: string
         {message ? <Alert tone="success">{message}</Alert> : null}
         {keyFile ? <KeyFileNotice file={keyFile} saved={keySaved} onSaved={() => setKeySaved(true)} /> : null}
         <Field label="Plugin id" htmlFor="pluginId" error={fieldError("pluginId")}>
-          <TextInput id="pluginId" name="pluginId" required value={pluginId} onChange={(e) => setPluginId(e.target.value)} {...invalidProps("pluginId", fieldError("pluginId"))} />
+          <TextInput id="pluginId" name="pluginId" required value={pluginId} onChange={(e) => { setPluginId(e.target.value); forget("pluginId"); }} {...invalidProps("pluginId", fieldError("pluginId"))} />
         </Field>
         <fieldset className="space-y-2">
           <legend className="text-sm font-medium">Key</legend>
@@ -156,7 +162,7 @@ export function PluginCertRequestForm({ slug, prefix, approver }: { slug: string
         {mode === "csr" ? (
           <div className="space-y-2">
             <Field label="CSR (PEM)" htmlFor="csrPem" error={fieldError("csrPem")} hint="Paste it, or choose the file below.">
-              <textarea id="csrPem" name="csrPem" required rows={6} value={csrPem} onChange={(e) => setCsrPem(e.target.value)} className={TEXTAREA} {...invalidProps("csrPem", fieldError("csrPem"))} />
+              <textarea id="csrPem" name="csrPem" required rows={6} value={csrPem} onChange={(e) => { setCsrPem(e.target.value); forget("csrPem"); }} className={TEXTAREA} {...invalidProps("csrPem", fieldError("csrPem"))} />
             </Field>
             <Field label="CSR file" htmlFor="csrFile">
               <input id="csrFile" type="file" accept=".csr,.pem,.req,text/plain" onChange={(e) => void onCsrFile(e.target.files)} className="block text-sm" />
