@@ -212,8 +212,11 @@ test("defect 4: an organization that generates its CA key in the browser gets th
   const context = await browser.newContext({ baseURL, acceptDownloads: true });
   const page = await context.newPage();
   await page.goto("/register");
+  // Typing before hydration would bypass React's handlers (the slug follows the name).
+  await page.waitForLoadState("networkidle");
   const form = page.getByRole("form", { name: "Register an organization" });
   await form.getByLabel("Organization name").fill("Own Key Twelve");
+  await expect(form.getByLabel("Short name (slug)")).toHaveValue("own-key-twelve");
   await form.getByLabel("Plugin id prefix").fill("com.ownkey12.");
   await form.getByLabel("Admin email").fill("admin@ownkey12.test");
   await form.getByLabel("Admin password").fill("ownkey12-password");
