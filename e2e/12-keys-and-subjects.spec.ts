@@ -10,7 +10,8 @@ import { expectNoAxeViolations, OPERATOR, readSetupToken, screenshot, signIn, ve
 // subjects that are never replaced silently (a dry-run preview before submitting, the differences
 // in the review), and form errors attached to their fields. Seeds its own state through the API
 // (and initializes Signet when it runs alone on a fresh data directory): runs alone or after the others.
-test.describe.configure({ mode: "serial" });
+// RSA generation and 600,000 PBKDF2 rounds in the browser, then four screenshots a page: more than the suite's 90 s on a loaded machine.
+test.describe.configure({ mode: "serial", timeout: 180_000 });
 
 const ORG = { name: "Keys Twelve", slug: "keys12", prefix: "com.keys12.", email: "admin@keys12.test", password: "keys12-password" };
 const PLUGINS = { browser: "com.keys12.browser", noisy: "com.keys12.noisy", plain: "com.keys12.plain" };
