@@ -12,7 +12,7 @@ export function KeyFileNotice({ file, saved, onSaved }: { file: KeyFile; saved: 
     <Alert tone="info">
       <p>
         Your private key never left this browser. It was downloaded as <strong className="wrap-anywhere">{file.name}</strong>{" "}
-        {file.encrypted ? "(encrypted with your passphrase; npx signet sign opens it with SIGNET_KEY_PASSPHRASE)" : "(not encrypted: keep it somewhere only you can read)"}. Signet cannot recover it.
+        {file.encrypted ? "(encrypted with your passphrase; npx signet sign and signet issue open it with SIGNET_KEY_PASSPHRASE)" : "(not encrypted: keep it somewhere only you can read)"}. Signet cannot recover it.
       </p>
       <div className="mt-2 flex flex-wrap items-center gap-3">
         <a href={file.href} download={file.name} className="font-semibold underline" onClick={onSaved}>
