@@ -11,7 +11,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: "unit", include: ["lib/pki/**/*.test.ts", "lib/server/http/*.test.ts", "cli/**/*.unit.test.ts", "test/lint/*.test.ts"] },
+        test: { name: "unit", include: ["lib/pki/**/*.test.ts", "lib/client/**/*.test.ts", "lib/server/http/*.test.ts", "cli/**/*.unit.test.ts", "test/lint/*.test.ts"] },
       },
       {
         extends: true,

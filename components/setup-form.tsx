@@ -2,14 +2,20 @@
 
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { apiFetch, ApiError } from "@/lib/client/api";
+import { apiFetch } from "@/lib/client/api";
+import { errorSummary, fieldErrorsOf, invalidProps, type FieldErrors } from "@/lib/client/field-errors";
 import { authClient } from "@/lib/client/auth-client";
 import { Alert } from "./ui/alert";
 import { Button } from "./ui/button";
 import { Card } from "./ui/card";
 import { Field, Select, TextInput } from "./ui/field";
 
+// The API's field paths, in this form's words, and the control each belongs to.
+const LABELS: Record<string, string> = { setupToken: "Setup token", adminEmail: "Operator email", adminPassword: "Password", rootCommonName: "Root CA name", rootAlgorithm: "Root key algorithm", confirm: "Repeat password" };
+const FIELD_ID: Record<string, string> = { adminEmail: "email", adminPassword: "password" };
+
 export function SetupForm() {
+  const [fields, setFields] = useState<FieldErrors>({});
   const router = useRouter();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -22,11 +28,13 @@ export function SetupForm() {
     const email = String(form.get("email"));
     const password = String(form.get("password"));
     if (password !== String(form.get("confirm"))) {
-      setError("The two passwords differ.");
+      setFields({ confirm: "The two passwords differ" });
+      setError("Repeat password: the two passwords differ");
       return;
     }
     setBusy(true);
     setError(undefined);
+    setFields({});
     try {
       const result = await apiFetch<{ rootCaId: string; operatorToken: string }>("/api/v1/setup", {
         json: {
@@ -41,7 +49,8 @@ export function SetupForm() {
       if (signIn.error) throw new Error(signIn.error.message ?? "Sign-in failed");
       setToken(result.operatorToken);
     } catch (err) {
-      setError(err instanceof ApiError || err instanceof Error ? err.message : "Setup failed");
+      setError(errorSummary(err, LABELS, "Setup failed"));
+      setFields(Object.fromEntries(Object.entries(fieldErrorsOf(err)).map(([path, message]) => [FIELD_ID[path] ?? path, message])));
     } finally {
       setBusy(false);
     }
@@ -76,25 +85,25 @@ export function SetupForm() {
     <Card>
       <form onSubmit={onSubmit} className="space-y-5" aria-label="Set up Signet">
         {error ? <Alert>{error}</Alert> : null}
-        <Field label="Setup token" htmlFor="setupToken" hint="Printed on the server console at start.">
-          <TextInput id="setupToken" name="setupToken" required autoComplete="off" spellCheck={false} />
+        <Field label="Setup token" htmlFor="setupToken" error={fields.setupToken} hint="Printed on the server console at start.">
+          <TextInput id="setupToken" {...invalidProps("setupToken", fields.setupToken)} name="setupToken" required autoComplete="off" spellCheck={false} />
         </Field>
         <div className="grid gap-5 sm:grid-cols-2">
-          <Field label="Operator email" htmlFor="email">
-            <TextInput id="email" name="email" type="email" required autoComplete="email" />
+          <Field label="Operator email" htmlFor="email" error={fields.email}>
+            <TextInput id="email" {...invalidProps("email", fields.email)} name="email" type="email" required autoComplete="email" />
           </Field>
-          <Field label="Root CA name" htmlFor="rootCommonName">
-            <TextInput id="rootCommonName" name="rootCommonName" defaultValue="Signet Root CA" required maxLength={64} />
+          <Field label="Root CA name" htmlFor="rootCommonName" error={fields.rootCommonName}>
+            <TextInput id="rootCommonName" {...invalidProps("rootCommonName", fields.rootCommonName)} name="rootCommonName" defaultValue="Signet Root CA" required maxLength={64} />
           </Field>
-          <Field label="Password" htmlFor="password" hint="At least 10 characters.">
-            <TextInput id="password" name="password" type="password" required minLength={10} autoComplete="new-password" />
+          <Field label="Password" htmlFor="password" error={fields.password} hint="At least 10 characters.">
+            <TextInput id="password" {...invalidProps("password", fields.password)} name="password" type="password" required minLength={10} autoComplete="new-password" />
           </Field>
-          <Field label="Repeat password" htmlFor="confirm">
-            <TextInput id="confirm" name="confirm" type="password" required minLength={10} autoComplete="new-password" />
+          <Field label="Repeat password" htmlFor="confirm" error={fields.confirm}>
+            <TextInput id="confirm" {...invalidProps("confirm", fields.confirm)} name="confirm" type="password" required minLength={10} autoComplete="new-password" />
           </Field>
         </div>
-        <Field label="Root key algorithm" htmlFor="rootAlgorithm" hint="ECDSA P-256 is the default; RSA roots are larger and slower.">
-          <Select id="rootAlgorithm" name="rootAlgorithm" defaultValue="ecdsa-p256">
+        <Field label="Root key algorithm" htmlFor="rootAlgorithm" error={fields.rootAlgorithm} hint="ECDSA P-256 is the default; RSA roots are larger and slower.">
+          <Select id="rootAlgorithm" {...invalidProps("rootAlgorithm", fields.rootAlgorithm)} name="rootAlgorithm" defaultValue="ecdsa-p256">
             <option value="ecdsa-p256">ECDSA P-256</option>
             <option value="ecdsa-p384">ECDSA P-384</option>
             <option value="rsa-3072">RSA 3072</option>

@@ -3,6 +3,7 @@
 import { useRouter, useSearchParams } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { authClient } from "@/lib/client/auth-client";
+import { describedBy } from "@/lib/client/field-errors";
 import { Alert } from "./ui/alert";
 import { Button } from "./ui/button";
 import { Card } from "./ui/card";
@@ -68,14 +69,14 @@ export function SignInForm() {
     return (
       <Card>
         <form onSubmit={onCode} className="space-y-5" aria-label="Second factor">
-          {error ? <Alert>{error}</Alert> : null}
+          {error ? <Alert id="sign-in-error">{error}</Alert> : null}
           {secondStep === "totp" ? (
             <Field label="Code from your authenticator app" htmlFor="code">
-              <TextInput key="totp" id="code" name="code" inputMode="numeric" autoComplete="one-time-code" required autoFocus />
+              <TextInput key="totp" id="code" {...describedBy("sign-in-error", error)} name="code" inputMode="numeric" autoComplete="one-time-code" required autoFocus />
             </Field>
           ) : (
             <Field label="Recovery code" htmlFor="code" hint="Each recovery code works once.">
-              <TextInput key="recovery" id="code" name="code" autoComplete="off" required autoFocus />
+              <TextInput key="recovery" id="code" {...describedBy("sign-in-error", error)} name="code" autoComplete="off" required autoFocus />
             </Field>
           )}
           <Button type="submit" disabled={busy} className="w-full">{busy ? "Checking…" : "Verify"}</Button>

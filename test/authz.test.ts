@@ -10,6 +10,7 @@ import { GET as getRequest } from "@/app/api/v1/requests/[id]/route";
 import { POST as approve } from "@/app/api/v1/requests/[id]/approve/route";
 import { POST as reject } from "@/app/api/v1/requests/[id]/reject/route";
 import { POST as requestPlugin } from "@/app/api/v1/orgs/[slug]/plugin-cert-requests/route";
+import { POST as previewPlugin } from "@/app/api/v1/orgs/[slug]/plugin-cert-requests/preview/route";
 import { GET as listCertificates } from "@/app/api/v1/certificates/route";
 import { GET as getCertificate } from "@/app/api/v1/certificates/[serial]/route";
 import { POST as revoke } from "@/app/api/v1/certificates/[serial]/revoke/route";
@@ -154,6 +155,14 @@ describe("authorization matrix", () => {
     const body = { pluginId: "com.a.matrix" };
     const matrix: [Who, number][] = [["anonymous", 401], ["otherAdmin", 404], ["operator", 403], ["member", 201]];
     for (const [who, status] of matrix) await expectStatus(who, call(H(requestPlugin), { token: tokens[who], params: { slug: "org-a" }, json: body }), status);
+  });
+
+  it("POST /api/v1/orgs/{slug}/plugin-cert-requests/preview", async () => {
+    const body = { pluginId: "com.a.preview" };
+    const matrix: [Who, number][] = [["anonymous", 401], ["otherAdmin", 404], ["operator", 403], ["member", 200], ["admin", 200]];
+    for (const [who, status] of matrix) await expectStatus(who, call(H(previewPlugin), { token: tokens[who], params: { slug: "org-a" }, json: body }), status);
+    // A dry run stores nothing: the plugin id is still free for a real request.
+    expect(await (await db()).certificateRequest.count({ where: { pluginId: "com.a.preview" } })).toBe(0);
   });
 
   it("POST /api/v1/requests/{id}/reject", async () => {

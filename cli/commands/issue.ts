@@ -12,6 +12,7 @@ import { softwareSigner, spkiOf } from "../../lib/pki/signer";
 import { addDays, pkiUrlsAt, wholeSecond } from "../../lib/server/certificates/pki-urls";
 import { pluginIdSchema } from "../../lib/server/orgs/naming";
 import { EXTERNAL_RESPONDER_DEFAULT_DAYS, EXTERNAL_RESPONDER_MAX_DAYS, RESPONDER_BACKDATE_MS } from "../../lib/server/revocation/responder-validity";
+import { readPrivateKey } from "../private-key";
 import { CliError, printJson } from "../io";
 
 export const usage =
@@ -31,12 +32,7 @@ function loadCa(certPath: string, keyPath: string): { info: CertificateInfo; der
   if (!der) throw new CliError(`${certPath} holds no PEM CERTIFICATE`);
   const info = certificateInfo(der);
   if (!info.isCa || !info.organization) throw new CliError(`${certPath} is not an organization CA certificate`);
-  let key: crypto.KeyObject;
-  try {
-    key = crypto.createPrivateKey(readFile(keyPath, "the CA key"));
-  } catch (err) {
-    throw err instanceof CliError ? err : new CliError(`${keyPath} is not a PEM private key`);
-  }
+  const key = readPrivateKey(readFile(keyPath, "the CA key"), keyPath, 1);
   if (!Buffer.from(spkiOf(key)).equals(Buffer.from(info.spkiDer))) throw new CliError(`${keyPath} is not the key of ${certPath}`);
   return { info, der, key };
 }

@@ -9,6 +9,7 @@ import { createDetachedSignature } from "../../lib/pki/cms/signed-data";
 import { ArchiveError } from "../../lib/pki/jpl/archive-error";
 import { signArchive } from "../../lib/pki/jpl/sign-archive";
 import { softwareSigner } from "../../lib/pki/signer";
+import { readPrivateKey } from "../private-key";
 import { CliError, printJson } from "../io";
 
 export const usage = "signet sign ARCHIVE --key plugin.key --chain chain.pem [--out signed.jpl] [--json]";
@@ -32,13 +33,7 @@ export async function signCommand(argv: string[], now = new Date()): Promise<num
   const [archive] = positionals;
   if (!archive || positionals.length > 1 || !values.key || !values.chain) throw new CliError(`usage: ${usage}`, 2);
   if (!fs.existsSync(archive)) throw new CliError(`${archive}: no such file`, 2);
-  let privateKey: crypto.KeyObject;
-  try {
-    privateKey = crypto.createPrivateKey(readSmall(values.key, "--key"));
-  } catch (err) {
-    if (err instanceof CliError) throw err;
-    throw new CliError(`--key ${values.key}: not an unencrypted PEM private key`, 2);
-  }
+  const privateKey = readPrivateKey(readSmall(values.key, "--key"), `--key ${values.key}`);
   let chainDer: Uint8Array[];
   try {
     chainDer = certificatesFromPem(readSmall(values.chain, "--chain"));

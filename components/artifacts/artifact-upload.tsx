@@ -4,6 +4,7 @@ import { useMemo, useState, type FormEvent } from "react";
 import { useCertificates } from "@/lib/client/hooks";
 import { useUploadArtifact, type ArtifactItem, type UploadProgress } from "@/lib/client/artifacts";
 import { useTrust } from "@/lib/client/settings-hooks";
+import { invalidProps } from "@/lib/client/field-errors";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
@@ -71,8 +72,8 @@ export function ArtifactUpload({ slug }: { slug: string }) {
                 ))}
               </Select>
             </Field>
-            <Field label="Plugin archive" htmlFor="artifact-file" hint="Up to 256 MB. The manifest's id must be the plugin's id.">
-              <input id="artifact-file" name="archive" type="file" accept=".jpl,.zip,.tar.gz,.tgz,.difypkg,.mender,application/zip,application/gzip" required className="block w-full text-sm file:mr-3 file:rounded-md file:border-0 file:bg-slate-100 file:px-3 file:py-2 file:text-sm file:font-medium dark:file:bg-slate-800" />
+            <Field label="Plugin archive" htmlFor="artifact-file" error={error} hint="Up to 256 MB. The manifest's id must be the plugin's id.">
+              <input id="artifact-file" {...invalidProps("artifact-file", error)} name="archive" type="file" accept=".jpl,.zip,.tar.gz,.tgz,.difypkg,.mender,application/zip,application/gzip" required className="block w-full text-sm file:mr-3 file:rounded-md file:border-0 file:bg-slate-100 file:px-3 file:py-2 file:text-sm file:font-medium dark:file:bg-slate-800" />
             </Field>
           </div>
           {progress ? (

@@ -4,6 +4,7 @@
 // the mailed link opens the reset form, which sets a new password once.
 import { useState, type FormEvent } from "react";
 import { useRequestPasswordReset, useResetPassword } from "@/lib/client/team-hooks";
+import { formErrors, invalidProps } from "@/lib/client/field-errors";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
@@ -12,6 +13,7 @@ import { Field, TextInput } from "../ui/field";
 export function ForgotPasswordForm() {
   const ask = useRequestPasswordReset();
   const [email, setEmail] = useState("");
+  const askErrors = formErrors(ask.error, { email: "Email" }, "No link was sent");
   function submit(e: FormEvent) {
     e.preventDefault();
     ask.mutate({ email: email.trim() });
@@ -20,9 +22,9 @@ export function ForgotPasswordForm() {
     <Card title="Forgot your password?" description="Signet mails a link to choose a new one. It works once, for one hour.">
       <form onSubmit={submit} aria-label="Ask for a password reset link" className="space-y-4">
         {ask.data ? <Alert tone="success">{ask.data.message}</Alert> : null}
-        {ask.error ? <Alert>{ask.error.message}</Alert> : null}
-        <Field label="Email" htmlFor="reset-email">
-          <TextInput id="reset-email" type="email" required maxLength={254} autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)} />
+        {askErrors.summary ? <Alert>{askErrors.summary}</Alert> : null}
+        <Field label="Email" htmlFor="reset-email" error={askErrors.message("email")}>
+          <TextInput id="reset-email" {...askErrors.control("email", "reset-email")} type="email" required maxLength={254} autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)} />
         </Field>
         <Button type="submit" disabled={ask.isPending} className="w-full">{ask.isPending ? "Sending…" : "Mail me a link"}</Button>
         <p className="text-center text-sm"><a className="underline" href="/sign-in">Back to sign in</a></p>
@@ -36,6 +38,7 @@ export function ResetPasswordForm({ token }: { token: string }) {
   const [password, setPassword] = useState("");
   const [again, setAgain] = useState("");
   const mismatch = again.length > 0 && password !== again;
+  const resetErrors = formErrors(reset.error, { password: "New password" }, "The password was not changed");
   function submit(e: FormEvent) {
     e.preventDefault();
     if (password !== again) return;
@@ -52,14 +55,13 @@ export function ResetPasswordForm({ token }: { token: string }) {
   return (
     <Card title="Choose a new password">
       <form onSubmit={submit} aria-label="Choose a new password" className="space-y-4">
-        {reset.error ? <Alert>{reset.error.message}</Alert> : null}
-        <Field label="New password" htmlFor="new-password" hint="At least 10 characters">
-          <TextInput id="new-password" type="password" required minLength={10} maxLength={256} autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+        {resetErrors.summary ? <Alert>{resetErrors.summary}</Alert> : null}
+        <Field label="New password" htmlFor="new-password" error={resetErrors.message("password")} hint="At least 10 characters">
+          <TextInput id="new-password" {...resetErrors.control("password", "new-password")} type="password" required minLength={10} maxLength={256} autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />
         </Field>
-        <Field label="The same password again" htmlFor="new-password-again">
-          <TextInput id="new-password-again" type="password" required minLength={10} maxLength={256} autoComplete="new-password" value={again} onChange={(e) => setAgain(e.target.value)} />
+        <Field label="The same password again" htmlFor="new-password-again" error={mismatch ? "The two passwords differ" : undefined}>
+          <TextInput id="new-password-again" {...invalidProps("new-password-again", mismatch ? "The two passwords differ" : undefined)} type="password" required minLength={10} maxLength={256} autoComplete="new-password" value={again} onChange={(e) => setAgain(e.target.value)} />
         </Field>
-        {mismatch ? <Alert>The two passwords differ.</Alert> : null}
         <Button type="submit" disabled={reset.isPending || mismatch} className="w-full">{reset.isPending ? "Saving…" : "Set the new password"}</Button>
       </form>
     </Card>

@@ -11,6 +11,7 @@ import { Card } from "../ui/card";
 import { LoadingRows } from "../ui/skeleton";
 import { useToast } from "../ui/toast";
 import { CertificateDecoded } from "./certificate-decoded";
+import { Pkcs12Panel } from "./pkcs12-panel";
 import { RevokePanel } from "./revoke-panel";
 import { PendingRevocationPanel } from "./pending-revocation-panel";
 
@@ -114,6 +115,7 @@ export function CertificateDetailView({ serial, isOperator, adminOf, selfEmail }
           <pre className="mt-3 overflow-x-auto rounded-md bg-slate-100 p-3 text-xs dark:bg-slate-800">{c.pem}</pre>
         </details>
       </Card>
+      {c.kind === "plugin" && c.keyMode !== "hosted" && c.status === "issued" && c.chainPem ? <Pkcs12Panel chainPem={c.chainPem} name={c.pluginId ?? c.serial} /> : null}
       {canRevoke && c.pendingRevocation ? (
         <PendingRevocationPanel pending={c.pendingRevocation} mine={c.pendingRevocation.approvals.by.some((a) => a.email === selfEmail)} busy={revoke.isPending} error={revoke.error} onApprove={revokeWith} />
       ) : null}

@@ -5,6 +5,7 @@
 // OCSP responder key. No hosted keys, no server-side signing.
 import { useState, type FormEvent } from "react";
 import { useRegisterCertificate } from "@/lib/client/external-ca-hooks";
+import { invalidProps } from "@/lib/client/field-errors";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
@@ -82,8 +83,8 @@ function RegisterCertificateStep({ slug }: { slug: string }) {
       <form onSubmit={onSubmit} className="space-y-3" aria-label="Register a certificate">
         {error ? <Alert>{error}</Alert> : null}
         {message ? <Alert tone="success">{message}</Alert> : null}
-        <Field label="Certificate (PEM)" htmlFor="certificatePem">
-          <textarea id="certificatePem" name="certificatePem" required rows={5} className={PEM_AREA} placeholder="-----BEGIN CERTIFICATE-----" />
+        <Field label="Certificate (PEM)" htmlFor="certificatePem" error={error}>
+          <textarea id="certificatePem" {...invalidProps("certificatePem", error)} name="certificatePem" required rows={5} className={PEM_AREA} placeholder="-----BEGIN CERTIFICATE-----" />
         </Field>
         <Button type="submit" disabled={register.isPending}>{register.isPending ? "Registering…" : "Register certificate"}</Button>
       </form>

@@ -4,6 +4,7 @@
 // delegated OCSP responder key Signet holds and the organization certifies.
 import { useState, type FormEvent } from "react";
 import { useInstallResponder, useResponderCsr, useResponderState, useUploadCrl, useUploadedCrl } from "@/lib/client/external-ca-hooks";
+import { invalidProps } from "@/lib/client/field-errors";
 import { Alert } from "../ui/alert";
 import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
@@ -49,8 +50,8 @@ export function CrlUploadStep({ caId, isAdmin }: { caId: string; isAdmin: boolea
           <form onSubmit={onSubmit} className="space-y-3" aria-label="Upload a CRL">
             {error ? <Alert>{error}</Alert> : null}
             {message ? <Alert tone="success">{message}</Alert> : null}
-            <Field label="CRL file (DER)" htmlFor="crlFile" hint="CRL numbers must increase; a serial once revoked must stay listed.">
-              <input id="crlFile" name="crlFile" type="file" accept=".crl,.der,application/pkix-crl" className="block text-sm" />
+            <Field label="CRL file (DER)" htmlFor="crlFile" error={error} hint="CRL numbers must increase; a serial once revoked must stay listed.">
+              <input id="crlFile" {...invalidProps("crlFile", error)} name="crlFile" type="file" accept=".crl,.der,application/pkix-crl" className="block text-sm" />
             </Field>
             <Button type="submit" disabled={upload.isPending}>{upload.isPending ? "Uploading…" : "Upload CRL"}</Button>
           </form>
@@ -109,8 +110,8 @@ export function OcspResponderStep({ caId, isAdmin }: { caId: string; isAdmin: bo
             </div>
             <Command>npx signet issue --responder --ca-key org.key --ca-cert org.pem --csr responder.csr --out responder.pem</Command>
             <form onSubmit={onInstall} className="space-y-3" aria-label="Install the OCSP responder certificate">
-              <Field label="Responder certificate (PEM)" htmlFor="responderPem">
-                <textarea id="responderPem" name="responderPem" required rows={5} className={PEM_AREA} placeholder="-----BEGIN CERTIFICATE-----" />
+              <Field label="Responder certificate (PEM)" htmlFor="responderPem" error={error}>
+                <textarea id="responderPem" {...invalidProps("responderPem", error)} name="responderPem" required rows={5} className={PEM_AREA} placeholder="-----BEGIN CERTIFICATE-----" />
               </Field>
               <Button type="submit" disabled={install.isPending}>{install.isPending ? "Installing…" : "Install responder certificate"}</Button>
             </form>

@@ -5,6 +5,7 @@
 import { useState, type FormEvent } from "react";
 import { isoDay } from "@/lib/client/format";
 import { useCancelInvitation, useChangeRole, useInvitations, useInvite, useMembers, useRemoveMember } from "@/lib/client/team-hooks";
+import { formErrors } from "@/lib/client/field-errors";
 import { Alert } from "../ui/alert";
 import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
@@ -17,6 +18,7 @@ export function OrgMembers({ slug, canManage, selfEmail }: { slug: string; canMa
   const members = useMembers(slug);
   const invitations = useInvitations(slug);
   const invite = useInvite(slug);
+  const errors = formErrors(invite.error, { email: "Email address", role: "Role" }, "The invitation was not sent");
   const cancel = useCancelInvitation(slug);
   const changeRole = useChangeRole(slug);
   const remove = useRemoveMember(slug);
@@ -90,11 +92,11 @@ export function OrgMembers({ slug, canManage, selfEmail }: { slug: string; canMa
         ) : null}
         {canManage ? (
           <form onSubmit={submit} aria-label="Invite a member" className="grid gap-3 sm:grid-cols-[1fr_10rem_auto] sm:items-end">
-            <Field label="Email address" htmlFor="invite-email">
-              <TextInput id="invite-email" type="email" required maxLength={254} value={email} onChange={(e) => setEmail(e.target.value)} placeholder="colleague@example.com" />
+            <Field label="Email address" htmlFor="invite-email" error={errors.message("email")}>
+              <TextInput id="invite-email" {...errors.control("email", "invite-email")} type="email" required maxLength={254} value={email} onChange={(e) => setEmail(e.target.value)} placeholder="colleague@example.com" />
             </Field>
-            <Field label="Role" htmlFor="invite-role">
-              <Select id="invite-role" value={role} onChange={(e) => setRole(e.target.value as "admin" | "member")}>
+            <Field label="Role" htmlFor="invite-role" error={errors.message("role")}>
+              <Select id="invite-role" {...errors.control("role", "invite-role")} value={role} onChange={(e) => setRole(e.target.value as "admin" | "member")}>
                 <option value="member">member</option>
                 <option value="admin">admin</option>
               </Select>
@@ -102,7 +104,7 @@ export function OrgMembers({ slug, canManage, selfEmail }: { slug: string; canMa
             <Button type="submit" disabled={invite.isPending || !email.trim()}>{invite.isPending ? "Inviting…" : "Send invitation"}</Button>
           </form>
         ) : null}
-        {invite.error ? <Alert>{invite.error.message}</Alert> : null}
+        {errors.summary ? <Alert>{errors.summary}</Alert> : null}
       </div>
     </Card>
   );

@@ -5,6 +5,10 @@ import { useState, type FormEvent } from "react";
 import { apiFetch } from "@/lib/client/api";
 import { errorSummary, fieldErrorsOf, invalidProps, type FieldErrors } from "@/lib/client/field-errors";
 import { authClient } from "@/lib/client/auth-client";
+import { generateBrowserKeyAndCsr } from "@/lib/client/browser-key";
+import { downloadNow, KeyFileNotice, makeKeyFile, type KeyFile } from "../keys/key-file-notice";
+import { PASSPHRASE_LABELS, PassphraseFields, readPassphrase } from "../keys/passphrase-fields";
+import { useUnsavedKeyGuard } from "../keys/unsaved-key-guard";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
@@ -18,6 +22,7 @@ const LABELS: Record<string, string> = {
   "admin.email": "Admin email",
   "admin.password": "Admin password",
   csrPem: "Certificate signing request",
+  ...PASSPHRASE_LABELS,
 };
 const FIELD_ID: Record<string, string> = { "admin.email": "email", "admin.password": "password" };
 
@@ -32,17 +37,37 @@ export function RegisterOrgForm() {
   const [busy, setBusy] = useState(false);
   const [slug, setSlug] = useState("");
   const [slugTouched, setSlugTouched] = useState(false);
-  const [keyMode, setKeyMode] = useState<"hosted" | "external">("hosted");
+  const [keyMode, setKeyMode] = useState<"hosted" | "browser" | "external">("hosted");
+  // A CA key generated here: the form stays until the key file is saved (it never reaches Signet).
+  const [registered, setRegistered] = useState<{ slug: string; keyFile: KeyFile }>();
+  const [keySaved, setKeySaved] = useState(false);
+  useUnsavedKeyGuard(Boolean(registered) && !keySaved);
 
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const form = new FormData(e.currentTarget);
     const email = String(form.get("email"));
     const password = String(form.get("password"));
-    setBusy(true);
     setError(undefined);
     setFields({});
+    let csrPem: string | undefined = keyMode === "external" ? String(form.get("csrPem")) : undefined;
+    let keyFile: KeyFile | undefined;
+    if (keyMode === "browser") {
+      const { problems } = readPassphrase(form);
+      if (problems) {
+        setFields(problems);
+        setError(Object.entries(problems).map(([k, v]) => `${LABELS[k]}: ${v}`).join(" · "));
+        return;
+      }
+    }
+    setBusy(true);
     try {
+      if (keyMode === "browser") {
+        const { passphrase } = readPassphrase(form);
+        const generated = await generateBrowserKeyAndCsr(String(form.get("name")), 3072);
+        csrPem = generated.csrPem;
+        keyFile = await makeKeyFile(generated.pkcs8, passphrase, `${slug}-ca.key`);
+      }
       await apiFetch("/api/v1/orgs", {
         json: {
           name: String(form.get("name")),
@@ -51,10 +76,17 @@ export function RegisterOrgForm() {
           admin: { email, password },
           // The browser signs in below: no API token that nobody would ever see.
           token: false,
-          ...(keyMode === "external" ? { csrPem: String(form.get("csrPem")) } : {}),
+          ...(csrPem ? { csrPem } : {}),
         },
       });
       const signIn = await authClient.signIn.email({ email, password });
+      if (keyFile) {
+        setRegistered({ slug, keyFile });
+        downloadNow(keyFile);
+        setBusy(false);
+        if (signIn.error) setError("Registered, but signing in failed: sign in on the next page once the key is saved.");
+        return;
+      }
       if (signIn.error) throw new Error("Registered, but signing in failed: sign in on the next page.");
       router.push(`/orgs/${slug}`);
       router.refresh();
@@ -63,6 +95,18 @@ export function RegisterOrgForm() {
       setFields(Object.fromEntries(Object.entries(fieldErrorsOf(err)).map(([path, message]) => [FIELD_ID[path] ?? path, message])));
       setBusy(false);
     }
+  }
+
+  if (registered) {
+    return (
+      <Card title="Organization registered" description="A store operator reviews it. Your CA key was made in this browser: save it before you go on.">
+        <div className="space-y-4">
+          {error ? <Alert>{error}</Alert> : null}
+          <KeyFileNotice file={registered.keyFile} saved={keySaved} onSaved={() => setKeySaved(true)} />
+          <a href={`/orgs/${registered.slug}`} className="inline-block text-sm font-semibold text-brand-700 hover:underline dark:text-brand-300">Continue to your organization</a>
+        </div>
+      </Card>
+    );
   }
 
   return (
@@ -118,15 +162,24 @@ export function RegisterOrgForm() {
             </span>
           </label>
           <label className="flex items-start gap-2 text-sm">
+            <input type="radio" name="keyMode" checked={keyMode === "browser"} onChange={() => setKeyMode("browser")} className="mt-1" />
+            <span>
+              <strong>Our own key, generated in this browser</strong> — an RSA 3072 key made with WebCrypto; the key file downloads when you register (encrypted if you choose a passphrase), only its CSR is sent. You then issue plugin certificates with <code>npx signet issue</code>.
+            </span>
+          </label>
+          <label className="flex items-start gap-2 text-sm">
             <input type="radio" name="keyMode" checked={keyMode === "external"} onChange={() => setKeyMode("external")} className="mt-1" />
             <span>
               <strong>Our own key</strong> — upload a CSR; you keep the key and issue plugin certificates yourself (<code>npx signet csr --org NAME</code>).
             </span>
           </label>
         </fieldset>
+        {keyMode === "browser" ? (
+          <PassphraseFields fields={fields} />
+        ) : null}
         {keyMode === "external" ? (
           <Field label="Certificate signing request (PEM)" htmlFor="csrPem" error={fields.csrPem}>
-            <textarea id="csrPem" name="csrPem" required rows={6} className="block w-full rounded-md border-0 bg-white px-3 py-2 font-mono text-xs ring-1 ring-slate-300 ring-inset dark:bg-slate-900 dark:ring-slate-700" placeholder="-----BEGIN CERTIFICATE REQUEST-----" />
+            <textarea id="csrPem" name="csrPem" required rows={6} {...invalidProps("csrPem", fields.csrPem)} className="block w-full rounded-md border-0 bg-white px-3 py-2 font-mono text-xs ring-1 ring-slate-300 ring-inset aria-invalid:ring-red-600 dark:bg-slate-900 dark:ring-slate-700" placeholder="-----BEGIN CERTIFICATE REQUEST-----" />
           </Field>
         ) : null}
         <Button type="submit" disabled={busy} className="w-full">

@@ -11,6 +11,7 @@ import { Field, TextInput } from "../ui/field";
 import { useResendContactVerification } from "@/lib/client/team-hooks";
 import type { RequestDetail } from "@/lib/client/types";
 import { ApprovalsPanel } from "../approvals-panel";
+import { CsrDifferences } from "./csr-differences";
 
 /**
  * An org CA is issued only to an organization whose contact address followed its link. Without a
@@ -102,10 +103,10 @@ export function RequestReview({ id, onDecided }: { id: string; onDecided: () => 
               <div><dt className="text-xs text-slate-600 dark:text-slate-400">Key</dt><dd>{r.willIssue.key}</dd></div>
               <div><dt className="text-xs text-slate-600 dark:text-slate-400">Validity</dt><dd>{r.willIssue.validityDays} days</dd></div>
               <div><dt className="text-xs text-slate-600 dark:text-slate-400">Extensions</dt><dd><ul className="list-disc pl-4">{r.willIssue.extensions.map((e) => <li key={e} className="wrap-anywhere">{e}</li>)}</ul></dd></div>
-              {r.willIssue.ignoredFromCsr.length ? <div><dt className="text-xs text-slate-600 dark:text-slate-400">Ignored from the CSR</dt><dd>{r.willIssue.ignoredFromCsr.join(", ")}</dd></div> : null}
             </dl>
           </section>
         </div>
+        {r.csr ? <CsrDifferences willIssue={r.willIssue} /> : null}
         {r.status === "pending" && !done && r.decision?.allowed === false ? <Alert tone="info">Waiting for a decision. {r.decision.reason}.</Alert> : null}
         {r.status === "pending" && !done && r.decision?.allowed ? (
           rejecting ? (

@@ -7,6 +7,7 @@ import { renderSVG } from "uqr";
 import { apiFetch } from "@/lib/client/api";
 import { authClient } from "@/lib/client/auth-client";
 import type { SecondFactorsJson } from "@/lib/server/account/second-factors";
+import { describedBy } from "@/lib/client/field-errors";
 import { Alert } from "../ui/alert";
 import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
@@ -101,7 +102,7 @@ function TotpSettings({ enabled }: { enabled: boolean }) {
       actions={<Badge tone={enabled ? "green" : "slate"}>{enabled ? "on" : "off"}</Badge>}
     >
       <div className="space-y-4">
-        {error ? <Alert>{error}</Alert> : null}
+        {error ? <Alert id="totp-error">{error}</Alert> : null}
         {codes ? (
           <div role="status" className="space-y-3 rounded-lg bg-emerald-50 p-4 ring-1 ring-emerald-200 ring-inset dark:bg-emerald-950 dark:ring-emerald-900">
             <p className="text-sm font-medium text-emerald-900 dark:text-emerald-100">
@@ -126,7 +127,7 @@ function TotpSettings({ enabled }: { enabled: boolean }) {
               <p className="text-sm">Scan the code with your app, or type this secret into it:</p>
               <code data-testid="totp-secret" className="block rounded-md bg-slate-100 p-2 font-mono text-sm break-all dark:bg-slate-800">{setup.secret}</code>
               <Field label="Code from the app" htmlFor="totp-code">
-                <TextInput id="totp-code" name="code" inputMode="numeric" autoComplete="one-time-code" pattern="[0-9 ]{6,7}" required />
+                <TextInput id="totp-code" {...describedBy("totp-error", error)} name="code" inputMode="numeric" autoComplete="one-time-code" pattern="[0-9 ]{6,7}" required />
               </Field>
               <Button type="submit" disabled={busy}>{busy ? "Checking…" : "Confirm and enable"}</Button>
             </form>
@@ -134,14 +135,14 @@ function TotpSettings({ enabled }: { enabled: boolean }) {
         ) : enabled ? (
           <form onSubmit={disable} aria-label="Disable the authenticator app" className="flex flex-wrap items-end gap-3">
             <Field label="Password" htmlFor="totp-disable-password">
-              <TextInput id="totp-disable-password" name="password" type="password" autoComplete="current-password" required />
+              <TextInput id="totp-disable-password" {...describedBy("totp-error", error)} name="password" type="password" autoComplete="current-password" required />
             </Field>
             <Button type="submit" variant="secondary" disabled={busy}>Disable authenticator app</Button>
           </form>
         ) : (
           <form onSubmit={enable} aria-label="Enable the authenticator app" className="flex flex-wrap items-end gap-3">
             <Field label="Password" htmlFor="totp-password">
-              <TextInput id="totp-password" name="password" type="password" autoComplete="current-password" required />
+              <TextInput id="totp-password" {...describedBy("totp-error", error)} name="password" type="password" autoComplete="current-password" required />
             </Field>
             <Button type="submit" disabled={busy}>{busy ? "Starting…" : "Set up authenticator app"}</Button>
           </form>

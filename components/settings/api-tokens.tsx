@@ -5,6 +5,7 @@
 import { useState, type FormEvent } from "react";
 import { isoDay, isoMinute } from "@/lib/client/format";
 import { useApiTokens, useCreateApiToken, useRevokeApiToken } from "@/lib/client/settings-hooks";
+import { formErrors } from "@/lib/client/field-errors";
 import { Alert } from "../ui/alert";
 import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
@@ -24,6 +25,8 @@ export function ApiTokens() {
   const [expiry, setExpiry] = useState("90");
   const [created, setCreated] = useState<{ name: string; token: string }>();
   const [confirming, setConfirming] = useState<string>();
+
+  const errors = formErrors(create.error, { name: "Token name", expiresInDays: "Expires" }, "The token was not created");
 
   function submit(e: FormEvent) {
     e.preventDefault();
@@ -52,11 +55,11 @@ export function ApiTokens() {
       <div className="space-y-5">
         {created ? <SecretOnce label={`Your new token “${created.name}”.`} kept="Signet keeps only a hash of it" value={created.token} testId="new-token" onDone={() => setCreated(undefined)} /> : null}
         <form onSubmit={submit} aria-label="Create an API token" className="grid gap-3 sm:grid-cols-[1fr_12rem_auto] sm:items-end">
-          <Field label="Token name" htmlFor="token-name">
-            <TextInput id="token-name" required maxLength={64} value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. release pipeline" />
+          <Field label="Token name" htmlFor="token-name" error={errors.message("name")}>
+            <TextInput id="token-name" {...errors.control("name", "token-name")} required maxLength={64} value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. release pipeline" />
           </Field>
-          <Field label="Expires" htmlFor="token-expiry">
-            <Select id="token-expiry" value={expiry} onChange={(e) => setExpiry(e.target.value)}>
+          <Field label="Expires" htmlFor="token-expiry" error={errors.message("expiresInDays")}>
+            <Select id="token-expiry" {...errors.control("expiresInDays", "token-expiry")} value={expiry} onChange={(e) => setExpiry(e.target.value)}>
               <option value="30">in 30 days</option>
               <option value="90">in 90 days</option>
               <option value="365">in a year</option>
@@ -64,7 +67,7 @@ export function ApiTokens() {
           </Field>
           <Button type="submit" disabled={create.isPending || !name.trim()}>{create.isPending ? "Creating…" : "Create token"}</Button>
         </form>
-        {create.error ? <Alert>{create.error.message}</Alert> : null}
+        {errors.summary ? <Alert>{errors.summary}</Alert> : null}
         {tokens.isLoading ? <LoadingRows rows={3} label="Loading your tokens…" /> : null}
         {tokens.error ? <Alert>{tokens.error.message}</Alert> : null}
         {tokens.data && tokens.data.length === 0 ? <EmptyState title="No API tokens">Create one for each pipeline, so each can be revoked alone.</EmptyState> : null}

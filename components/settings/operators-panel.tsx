@@ -4,6 +4,7 @@
 // account (its sessions and API tokens end at once; the last operator cannot be disabled).
 import { useState, type FormEvent } from "react";
 import { useDisableUser, useInviteOperator, useOperatorInvitations, useOperators } from "@/lib/client/team-hooks";
+import { formErrors } from "@/lib/client/field-errors";
 import { Alert } from "../ui/alert";
 import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
@@ -15,6 +16,7 @@ export function OperatorsPanel({ selfEmail }: { selfEmail: string }) {
   const operators = useOperators();
   const invitations = useOperatorInvitations();
   const invite = useInviteOperator();
+  const errors = formErrors(invite.error, { email: "Email", role: "Role" }, "The invitation was not sent");
   const disable = useDisableUser();
   const toast = useToast();
   const [email, setEmail] = useState("");
@@ -73,12 +75,12 @@ export function OperatorsPanel({ selfEmail }: { selfEmail: string }) {
           </div>
         ) : null}
         <form onSubmit={submit} aria-label="Invite an operator" className="flex flex-wrap items-end gap-2">
-          <Field label="Invite an operator (email)" htmlFor="operator-invite-email">
-            <TextInput id="operator-invite-email" type="email" required maxLength={254} value={email} onChange={(e) => setEmail(e.target.value)} />
+          <Field label="Invite an operator (email)" htmlFor="operator-invite-email" error={errors.message("email")}>
+            <TextInput id="operator-invite-email" {...errors.control("email", "operator-invite-email")} type="email" required maxLength={254} value={email} onChange={(e) => setEmail(e.target.value)} />
           </Field>
           <Button type="submit" disabled={invite.isPending}>{invite.isPending ? "Inviting…" : "Invite"}</Button>
         </form>
-        {invite.error ? <Alert>{invite.error.message}</Alert> : null}
+        {errors.summary ? <Alert>{errors.summary}</Alert> : null}
       </div>
     </Card>
   );

@@ -4,6 +4,7 @@
 // signing secret is shown once; receivers check X-Signet-Signature against it.
 import { useState, type FormEvent } from "react";
 import { useCreateWebhook, useDeleteWebhook, useWebhooks } from "@/lib/client/settings-hooks";
+import { formErrors } from "@/lib/client/field-errors";
 import { Alert } from "../ui/alert";
 import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
@@ -48,17 +49,19 @@ export function WebhooksPanel() {
     );
   }
 
+  const errors = formErrors(create.error, { url: "Receiver URL", description: "Description", events: "Events" }, "The webhook was not registered");
+
   return (
     <Card title="Webhooks" description="Signet POSTs JSON with X-Signet-Event, X-Signet-Delivery and X-Signet-Signature: sha256=<HMAC-SHA256 of the raw body>. Failed deliveries are retried with backoff.">
       <div className="space-y-5">
         {secret ? <SecretOnce label="The webhook's signing secret." kept="Signet keeps it encrypted for signing" value={secret} testId="webhook-secret" onDone={() => setSecret(undefined)} /> : null}
         <form onSubmit={submit} aria-label="Register a webhook" className="space-y-4">
           <div className="grid gap-3 sm:grid-cols-2">
-            <Field label="Receiver URL" htmlFor="webhook-url" hint="https, or http to this machine only (127.0.0.1, localhost).">
-              <TextInput id="webhook-url" type="url" required value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://hooks.example.com/signet" />
+            <Field label="Receiver URL" htmlFor="webhook-url" error={errors.message("url")} hint="https, or http to this machine only (127.0.0.1, localhost).">
+              <TextInput id="webhook-url" {...errors.control("url", "webhook-url")} type="url" required value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://hooks.example.com/signet" />
             </Field>
-            <Field label="Description (optional)" htmlFor="webhook-description">
-              <TextInput id="webhook-description" maxLength={200} value={description} onChange={(e) => setDescription(e.target.value)} placeholder="e.g. on-call channel" />
+            <Field label="Description (optional)" htmlFor="webhook-description" error={errors.message("description")}>
+              <TextInput id="webhook-description" {...errors.control("description", "webhook-description")} maxLength={200} value={description} onChange={(e) => setDescription(e.target.value)} placeholder="e.g. on-call channel" />
             </Field>
           </div>
           <fieldset>
@@ -72,7 +75,7 @@ export function WebhooksPanel() {
               ))}
             </div>
           </fieldset>
-          {create.error ? <Alert>{create.error.message}</Alert> : null}
+          {errors.summary ? <Alert>{errors.summary}</Alert> : null}
           <Button type="submit" disabled={create.isPending || events.length === 0}>{create.isPending ? "Registering…" : "Register webhook"}</Button>
         </form>
         {hooks.isLoading ? <LoadingRows rows={2} label="Loading webhooks…" /> : null}

@@ -6,6 +6,7 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { authClient } from "@/lib/client/auth-client";
 import { useAcceptInvitation, useInvitation } from "@/lib/client/team-hooks";
+import { formErrors } from "@/lib/client/field-errors";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
@@ -15,6 +16,7 @@ export function InvitationAccept({ token, signedInAs }: { token: string; signedI
   const router = useRouter();
   const invitation = useInvitation(token);
   const accept = useAcceptInvitation(token);
+  const errors = formErrors(accept.error, { name: "Your name", password: "Choose a password" }, "The invitation was not accepted");
   const [name, setName] = useState("");
   const [password, setPassword] = useState("");
   const [signInError, setSignInError] = useState<string>();
@@ -54,15 +56,15 @@ export function InvitationAccept({ token, signedInAs }: { token: string; signedI
         ) : null}
         {!signedInAs && !i.accountExists ? (
           <>
-            <Field label="Your name" htmlFor="invite-name">
-              <TextInput id="invite-name" maxLength={100} value={name} onChange={(e) => setName(e.target.value)} autoComplete="name" />
+            <Field label="Your name" htmlFor="invite-name" error={errors.message("name")}>
+              <TextInput id="invite-name" {...errors.control("name", "invite-name")} maxLength={100} value={name} onChange={(e) => setName(e.target.value)} autoComplete="name" />
             </Field>
-            <Field label="Choose a password" htmlFor="invite-password" hint="At least 10 characters">
-              <TextInput id="invite-password" type="password" required minLength={10} maxLength={256} value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" />
+            <Field label="Choose a password" htmlFor="invite-password" error={errors.message("password")} hint="At least 10 characters">
+              <TextInput id="invite-password" {...errors.control("password", "invite-password")} type="password" required minLength={10} maxLength={256} value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" />
             </Field>
           </>
         ) : null}
-        {accept.error ? <Alert>{accept.error.message}</Alert> : null}
+        {errors.summary ? <Alert>{errors.summary}</Alert> : null}
         {signInError ? <Alert>{signInError}</Alert> : null}
         <Button type="submit" disabled={accept.isPending || (signedInAs !== null && signedInAs !== i.email) || (!signedInAs && i.accountExists)}>
           {accept.isPending ? "Joining…" : `Join ${joining}`}

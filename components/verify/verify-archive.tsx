@@ -2,6 +2,7 @@
 
 import { useState, type DragEvent, type FormEvent } from "react";
 import { uploadWithProgress, type UploadProgress, type VerificationReport } from "@/lib/client/artifacts";
+import { describedBy } from "@/lib/client/field-errors";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
@@ -83,6 +84,7 @@ export function VerifyArchive() {
           <input
             id="verify-file"
             aria-label="Signed plugin archive"
+            {...describedBy("verify-error", error)}
             type="file"
             accept=".jpl,.zip,.tar.gz,.tgz,.difypkg,.mender,application/zip,application/gzip"
             className="sr-only"
@@ -106,7 +108,7 @@ export function VerifyArchive() {
           {progress && pending ? <ProgressBar value={percent} label="Upload progress">{percent >= 100 ? "Checking signatures…" : `Uploading… ${Math.floor(percent)}%`}</ProgressBar> : null}
         </form>
       </Card>
-      {error ? <Alert>{error}</Alert> : null}
+      {error ? <Alert id="verify-error">{error}</Alert> : null}
       {report ? <VerificationResult report={report} /> : null}
     </div>
   );

@@ -47,7 +47,21 @@ export type RequestDetail = RequestItem & {
   /** org-ca requests: the contact address, whether it is verified, and where its link was mailed. */
   contact?: { email: string | null; verified: boolean; mail: "smtp" | "outbox" };
   csr: { subject: string; keyAlgorithm: string; keySize: number; fingerprintSha256: string; requestedExtensions: { oid: string; name: string; critical: boolean; summary: string }[] } | null;
-  willIssue: { subject: string; validityDays: number; key: string; extensions: string[]; ignoredFromCsr: string[] };
+  willIssue: WillIssue;
+};
+
+/** How Signet's profile will write the certificate, and the CSR part by part beside it (GET /requests/{id} and the preview route). */
+export type WillIssue = {
+  subject: string;
+  validityDays: number;
+  key: string;
+  extensions: string[];
+  fromCsr: {
+    subject: string;
+    subjectAttributes: { type: string; value: string; kept: boolean }[];
+    extensions: { oid: string; name: string; critical: boolean; summary: string; outcome: "same" | "replaced" | "dropped"; issuedAs?: string }[];
+  } | null;
+  ignoredFromCsr: string[];
 };
 
 export type CertificateItem = {

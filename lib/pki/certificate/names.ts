@@ -42,3 +42,8 @@ export function nameAttribute(name: Name, type: "CN" | "O"): string | undefined 
   for (const rdn of name) for (const atv of rdn) if (atv.type === ATTRIBUTE_OIDS[type]) return attributeText(atv.value);
   return undefined;
 }
+
+/** Every attribute of a Name, in order, as `nameToString` writes each (type name, unescaped value). */
+export function nameAttributes(name: Name): { type: string; value: string }[] {
+  return name.flatMap((rdn) => rdn.map((atv) => ({ type: ATTRIBUTE_NAMES[atv.type] ?? atv.type, value: attributeText(atv.value) })));
+}

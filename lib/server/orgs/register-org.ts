@@ -11,7 +11,7 @@ import type { Principal } from "../auth/principal";
 import { AppError } from "../errors";
 import { orgCaSubjectText } from "../cas/ca-subject";
 import { PROFILES } from "../../pki/certificate/profiles";
-import { csrSummary, parseCsrInput } from "../requests/csr-input";
+import { csrSummary, parseCsrField } from "../requests/csr-input";
 import { createApiToken, tokenLifetimeSchema } from "../tokens/create-api-token";
 import { kickWebhookDeliveries } from "../webhooks/deliver-webhooks";
 import { enqueueWebhookEvent } from "../webhooks/enqueue-webhook-event";
@@ -48,7 +48,7 @@ const REGISTRATION_LOCK = 72_707_004;
 
 export async function registerOrg(raw: z.input<typeof registerOrgInput>) {
   const input = registerOrgInput.parse(raw);
-  const csr = input.csrPem ? parseCsrInput(input.csrPem, PROFILES.orgCa) : undefined;
+  const csr = input.csrPem ? parseCsrField(input.csrPem, PROFILES.orgCa) : undefined;
   const client = await db();
   const passwordHash = await hashPassword(input.admin.password);
   const nameKey = orgNameKey(input.name);

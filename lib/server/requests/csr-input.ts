@@ -27,6 +27,16 @@ export function parseCsrInput(csr: string, profile: Pick<Profile, "kind" | "allo
   return parsed;
 }
 
+/** parseCsrInput for a form field: a refusal also carries `errors: [{path: field, message}]`, so the console shows it under the field. */
+export function parseCsrField(csr: string, profile: Pick<Profile, "kind" | "allowedKeys">, why = "", field = "csrPem"): ParsedCsr {
+  try {
+    return parseCsrInput(csr, profile, why);
+  } catch (err) {
+    if (err instanceof AppError) throw new AppError(err.code, err.message, { ...err.details, errors: [{ path: field, message: err.message.replace(/^Invalid CSR: /, "") }] });
+    throw err;
+  }
+}
+
 const PROFILE_NAMES: Record<Profile["kind"], string> = { rootCa: "a root CA", orgCa: "an organization CA", plugin: "a plugin certificate", ocspResponder: "an OCSP responder" };
 
 /** Data kept on a request for the operator's review (everything but the CSR bytes themselves). */

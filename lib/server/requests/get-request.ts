@@ -5,12 +5,12 @@ import { CsrError, parseCsr, type ParsedCsr } from "../../pki/csr/parse-csr";
 import { isOperator, membershipIn, type Principal } from "../auth/principal";
 import { AppError } from "../errors";
 import { requireUser } from "../auth/principal";
-import { pkiUrlsFor } from "../certificates/pki-urls";
 import { readStorePolicy } from "../settings/store-policy";
 import { decisionRefusal } from "./authorize-decision";
 import { ISSUED_CERTIFICATE } from "./list-requests";
 import { serializeRequest } from "./serialize-request";
 import { env } from "../../env";
+import { willIssue } from "./will-issue";
 
 export async function getRequest(actor: Principal, requestId: string) {
   const user = requireUser(actor);
@@ -23,7 +23,6 @@ export async function getRequest(actor: Principal, requestId: string) {
   const issuerCaId = isOrgCa
     ? (await client.certificateAuthority.findFirst({ where: { kind: "root", status: "active" }, select: { id: true } }))?.id
     : (await client.certificateAuthority.findFirst({ where: { orgId: r.orgId, kind: "org", status: "active" }, select: { id: true } }))?.id;
-  const urls = issuerCaId ? pkiUrlsFor(issuerCaId) : undefined;
   return {
     ...serializeRequest(r, policy.orgCaApprovals),
     // Pending requests: whether this actor may approve or reject, and if not, who does.
@@ -34,29 +33,16 @@ export async function getRequest(actor: Principal, requestId: string) {
     ...(isOrgCa ? { contact: { email: r.org.contactEmail, verified: r.org.contactVerifiedAt !== null, mail: env().mail.smtpUrl ? ("smtp" as const) : ("outbox" as const) } } : {}),
     ...(csrProblem ? { csrProblem } : {}),
     csr: csr ? { subject: csr.subject, keyAlgorithm: csr.keyAlgorithm, keySize: csr.keySize, fingerprintSha256: csr.fingerprintSha256, requestedExtensions: csr.requestedExtensions } : null,
-    willIssue: {
-      subject: r.subject,
+    willIssue: willIssue({
+      kind: r.kind,
+      orgName: r.org.name,
+      pluginId: r.pluginId,
+      keyMode: r.keyMode,
+      keyAlgorithm: r.keyAlgorithm,
+      csr,
+      issuerCaId,
       validityDays: isOrgCa ? policy.orgCaValidityDays : policy.pluginCertValidityDays,
-      key: r.keyMode === "hosted" ? `${r.keyAlgorithm}, generated and held by Signet` : `${r.keyAlgorithm} from the CSR (held by the organization)`,
-      extensions: isOrgCa
-        ? [
-            "Basic Constraints (critical): CA:TRUE, pathlen:0",
-            "Key Usage (critical): Certificate Sign, CRL Sign",
-            `Name Constraints (critical): permitted directoryName O=${r.org.name}`,
-            "Subject and Authority Key Identifiers",
-            urls ? `CRL Distribution Point: ${urls.crlUrl}` : "CRL Distribution Point",
-            urls ? `Authority Info Access: OCSP ${urls.ocspUrl}, CA Issuers ${urls.caIssuersUrl}` : "Authority Info Access",
-          ]
-        : [
-            "Basic Constraints (critical): CA:FALSE",
-            "Key Usage (critical): Digital Signature",
-            "Extended Key Usage: Code Signing",
-            "Subject and Authority Key Identifiers",
-            urls ? `CRL Distribution Point: ${urls.crlUrl}` : "CRL Distribution Point",
-            urls ? `Authority Info Access: OCSP ${urls.ocspUrl}, CA Issuers ${urls.caIssuersUrl}` : "Authority Info Access",
-          ],
-      ignoredFromCsr: csr?.requestedExtensions.map((e) => e.name) ?? [],
-    },
+    }),
   };
 }
 

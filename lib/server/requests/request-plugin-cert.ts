@@ -7,7 +7,7 @@ import { isOperator, membershipIn, requireUser, type Principal } from "../auth/p
 import { AppError } from "../errors";
 import { pluginIdInPrefix, pluginIdSchema } from "../orgs/naming";
 import { PROFILES } from "../../pki/certificate/profiles";
-import { csrSummary, parseCsrInput } from "./csr-input";
+import { csrSummary, parseCsrField } from "./csr-input";
 import { serializeRequest } from "./serialize-request";
 import { kickWebhookDeliveries } from "../webhooks/deliver-webhooks";
 import { enqueueWebhookEvent } from "../webhooks/enqueue-webhook-event";
@@ -22,24 +22,33 @@ export const pluginCertRequestInput = z.object({
   keyAlgorithm: z.enum(PLUGIN_KEY_ALGORITHMS).optional(),
 });
 
-export async function requestPluginCert(principal: Principal, orgSlug: string, raw: z.input<typeof pluginCertRequestInput>) {
-  const actor = requireUser(principal);
-  const input = pluginCertRequestInput.parse(raw);
+/**
+ * Everything a plugin-certificate request must pass before it is stored, shared with the dry-run
+ * preview (preview-plugin-cert.ts), so the preview refuses exactly what the request would.
+ */
+export async function checkPluginCertRequest(actor: ReturnType<typeof requireUser>, orgSlug: string, input: z.output<typeof pluginCertRequestInput>) {
   const client = await db();
   const org = await client.organization.findUnique({ where: { slug: orgSlug } });
   if (!org || !(membershipIn(actor, org.id) || isOperator(actor))) throw new AppError("not_found", "Organization not found");
   if (!membershipIn(actor, org.id)) throw new AppError("forbidden", "Only members of the organization request its plugin certificates");
   if (org.status !== "approved") throw new AppError("conflict", `The organization is ${org.status}; plugin certificates need an approved organization`);
-  const orgCa = await client.certificateAuthority.findFirst({ where: { orgId: org.id, kind: "org" }, orderBy: { createdAt: "desc" }, select: { keyId: true } });
+  const orgCa = await client.certificateAuthority.findFirst({ where: { orgId: org.id, kind: "org" }, orderBy: { createdAt: "desc" }, select: { id: true, keyId: true, status: true } });
   // Nobody could ever approve it: only the organization holds the key that signs its plugin certificates.
   if (orgCa && !orgCa.keyId) {
     throw new AppError("conflict", "This organization keeps its own CA key: issue plugin certificates offline with `signet issue` and register them (POST /api/v1/orgs/{slug}/certificates)");
   }
   if (!pluginIdInPrefix(input.pluginId, org.pluginIdPrefix)) {
-    throw new AppError("bad_request", `The plugin id must start with the organization's prefix '${org.pluginIdPrefix}'`);
+    throw new AppError("bad_request", `The plugin id must start with the organization's prefix '${org.pluginIdPrefix}'`, { errors: [{ path: "pluginId", message: `must start with the organization's prefix ${org.pluginIdPrefix}` }] });
   }
-  const csr = input.csrPem ? parseCsrInput(input.csrPem, PROFILES.plugin, ": Jami verifies RSA PKCS#1 v1.5 SHA-512 signatures only") : undefined;
+  const csr = input.csrPem ? parseCsrField(input.csrPem, PROFILES.plugin, ": Jami verifies RSA PKCS#1 v1.5 SHA-512 signatures only") : undefined;
   if (csr && input.keyAlgorithm) throw new AppError("bad_request", "keyAlgorithm applies to hosted keys only; a CSR brings its own key");
+  return { client, org, csr, issuerCaId: orgCa?.status === "active" ? orgCa.id : undefined };
+}
+
+export async function requestPluginCert(principal: Principal, orgSlug: string, raw: z.input<typeof pluginCertRequestInput>) {
+  const actor = requireUser(principal);
+  const input = pluginCertRequestInput.parse(raw);
+  const { client, org, csr } = await checkPluginCertRequest(actor, orgSlug, input);
   const created = await client.$transaction(async (tx) => {
     // One pending request per plugin id: two would be two decisions about one plugin's key and
     // certificate, and approving both would issue twice. The lock makes check-then-insert atomic.
