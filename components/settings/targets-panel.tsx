@@ -19,6 +19,15 @@ const ALGORITHMS: Record<string, string[]> = {
   mender: ["rsa-3072", "rsa-4096", "ecdsa-p256"],
 };
 
+/** Each store's name, and what enabling it means for its hosts (they install the key from /trust). */
+const TARGETS: Record<string, { name: string; about: string }> = {
+  jami: { name: "Jami", about: "Plugins (.jpl) are signed with each plugin's certificate; Jami hosts trust the Root CA." },
+  mattermost: { name: "Mattermost", about: "Bundles (.tar.gz) get a .sig by the store's OpenPGP key; servers list the key in PluginSettings.SignaturePublicKeyFiles." },
+  grafana: { name: "Grafana", about: "Plugin zips get a signed MANIFEST.txt; Grafana fetches the store's key from Signet once [grafana_com] url points here." },
+  dify: { name: "Dify", about: "Packages (.difypkg) are signed with the store's RSA key; the plugin daemon lists its key file in THIRD_PARTY_SIGNATURE_VERIFICATION_PUBLIC_KEYS." },
+  mender: { name: "Mender", about: "Artifacts (.mender) get manifest.sig by the store's key; devices list its key file in ArtifactVerifyKeys." },
+};
+
 function TargetRow({ t }: { t: StoreTargetJson }) {
   const action = useTargetAction();
   const toast = useToast();
@@ -29,33 +38,45 @@ function TargetRow({ t }: { t: StoreTargetJson }) {
     action.mutate(a, { onSuccess: () => toast(done), onError: (err) => setError(err instanceof Error ? err.message : String(err)) });
   };
   const hasNext = t.keys.some((k) => k.status === "next");
+  const name = TARGETS[t.target]?.name ?? t.target;
   return (
     <section className="border-t border-slate-100 py-4 first:border-t-0 dark:border-slate-800" aria-label={`Target ${t.target}`}>
       <div className="flex flex-wrap items-center justify-between gap-3">
         <div className="flex items-center gap-2">
-          <h3 className="font-semibold">{t.target}</h3>
+          <h3 className="font-semibold">{name}</h3>
           <Badge tone={t.enabled ? "green" : "slate"}>{t.enabled ? "enabled" : "off"}</Badge>
           {!t.supported ? <Badge tone="amber">not available yet</Badge> : null}
         </div>
         {t.target === "jami" ? (
-          <span className="text-sm text-slate-500">Always on: signed with each plugin&apos;s certificate.</span>
+          <span className="text-sm text-slate-500">Always on</span>
         ) : t.supported ? (
-          <Button variant={t.enabled ? "secondary" : "primary"} disabled={action.isPending} onClick={() => run({ kind: "update", target: t.target, body: { enabled: !t.enabled, ...(t.grafana ? { grafana: t.grafana } : {}) } }, t.enabled ? `${t.target} disabled` : `${t.target} enabled`)}>
+          <Button variant={t.enabled ? "secondary" : "primary"} disabled={action.isPending} onClick={() => run({ kind: "update", target: t.target, body: { enabled: !t.enabled, ...(t.grafana ? { grafana: t.grafana } : {}) } }, t.enabled ? `${name} disabled` : `${name} enabled`)} aria-label={`${t.enabled ? "Disable" : "Enable"} ${name}`}>
             {t.enabled ? "Disable" : "Enable"}
           </Button>
         ) : null}
       </div>
+      <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">{TARGETS[t.target]?.about}</p>
       {error ? <div className="mt-2"><Alert>{error}</Alert></div> : null}
       {t.keys.length > 0 ? (
+        <div className="overflow-x-auto">
         <table className="mt-3 w-full text-left text-sm" aria-label={`${t.target} store keys`}>
+          <thead className="sr-only">
+            <tr>
+              <th>Key id</th>
+              <th>Algorithm</th>
+              <th>Status</th>
+              <th>Created</th>
+              <th>Actions</th>
+            </tr>
+          </thead>
           <tbody>
             {t.keys.map((k) => (
               <tr key={k.keyId} className="border-t border-slate-100 dark:border-slate-800">
                 <td className="py-1.5 pr-3 font-mono text-xs" title={k.fingerprint}>{k.keyId}</td>
                 <td className="py-1.5 pr-3">{k.algorithm}</td>
                 <td className="py-1.5 pr-3"><Badge tone={k.status === "next" ? "blue" : statusTone(k.status)}>{k.status}</Badge></td>
-                <td className="py-1.5 pr-3 text-xs text-slate-500">{k.createdAt.slice(0, 10)}</td>
-                <td className="py-1.5 text-right">
+                <td className="py-1.5 pr-3 text-xs whitespace-nowrap text-slate-500">{k.createdAt.slice(0, 10)}</td>
+                <td className="py-1.5 text-right whitespace-nowrap">
                   {k.status === "next" ? <Button variant="secondary" disabled={action.isPending} onClick={() => run({ kind: "activate", target: t.target, keyId: k.keyId }, `Key ${k.keyId} is active`)}>Activate</Button> : null}
                   {k.status !== "retired" ? <Button variant="ghost" disabled={action.isPending} onClick={() => run({ kind: "retire", target: t.target, keyId: k.keyId }, `Key ${k.keyId} retired`)}>Retire</Button> : null}
                 </td>
@@ -63,18 +84,19 @@ function TargetRow({ t }: { t: StoreTargetJson }) {
             ))}
           </tbody>
         </table>
+        </div>
       ) : null}
       {t.enabled && t.target !== "jami" && !hasNext ? (
         <div className="mt-3 flex flex-wrap items-center gap-2">
           <Select aria-label={`Algorithm of the next ${t.target} key`} value={algorithm} onChange={(e) => setAlgorithm(e.target.value)}>
             {(ALGORITHMS[t.target] ?? []).map((a) => <option key={a} value={a}>{a}</option>)}
           </Select>
-          <Button variant="secondary" disabled={action.isPending} onClick={() => run({ kind: "create-key", target: t.target, algorithm }, `Next ${t.target} key published`)}>Publish a next key</Button>
+          <Button variant="secondary" disabled={action.isPending} onClick={() => run({ kind: "create-key", target: t.target, algorithm }, `Next ${name} key published`)}>Publish a next key</Button>
         </div>
       ) : null}
       {t.target === "grafana" && t.grafana ? (
         <p className="mt-2 text-xs text-slate-500">
-          Manifests claim <code className="font-mono">{t.grafana.signatureType}</code>; catalog forwarded to <code className="font-mono">{t.grafana.upstreamUrl ?? "https://grafana.com"}</code>; {t.grafana.grafanaKeys.length} Grafana Labs key(s) configured (PUT /api/v1/settings/targets/grafana).
+          Manifests claim the signature type <code className="font-mono">{t.grafana.signatureType}</code>; the rest of the catalog is forwarded to <code className="font-mono break-all">{t.grafana.upstreamUrl ?? "https://grafana.com"}</code>; {t.grafana.grafanaKeys.length} Grafana Labs key(s) configured (set with <code className="font-mono">PUT /api/v1/settings/targets/grafana</code>, see docs/targets.md).
         </p>
       ) : null}
     </section>
@@ -84,7 +106,7 @@ function TargetRow({ t }: { t: StoreTargetJson }) {
 export function TargetsPanel() {
   const targets = useStoreTargets();
   return (
-    <Card title="Store targets" description="The store formats this store signs for. Publish a next key, let hosts install it from /trust, activate it (both keys sign where the format allows), then retire the old one.">
+    <Card title="Store targets" description={<>The store formats this store signs for. Enabling one creates its signing key, published on <a className="font-medium text-brand-700 underline dark:text-brand-300" href="/trust">/trust</a> with what each host installs. To rotate: publish a next key, let hosts install it, activate it (both keys sign where the format allows), then retire the old one.</>}>
       {targets.isLoading ? <LoadingRows rows={3} /> : null}
       {targets.error ? <Alert>{targets.error.message}</Alert> : null}
       {targets.data?.map((t) => <TargetRow key={t.target} t={t} />)}

@@ -8,11 +8,11 @@ export const metadata = { title: "Trust this store" };
 export const dynamic = "force-dynamic";
 
 const TITLES: Record<string, { name: string; where: string }> = {
-  jami: { name: "Jami (and detached CMS)", where: "Trust the Root CA: the Jami daemon checks each plugin's certificate chain up to it; openssl cms checks the .p7s beside every artifact." },
-  mattermost: { name: "Mattermost", where: "Upload each key file (System Console › Plugin Management › Public keys), then list it in config.json." },
-  grafana: { name: "Grafana", where: "Point Grafana's grafana.com URL at Signet: it fetches the keys below (and Grafana Labs' own) from /api/plugins/ci/keys; the catalog is forwarded." },
-  dify: { name: "Dify", where: "Mount each PKCS#1 key file in the plugin daemon and list its path." },
-  mender: { name: "Mender", where: "Install each SPKI PEM on the device and list it in mender.conf." },
+  jami: { name: "Jami (and every detached .p7s)", where: "Install the Root CA certificate below: the Jami daemon checks each plugin's certificate chain up to it, and openssl cms checks the .p7s that comes with every signed artifact, whatever its store." },
+  mattermost: { name: "Mattermost", where: "Download each key file below, add it to the server (System Console › Plugin Management › Public keys, or mmctl plugin add key FILE), and list it in config.json as shown." },
+  grafana: { name: "Grafana", where: "Nothing to download: set the [grafana_com] url in grafana.ini as shown. Grafana then fetches the keys below (and Grafana Labs' own) from Signet, and the plugin catalog keeps working through Signet." },
+  dify: { name: "Dify", where: "Download each key file below (a PKCS#1 RSA public key), mount it into the plugin daemon's container, and set the daemon's environment as shown." },
+  mender: { name: "Mender", where: "Download each key file below (a PEM public key), copy it to the device under /etc/mender/, and add it to ArtifactVerifyKeys in mender.conf as shown." },
 };
 
 export default async function TrustPage() {
@@ -31,7 +31,8 @@ export default async function TrustPage() {
       <div className="space-y-6">
         {targets.map((t) => (
           <Card key={t.target} title={TITLES[t.target]?.name ?? t.target} description={TITLES[t.target]?.where}>
-            <table className="mb-4 w-full text-left text-sm" aria-label={`${t.target} keys`}>
+            <div className="mb-4 overflow-x-auto">
+            <table className="w-full text-left text-sm" aria-label={`${t.target} keys`}>
               <thead className="text-xs text-slate-500 uppercase">
                 <tr>
                   <th className="py-1 pr-3">Key</th>
@@ -51,7 +52,7 @@ export default async function TrustPage() {
                     <td className="py-1.5 pr-3">
                       <Badge tone={k.status === "next" ? "blue" : statusTone(k.status)}>{k.status}</Badge>
                     </td>
-                    <td className="py-1.5 pr-3">{k.createdAt.slice(0, 10)}</td>
+                    <td className="py-1.5 pr-3 whitespace-nowrap">{k.createdAt.slice(0, 10)}</td>
                     <td className="py-1.5">
                       <a href={k.url} className="font-mono text-xs text-brand-700 hover:underline dark:text-brand-300" download={keyFileName(t.target, k.keyId)}>
                         {keyFileName(t.target, k.keyId)}
@@ -61,6 +62,7 @@ export default async function TrustPage() {
                 ))}
               </tbody>
             </table>
+            </div>
             <CopyBlock text={t.hostConfig.text} label={`${t.target} host configuration`} />
           </Card>
         ))}
