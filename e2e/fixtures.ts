@@ -38,6 +38,31 @@ export async function screenshots(page: Page, name: string): Promise<void> {
   await page.setViewportSize(size);
 }
 
+/**
+ * Desktop and phone, light and dark: the theme script reads the colour scheme at load, so each theme
+ * reloads (`reload: false` takes the light pair of the page as it stands). `axe` also runs axe-core in
+ * each theme.
+ */
+export async function screenshotThemes(page: Page, name: string, reload = true, { axe = false }: { axe?: boolean } = {}): Promise<void> {
+  const size = page.viewportSize() ?? { width: 1280, height: 900 };
+  for (const scheme of ["light", "dark"] as const) {
+    if (reload) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.reload();
+      await page.waitForLoadState("networkidle");
+    } else if (scheme === "dark") {
+      break;
+    }
+    if (axe) await expectNoAxeViolations(page);
+    for (const [device, width, height] of [["desktop", 1280, 900], ["phone", 390, 844]] as const) {
+      await page.setViewportSize({ width, height });
+      await screenshot(page, `${name}-${device}-${reload ? scheme : "light"}`);
+    }
+  }
+  await page.emulateMedia({ colorScheme: null });
+  await page.setViewportSize(size);
+}
+
 /** axe-core on the current page: no serious or critical violation (WCAG contrast, names, roles…). */
 export async function expectNoAxeViolations(page: Page): Promise<void> {
   const results = await new AxeBuilder({ page }).analyze();
@@ -90,4 +115,45 @@ export async function verifyContactInBrowser(page: Page, address: string): Promi
   await page.goto(link);
   await page.getByRole("button", { name: "Confirm this address" }).click();
   await expect(page.getByText(`${address} is confirmed`)).toBeVisible();
+}
+
+/** `res`'s JSON once its status is `status` (the body is shown when it is not). */
+export async function expectJson<T>(res: Awaited<ReturnType<APIRequestContext["post"]>>, status: number): Promise<T> {
+  expect(res.status(), await res.text()).toBe(status);
+  return (await res.json()) as T;
+}
+
+/**
+ * An operator API token, whatever ran before: Signet is set up through the API when this spec runs
+ * alone on a fresh data dir, else the operator signs in on `page` and creates a token (the page is
+ * signed out again).
+ */
+export async function operatorToken(page: Page, request: APIRequestContext, baseURL: string, name = "e2e seeding"): Promise<string> {
+  let setupToken: string | undefined;
+  try {
+    setupToken = readSetupToken();
+  } catch {
+    setupToken = undefined;
+  }
+  if (setupToken) {
+    const res = await request.post("/api/v1/setup", { data: { setupToken, adminEmail: OPERATOR.email, adminPassword: OPERATOR.password } });
+    if (res.status() === 201) return ((await res.json()) as { operatorToken: string }).operatorToken;
+  }
+  await signIn(page, OPERATOR.email, OPERATOR.password);
+  const token = await expectJson<{ token: string }>(await page.request.post("/api/v1/tokens", { data: { name }, headers: { origin: baseURL } }), 201);
+  await page.context().clearCookies();
+  return token.token;
+}
+
+export type SeedOrg = { name: string; slug: string; prefix: string; email: string; password: string };
+
+/** Registers `org` through the API, confirms its admin's address and approves its CA; returns the admin's API token. */
+export async function seedApprovedOrg(request: APIRequestContext, operator: string, org: SeedOrg): Promise<string> {
+  const reg = await expectJson<{ token: string; request: { id: string } }>(
+    await request.post("/api/v1/orgs", { data: { name: org.name, slug: org.slug, pluginIdPrefix: org.prefix, admin: { email: org.email, password: org.password }, token: true } }),
+    201,
+  );
+  await verifyContactByApi(request, operator, org.email);
+  await expectJson(await request.post(`/api/v1/requests/${reg.request.id}/approve`, { headers: { authorization: `Bearer ${operator}` } }), 200);
+  return reg.token;
 }
