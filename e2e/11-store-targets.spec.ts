@@ -153,7 +153,6 @@ async function signInBrowser(page: Page, target: Target, file: string): Promise<
 }
 
 let operator = "";
-let orgToken = "";
 const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 
 async function trustDocument(request: APIRequestContext): Promise<TrustDocument> {
@@ -164,9 +163,7 @@ test("targets settings: the operator enables Mattermost, Grafana, Dify and Mende
   operator = await operatorToken(page, request, baseURL!, "e2e store targets");
   // Org admins approve their own plugin certificates here (08 and 09 change the policy and put it back).
   await expectJson(await request.patch("/api/v1/settings/policy", { data: { pluginApprovalRequiresOperator: false }, headers: auth(operator) }), 200);
-  orgToken = await seedApprovedOrg(request, operator, ORG);
-  // Private Grafana signatures are bound to the org's Grafana root URLs, which its admin states.
-  await expectJson(await request.put(`/api/v1/orgs/${ORG.slug}/targets/grafana`, { data: { rootUrls: [GRAFANA_URL] }, headers: auth(orgToken) }), 200);
+  await seedApprovedOrg(request, operator, ORG);
 
   await signIn(page, OPERATOR.email, OPERATOR.password);
   await page.goto("/settings");
@@ -249,9 +246,25 @@ test("signing: one plugin per store uploaded in the browser; the native signed a
   expect(mmOk.status, mmOk.output).toBe(0);
   const mmSize = fs.statSync(mm.artifact).size;
   expect(run("gpgv", ["--keyring", mmKeyring, mm.sig!, flipByteAt(mm.artifact, mmSize - 20, at("mm-tampered.tar.gz"))]).status).not.toBe(0);
+  await screenshotThemes(page, "targets-upload-signed", false);
+
+  // Grafana: private signatures are bound to the org's Grafana root URLs; without them the page says so,
+  // and the org admin states them beside the upload form.
+  const clock = await fixtures.grafana("clock-panel.zip");
+  const noUrls = await upload(page, "grafana", PLUGINS.grafana, clock);
+  await expect(noUrls.getByRole("alert")).toContainText("Grafana root URLs");
+  const rootUrls = page.getByRole("form", { name: "Grafana root URLs" });
+  await rootUrls.getByLabel("Grafana root URLs").fill("ftp://grafana.targets.test/");
+  await rootUrls.getByRole("button", { name: "Save root URLs" }).click();
+  await expect(rootUrls.getByLabel("Grafana root URLs")).toHaveAccessibleDescription(/absolute http\(s\) URL/);
+  await rootUrls.getByLabel("Grafana root URLs").fill(GRAFANA_URL);
+  await rootUrls.getByRole("button", { name: "Save root URLs" }).click();
+  await expect(rootUrls.getByRole("status")).toHaveText("Saved");
+  await expectNoAxeViolations(page);
+  await screenshotThemes(page, "targets-grafana-root-urls", false);
 
   // Grafana: gpgv accepts MANIFEST.txt with the key file from /trust; FORMATS.md §6's rules hold over the unpacked plugin.
-  const gf = await signInBrowser(page, "grafana", await fixtures.grafana("clock-panel.zip"));
+  const gf = await signInBrowser(page, "grafana", clock);
   expect(path.basename(gf.artifact)).toBe(`${PLUGINS.grafana}-3.0.1.zip`);
   const grafanaKeyId = path.basename(keyFiles.grafana!).replace(/^signet-grafana-|\.asc$/g, "");
   const rules = JSON.parse(execFileSync("/usr/bin/python3", ["-c", PY_RULES, gf.artifact, at("grafana-unpacked"), grafanaKeyId], { encoding: "utf8" }));

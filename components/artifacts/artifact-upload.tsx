@@ -3,27 +3,30 @@
 import { useMemo, useState, type FormEvent } from "react";
 import { useCertificates } from "@/lib/client/hooks";
 import { ApiError } from "@/lib/client/api";
-import { useUploadArtifact, type ArtifactItem, type UploadProgress } from "@/lib/client/artifacts";
+import { ARTIFACT_LABEL, STORE_NAME, useUploadArtifact, type ArtifactItem, type UploadProgress } from "@/lib/client/artifacts";
 import { useTrust } from "@/lib/client/settings-hooks";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
 import { Field, Select } from "../ui/field";
 import { ProgressBar } from "../ui/progress-bar";
+import { GrafanaRootUrls } from "../orgs/grafana-root-urls";
 
 const MB = 1024 * 1024;
 
-/** What each store format is called here, and what its upload must be (docs/targets.md). */
-const FORMATS: Record<string, { name: string; archive: string }> = {
-  jami: { name: "Jami (.jpl)", archive: "A .jpl whose manifest.json id is the plugin's id." },
-  mattermost: { name: "Mattermost (.tar.gz)", archive: "The .tar.gz from make dist, with plugin.json (or plugin.yaml) whose id is the plugin's id." },
-  grafana: { name: "Grafana (.zip)", archive: "A zip whose single top folder is the plugin id, holding plugin.json (id, info.version). Any MANIFEST.txt is replaced." },
-  dify: { name: "Dify (.difypkg)", archive: "A .difypkg with manifest.yaml whose name is the last part of the plugin id, and no folder entries." },
-  mender: { name: "Mender (.mender)", archive: "An unsigned .mender artifact (mender-artifact write …) without augment sections." },
+/** What each store's upload must be (docs/targets.md). */
+const ARCHIVE_RULE: Record<string, string> = {
+  jami: "A .jpl whose manifest.json id is the plugin's id.",
+  mattermost: "The .tar.gz from make dist, with plugin.json (or plugin.yaml) whose id is the plugin's id.",
+  grafana: "A zip whose single top folder is the plugin id, holding plugin.json (id, info.version). Any MANIFEST.txt is replaced.",
+  dify: "A .difypkg with manifest.yaml whose name is the last part of the plugin id, and no folder entries.",
+  mender: "An unsigned .mender artifact (mender-artifact write …) without augment sections.",
 };
 const formatMb = (bytes: number) => `${(bytes / MB).toFixed(1)} MB`;
 
-export function ArtifactUpload({ slug }: { slug: string }) {
+const formatName = (t: string) => (STORE_NAME[t] ? `${STORE_NAME[t]} (${ARTIFACT_LABEL[t]})` : t);
+
+export function ArtifactUpload({ slug, isAdmin = false, grafanaRootUrls = [] }: { slug: string; isAdmin?: boolean; grafanaRootUrls?: string[] }) {
   const certificates = useCertificates({ org: slug, kind: "plugin", status: "issued" });
   const upload = useUploadArtifact(slug);
   // The targets the store signs for are public (/api/v1/trust): jami first, then those an operator enabled.
@@ -76,7 +79,7 @@ export function ArtifactUpload({ slug }: { slug: string }) {
             <Field label="Store format" htmlFor="artifact-target" hint="The stores an operator enabled in Settings.">
               <Select id="artifact-target" name="target" value={target} onChange={(e) => { setTarget(e.target.value); setFileError(undefined); }}>
                 {targets.map((t) => (
-                  <option key={t} value={t}>{FORMATS[t]?.name ?? t}</option>
+                  <option key={t} value={t}>{formatName(t)}</option>
                 ))}
               </Select>
             </Field>
@@ -88,7 +91,7 @@ export function ArtifactUpload({ slug }: { slug: string }) {
               </Select>
             </Field>
             <div className="sm:col-span-2">
-            <Field label="Plugin archive" htmlFor="artifact-file" error={fileError} hint={`${FORMATS[target]?.archive ?? ""} Up to 256 MB.`}>
+            <Field label="Plugin archive" htmlFor="artifact-file" error={fileError} hint={`${ARCHIVE_RULE[target] ?? ""} Up to 256 MB.`}>
               <input
                 id="artifact-file"
                 name="archive"
@@ -111,6 +114,11 @@ export function ArtifactUpload({ slug }: { slug: string }) {
           <Button type="submit" disabled={upload.isPending}>{upload.isPending ? "Working…" : "Upload and sign"}</Button>
         </form>
       ) : null}
+      {pluginIds.length > 0 && target === "grafana" ? (
+        <div className="mt-4">
+          <GrafanaRootUrls slug={slug} rootUrls={grafanaRootUrls} isAdmin={isAdmin} />
+        </div>
+      ) : null}
       {signed ? (
         <div className="mt-4">
           <Alert tone="success">
@@ -125,7 +133,7 @@ export function ArtifactUpload({ slug }: { slug: string }) {
             </p>
             {signed.target && signed.target !== "jami" ? (
               <p className="mt-2 text-xs">
-                {signed.target === "mattermost" ? "Publish the .tar.gz with its .sig beside it. " : null}Hosts accept it once they trust this store&apos;s {FORMATS[signed.target]?.name.split(" ")[0] ?? signed.target} key: see{" "}
+                {signed.target === "mattermost" ? "Publish the .tar.gz with its .sig beside it. " : null}Hosts accept it once they trust this store&apos;s {STORE_NAME[signed.target] ?? signed.target} key: see{" "}
                 <a className="font-semibold underline" href="/trust">what to install</a>.
               </p>
             ) : null}

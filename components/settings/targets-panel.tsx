@@ -2,13 +2,15 @@
 
 // Store targets (operators): which store formats this store signs for, and their keys. Rotation is
 // next → active (both sign where the format allows) → retired; hosts install a key while it is "next".
-import { useState } from "react";
+import { useState, type ReactNode } from "react";
+import { STORE_NAME } from "@/lib/client/artifacts";
 import { useStoreTargets, useTargetAction, type StoreTargetJson } from "@/lib/client/settings-hooks";
 import { Alert } from "../ui/alert";
 import { Badge, statusTone } from "../ui/badge";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
 import { Select } from "../ui/field";
+import { Identifier } from "../ui/identifier";
 import { LoadingRows } from "../ui/skeleton";
 import { useToast } from "../ui/toast";
 
@@ -19,13 +21,13 @@ const ALGORITHMS: Record<string, string[]> = {
   mender: ["rsa-3072", "rsa-4096", "ecdsa-p256"],
 };
 
-/** Each store's name, and what enabling it means for its hosts (they install the key from /trust). */
-const TARGETS: Record<string, { name: string; about: string }> = {
-  jami: { name: "Jami", about: "Plugins (.jpl) are signed with each plugin's certificate; Jami hosts trust the Root CA." },
-  mattermost: { name: "Mattermost", about: "Bundles (.tar.gz) get a .sig by the store's OpenPGP key; servers list the key in PluginSettings.SignaturePublicKeyFiles." },
-  grafana: { name: "Grafana", about: "Plugin zips get a signed MANIFEST.txt; Grafana fetches the store's key from Signet once [grafana_com] url points here." },
-  dify: { name: "Dify", about: "Packages (.difypkg) are signed with the store's RSA key; the plugin daemon lists its key file in THIRD_PARTY_SIGNATURE_VERIFICATION_PUBLIC_KEYS." },
-  mender: { name: "Mender", about: "Artifacts (.mender) get manifest.sig by the store's key; devices list its key file in ArtifactVerifyKeys." },
+/** What enabling each store means for its hosts (they install the key from /trust). */
+const ABOUT: Record<string, ReactNode> = {
+  jami: "Plugins (.jpl) are signed with each plugin's certificate; Jami hosts trust the Root CA.",
+  mattermost: <>Bundles (.tar.gz) get a .sig by the store&apos;s OpenPGP key; servers list the key in <Identifier>PluginSettings.SignaturePublicKeyFiles</Identifier>.</>,
+  grafana: <>Plugin zips get a signed MANIFEST.txt; Grafana fetches the store&apos;s key from Signet once its <Identifier>[grafana_com] url</Identifier> points here.</>,
+  dify: <>Packages (.difypkg) are signed with the store&apos;s RSA key; the plugin daemon lists its key file in <Identifier>THIRD_PARTY_SIGNATURE_VERIFICATION_PUBLIC_KEYS</Identifier>.</>,
+  mender: <>Artifacts (.mender) get manifest.sig by the store&apos;s key; devices list its key file in <Identifier>ArtifactVerifyKeys</Identifier>.</>,
 };
 
 function TargetRow({ t }: { t: StoreTargetJson }) {
@@ -38,7 +40,9 @@ function TargetRow({ t }: { t: StoreTargetJson }) {
     action.mutate(a, { onSuccess: () => toast(done), onError: (err) => setError(err instanceof Error ? err.message : String(err)) });
   };
   const hasNext = t.keys.some((k) => k.status === "next");
-  const name = TARGETS[t.target]?.name ?? t.target;
+  // The last active key of an enabled target cannot be retired (the server says 409): no button for it.
+  const activeKeys = t.keys.filter((k) => k.status === "active").length;
+  const name = STORE_NAME[t.target] ?? t.target;
   return (
     <section className="border-t border-slate-100 py-4 first:border-t-0 dark:border-slate-800" aria-label={`Target ${t.target}`}>
       <div className="flex flex-wrap items-center justify-between gap-3">
@@ -55,7 +59,7 @@ function TargetRow({ t }: { t: StoreTargetJson }) {
           </Button>
         ) : null}
       </div>
-      <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">{TARGETS[t.target]?.about}</p>
+      <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">{ABOUT[t.target]}</p>
       {error ? <div className="mt-2"><Alert>{error}</Alert></div> : null}
       {t.keys.length > 0 ? (
         <div className="overflow-x-auto">
@@ -73,12 +77,12 @@ function TargetRow({ t }: { t: StoreTargetJson }) {
             {t.keys.map((k) => (
               <tr key={k.keyId} className="border-t border-slate-100 dark:border-slate-800">
                 <td className="py-1.5 pr-3 font-mono text-xs" title={k.fingerprint}>{k.keyId}</td>
-                <td className="py-1.5 pr-3">{k.algorithm}</td>
+                <td className="py-1.5 pr-3 whitespace-nowrap">{k.algorithm}</td>
                 <td className="py-1.5 pr-3"><Badge tone={k.status === "next" ? "blue" : statusTone(k.status)}>{k.status}</Badge></td>
                 <td className="py-1.5 pr-3 text-xs whitespace-nowrap text-slate-500">{k.createdAt.slice(0, 10)}</td>
                 <td className="py-1.5 text-right whitespace-nowrap">
                   {k.status === "next" ? <Button variant="secondary" disabled={action.isPending} onClick={() => run({ kind: "activate", target: t.target, keyId: k.keyId }, `Key ${k.keyId} is active`)}>Activate</Button> : null}
-                  {k.status !== "retired" ? <Button variant="ghost" disabled={action.isPending} onClick={() => run({ kind: "retire", target: t.target, keyId: k.keyId }, `Key ${k.keyId} retired`)}>Retire</Button> : null}
+                  {k.status === "next" || (k.status === "active" && (activeKeys > 1 || !t.enabled)) ? <Button variant="ghost" disabled={action.isPending} onClick={() => run({ kind: "retire", target: t.target, keyId: k.keyId }, `Key ${k.keyId} retired`)}>Retire</Button> : null}
                 </td>
               </tr>
             ))}
@@ -88,15 +92,18 @@ function TargetRow({ t }: { t: StoreTargetJson }) {
       ) : null}
       {t.enabled && t.target !== "jami" && !hasNext ? (
         <div className="mt-3 flex flex-wrap items-center gap-2">
-          <Select aria-label={`Algorithm of the next ${t.target} key`} value={algorithm} onChange={(e) => setAlgorithm(e.target.value)}>
+          <label htmlFor={`next-key-${t.target}`} className="text-sm text-slate-600 dark:text-slate-400">Next key&apos;s algorithm</label>
+          <div className="w-36">
+          <Select id={`next-key-${t.target}`} value={algorithm} onChange={(e) => setAlgorithm(e.target.value)}>
             {(ALGORITHMS[t.target] ?? []).map((a) => <option key={a} value={a}>{a}</option>)}
           </Select>
+          </div>
           <Button variant="secondary" disabled={action.isPending} onClick={() => run({ kind: "create-key", target: t.target, algorithm }, `Next ${name} key published`)}>Publish a next key</Button>
         </div>
       ) : null}
       {t.target === "grafana" && t.grafana ? (
         <p className="mt-2 text-xs text-slate-500">
-          Manifests claim the signature type <code className="font-mono">{t.grafana.signatureType}</code>; the rest of the catalog is forwarded to <code className="font-mono break-all">{t.grafana.upstreamUrl ?? "https://grafana.com"}</code>; {t.grafana.grafanaKeys.length} Grafana Labs key(s) configured (set with <code className="font-mono">PUT /api/v1/settings/targets/grafana</code>, see docs/targets.md).
+          Manifests claim the signature type <code className="font-mono">{t.grafana.signatureType}</code>; the rest of the catalog is forwarded to <code className="font-mono break-words">{t.grafana.upstreamUrl ?? "https://grafana.com"}</code>; {t.grafana.grafanaKeys.length} Grafana Labs key(s) configured (set with <Identifier>PUT /api/v1/settings/targets/grafana</Identifier>, see docs/targets.md).
         </p>
       ) : null}
     </section>
