@@ -5,13 +5,21 @@ import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import yazl from "yazl";
-import { screenshot, signIn, requestHostedPluginCert } from "./fixtures";
+import { ACME, ensureAcme, screenshot, signIn, requestHostedPluginCert } from "./fixtures";
 
-// Runs after 02-hierarchy in the same database: the org "acme" is approved, and its
-// browser-key certificate was revoked there, so this journey asks for a hosted-key one.
+// Builds on 02-hierarchy's state — the org "acme" approved, its browser-key certificate revoked — so
+// this journey asks for a hosted-key one; that state is seeded through the API when 02 did not run.
 test.describe.configure({ mode: "serial" });
 
-const ORG = { slug: "acme", email: "admin@acme.test", password: "acme-password-123" };
+const ORG = ACME;
+
+test.beforeAll(async ({ browser, baseURL, playwright }) => {
+  const api = await playwright.request.newContext({ baseURL });
+  const context = await browser.newContext({ baseURL });
+  await ensureAcme(await context.newPage(), api, baseURL!);
+  await context.close();
+  await api.dispose();
+});
 const PLUGIN = "com.acme.signed";
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "signet-e2e-signing-"));
 

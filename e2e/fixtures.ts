@@ -139,10 +139,7 @@ export async function operatorToken(page: Page, request: APIRequestContext, base
     const res = await request.post("/api/v1/setup", { data: { setupToken, adminEmail: OPERATOR.email, adminPassword: OPERATOR.password } });
     if (res.status() === 201) return ((await res.json()) as { operatorToken: string }).operatorToken;
   }
-  await signIn(page, OPERATOR.email, OPERATOR.password);
-  const token = await expectJson<{ token: string }>(await page.request.post("/api/v1/tokens", { data: { name }, headers: { origin: baseURL } }), 201);
-  await page.context().clearCookies();
-  return token.token;
+  return userToken(page, baseURL, OPERATOR.email, OPERATOR.password, name);
 }
 
 export type SeedOrg = { name: string; slug: string; prefix: string; email: string; password: string };
@@ -156,4 +153,38 @@ export async function seedApprovedOrg(request: APIRequestContext, operator: stri
   await verifyContactByApi(request, operator, org.email);
   await expectJson(await request.post(`/api/v1/requests/${reg.request.id}/approve`, { headers: { authorization: `Bearer ${operator}` } }), 200);
   return reg.token;
+}
+
+/** The organization 02 registers in the browser; 03 and 04 seed it through the API when they run without 02. */
+export const ACME: SeedOrg = { name: "Acme Plugins", slug: "acme", prefix: "com.acme.", email: "admin@acme.test", password: "acme-password-123" };
+
+/** An API token for a console user, made by signing in on `page` (which is signed out again). */
+export async function userToken(page: Page, baseURL: string, email: string, password: string, name: string): Promise<string> {
+  await signIn(page, email, password);
+  const token = await expectJson<{ token: string }>(await page.request.post("/api/v1/tokens", { data: { name }, headers: { origin: baseURL } }), 201);
+  await page.context().clearCookies();
+  return token.token;
+}
+
+/**
+ * The state 02-hierarchy leaves, for specs that build on it: the operator, the approved org "acme", and
+ * its plugin certificate com.acme.e2e revoked for key compromise. What exists already is kept.
+ */
+export async function ensureAcme(page: Page, request: APIRequestContext, baseURL: string): Promise<{ operator: string }> {
+  const operator = await operatorToken(page, request, baseURL, "e2e acme seeding");
+  const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+  const org = await request.get(`/api/v1/orgs/${ACME.slug}`, { headers: bearer(operator) });
+  let admin: string;
+  if (org.status() === 404) admin = await seedApprovedOrg(request, operator, ACME);
+  else {
+    expect(((await expectJson<{ status: string }>(org, 200)).status), "acme, as 02-hierarchy leaves it").toBe("approved");
+    admin = await userToken(page, baseURL, ACME.email, ACME.password, "e2e acme seeding");
+  }
+  const revoked = await expectJson<{ pluginId?: string }[]>(await request.get(`/api/v1/certificates?org=${ACME.slug}&status=revoked`, { headers: bearer(operator) }), 200);
+  if (!revoked.some((c) => c.pluginId === "com.acme.e2e")) {
+    const asked = await expectJson<{ request: { id: string } }>(await request.post(`/api/v1/orgs/${ACME.slug}/plugin-cert-requests`, { data: { pluginId: "com.acme.e2e" }, headers: bearer(admin) }), 201);
+    const issued = await expectJson<{ certificate: { serial: string } }>(await request.post(`/api/v1/requests/${asked.request.id}/approve`, { headers: bearer(admin) }), 200);
+    await expectJson(await request.post(`/api/v1/certificates/${issued.certificate.serial}/revoke`, { data: { reason: "keyCompromise" }, headers: bearer(admin) }), 200);
+  }
+  return { operator };
 }
