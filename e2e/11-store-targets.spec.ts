@@ -14,7 +14,8 @@ import { expectJson, expectNoAxeViolations, OPERATOR, operatorToken, requestHost
 // and the detached CMS. Each download is checked by a verifier Signet did not write (openssl, gpgv,
 // mender-artifact, python3-cryptography); /trust shows every key and its copy buttons copy exactly
 // what the API says. Seeds its own state through the API: runs alone on a fresh data dir.
-test.describe.configure({ mode: "serial" });
+// Many uploads and verifier runs per test on a shared machine: more than the suite's 90 s each.
+test.describe.configure({ mode: "serial", timeout: 300_000 });
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "signet-e2e-targets-"));
 const at = (name: string) => path.join(work, name);

@@ -62,14 +62,13 @@ function TargetRow({ t }: { t: StoreTargetJson }) {
       <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">{ABOUT[t.target]}</p>
       {error ? <div className="mt-2"><Alert>{error}</Alert></div> : null}
       {t.keys.length > 0 ? (
-        <div className="overflow-x-auto">
         <table className="mt-3 w-full text-left text-sm" aria-label={`${t.target} store keys`}>
           <thead className="sr-only">
             <tr>
               <th>Key id</th>
               <th>Algorithm</th>
               <th>Status</th>
-              <th>Created</th>
+              <th className="hidden sm:table-cell">Created</th>
               <th>Actions</th>
             </tr>
           </thead>
@@ -79,16 +78,17 @@ function TargetRow({ t }: { t: StoreTargetJson }) {
                 <td className="py-1.5 pr-3 font-mono text-xs" title={k.fingerprint}>{k.keyId}</td>
                 <td className="py-1.5 pr-3 whitespace-nowrap">{k.algorithm}</td>
                 <td className="py-1.5 pr-3"><Badge tone={k.status === "next" ? "blue" : statusTone(k.status)}>{k.status}</Badge></td>
-                <td className="py-1.5 pr-3 text-xs whitespace-nowrap text-slate-500">{k.createdAt.slice(0, 10)}</td>
-                <td className="py-1.5 text-right whitespace-nowrap">
+                <td className="hidden py-1.5 pr-3 text-xs whitespace-nowrap text-slate-500 sm:table-cell">{k.createdAt.slice(0, 10)}</td>
+                <td className="py-1.5 text-right">
+                  <div className="flex flex-wrap justify-end gap-1">
                   {k.status === "next" ? <Button variant="secondary" disabled={action.isPending} onClick={() => run({ kind: "activate", target: t.target, keyId: k.keyId }, `Key ${k.keyId} is active`)}>Activate</Button> : null}
                   {k.status === "next" || (k.status === "active" && (activeKeys > 1 || !t.enabled)) ? <Button variant="ghost" disabled={action.isPending} onClick={() => run({ kind: "retire", target: t.target, keyId: k.keyId }, `Key ${k.keyId} retired`)}>Retire</Button> : null}
+                  </div>
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
-        </div>
       ) : null}
       {t.enabled && t.target !== "jami" && !hasNext ? (
         <div className="mt-3 flex flex-wrap items-center gap-2">
