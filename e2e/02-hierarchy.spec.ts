@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { ACME, OPERATOR, operatorToken, screenshot, signIn, verifyContactInBrowser } from "./fixtures";
+import { ACME, OPERATOR, operatorToken, screenshot, signIn, verifyContactInBrowser, seeding } from "./fixtures";
 
 // Registers the org "acme" in the browser and has the operator approve it; 03 and 04 build on what it
 // leaves (and seed it themselves when run without it). The operator is set up through the API when
@@ -8,13 +8,7 @@ test.describe.configure({ mode: "serial" });
 
 const ORG = ACME;
 
-test.beforeAll(async ({ browser, baseURL, playwright }) => {
-  const api = await playwright.request.newContext({ baseURL });
-  const context = await browser.newContext({ baseURL });
-  await operatorToken(await context.newPage(), api, baseURL!, "e2e hierarchy");
-  await context.close();
-  await api.dispose();
-});
+test.beforeAll(({ browser, baseURL, playwright }) => seeding({ browser, baseURL, playwright }, (page, request, baseURL) => operatorToken(page, request, baseURL, "e2e hierarchy")));
 
 test("enrollment: an organization registers in the browser", async ({ page }) => {
   await page.goto("/register");

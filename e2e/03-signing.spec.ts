@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import yazl from "yazl";
-import { ACME, ensureAcme, screenshot, signIn, requestHostedPluginCert } from "./fixtures";
+import { ACME, ensureAcme, screenshot, signIn, requestHostedPluginCert, seeding } from "./fixtures";
 
 // Builds on 02-hierarchy's state — the org "acme" approved, its browser-key certificate revoked — so
 // this journey asks for a hosted-key one; that state is seeded through the API when 02 did not run.
@@ -13,13 +13,8 @@ test.describe.configure({ mode: "serial" });
 
 const ORG = ACME;
 
-test.beforeAll(async ({ browser, baseURL, playwright }) => {
-  const api = await playwright.request.newContext({ baseURL });
-  const context = await browser.newContext({ baseURL });
-  await ensureAcme(await context.newPage(), api, baseURL!);
-  await context.close();
-  await api.dispose();
-});
+test.beforeAll(({ browser, baseURL, playwright }) => seeding({ browser, baseURL, playwright }, ensureAcme));
+
 const PLUGIN = "com.acme.signed";
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "signet-e2e-signing-"));
 

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect, test, type Page } from "@playwright/test";
-import { ACME, ensureAcme, expectNoAxeViolations, OPERATOR, screenshots, signIn, requestHostedPluginCert } from "./fixtures";
+import { ACME, ensureAcme, expectNoAxeViolations, OPERATOR, screenshots, signIn, requestHostedPluginCert, seeding } from "./fixtures";
 
 // Builds on what 01-setup and 02-hierarchy leave — the operator, the approved org "acme", its
 // com.acme.e2e revoked for key compromise — and seeds that through the API when run alone.
@@ -30,11 +30,7 @@ let webhookSecret = "";
 
 test.beforeAll(async ({ browser, baseURL, playwright }) => {
   // What 01–02 leave, seeded through the API when this spec runs alone.
-  const api = await playwright.request.newContext({ baseURL });
-  const context = await browser.newContext({ baseURL });
-  await ensureAcme(await context.newPage(), api, baseURL!);
-  await context.close();
-  await api.dispose();
+  await seeding({ browser, baseURL, playwright }, ensureAcme);
   await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
   receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/signet-hooks`;
 });

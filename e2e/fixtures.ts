@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { AxeBuilder } from "@axe-core/playwright";
-import { expect, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, type APIRequestContext, type Browser, type Page, type PlaywrightWorkerArgs } from "@playwright/test";
 
 export const DATA_DIR = path.resolve(process.env.SIGNET_E2E_DATA_DIR ?? "e2e-results/data");
 export const OPERATOR = { email: "ops@example.com", password: "operator-pass-1234" };
@@ -187,4 +187,19 @@ export async function ensureAcme(page: Page, request: APIRequestContext, baseURL
     await expectJson(await request.post(`/api/v1/certificates/${issued.certificate.serial}/revoke`, { data: { reason: "keyCompromise" }, headers: bearer(admin) }), 200);
   }
   return { operator };
+}
+
+/** For beforeAll hooks: runs `seed` with a page and an API context of its own, closed afterwards. */
+export async function seeding<T>(
+  { browser, baseURL, playwright }: { browser: Browser; baseURL?: string; playwright: PlaywrightWorkerArgs["playwright"] },
+  seed: (page: Page, request: APIRequestContext, baseURL: string) => Promise<T>,
+): Promise<T> {
+  const api = await playwright.request.newContext({ baseURL });
+  const context = await browser.newContext({ baseURL });
+  try {
+    return await seed(await context.newPage(), api, baseURL!);
+  } finally {
+    await context.close();
+    await api.dispose();
+  }
 }
