@@ -221,7 +221,8 @@ test("signing: one plugin per store uploaded in the browser; the native signed a
     await requestHostedPluginCert(page, ORG.slug, pluginId);
     await page.getByRole("button", { name: new RegExp(pluginId.replace(/\./g, "\\.")) }).click();
     await page.getByRole("button", { name: "Approve and issue" }).click();
-    await expect(page.getByTestId("request-review")).toContainText("Approved");
+    // The review's "Approved" notice gives way to the link once the request reloads: wait for the link.
+    await expect(page.getByTestId("request-review").getByRole("link", { name: /View the issued certificate/ })).toBeVisible({ timeout: 60_000 });
   }
 
   // Jami: the Jami daemon's checks with openssl — the chain in <id>.crt up to the Root CA, signatures.sig over signatures (RSA, SHA-512).
