@@ -262,6 +262,7 @@ test("signing: one plugin per store uploaded in the browser; the native signed a
   await rootUrls.getByLabel("Grafana root URLs").fill(GRAFANA_URL);
   await rootUrls.getByRole("button", { name: "Save root URLs" }).click();
   await expect(rootUrls.getByRole("status")).toHaveText("Saved");
+  await expect(noUrls.getByRole("alert")).toHaveCount(0);
   await expectNoAxeViolations(page);
   await screenshotThemes(page, "targets-grafana-root-urls", false);
 

@@ -116,7 +116,7 @@ export function ArtifactUpload({ slug, isAdmin = false, grafanaRootUrls = [] }: 
       ) : null}
       {pluginIds.length > 0 && target === "grafana" ? (
         <div className="mt-4">
-          <GrafanaRootUrls slug={slug} rootUrls={grafanaRootUrls} isAdmin={isAdmin} />
+          <GrafanaRootUrls slug={slug} rootUrls={grafanaRootUrls} isAdmin={isAdmin} onSaved={() => setError(undefined)} />
         </div>
       ) : null}
       {signed ? (

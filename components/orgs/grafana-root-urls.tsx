@@ -8,7 +8,8 @@ import { apiFetch } from "@/lib/client/api";
 import { queryKeys } from "@/lib/client/query-keys";
 import { Button } from "../ui/button";
 
-export function GrafanaRootUrls({ slug, rootUrls, isAdmin }: { slug: string; rootUrls: string[]; isAdmin: boolean }) {
+/** `onSaved`: the upload form clears its refusal for want of root URLs. */
+export function GrafanaRootUrls({ slug, rootUrls, isAdmin, onSaved }: { slug: string; rootUrls: string[]; isAdmin: boolean; onSaved?: () => void }) {
   const client = useQueryClient();
   const [error, setError] = useState<string>();
   const [saved, setSaved] = useState(false);
@@ -24,6 +25,7 @@ export function GrafanaRootUrls({ slug, rootUrls, isAdmin }: { slug: string; roo
     try {
       await save.mutateAsync(urls);
       setSaved(true);
+      onSaved?.();
     } catch (err) {
       setError(err instanceof Error ? err.message : "Saving failed");
     }
