@@ -136,7 +136,8 @@ export async function operatorToken(page: Page, request: APIRequestContext, base
     setupToken = undefined;
   }
   if (setupToken) {
-    const res = await request.post("/api/v1/setup", { data: { setupToken, adminEmail: OPERATOR.email, adminPassword: OPERATOR.password } });
+    // The Root CA named as 01-setup names it in the browser.
+    const res = await request.post("/api/v1/setup", { data: { setupToken, adminEmail: OPERATOR.email, adminPassword: OPERATOR.password, rootCommonName: "E2E Store Root" } });
     if (res.status() === 201) return ((await res.json()) as { operatorToken: string }).operatorToken;
   }
   return userToken(page, baseURL, OPERATOR.email, OPERATOR.password, name);
