@@ -174,7 +174,8 @@ test("targets settings: the operator enables Mattermost, Grafana, Dify and Mende
     const section = page.getByRole("region", { name: `Target ${target}` });
     await expect(section).toContainText("off");
     await section.getByRole("button", { name: `Enable ${name}` }).click();
-    await expect(page.getByTestId("toast").filter({ hasText: `${name} enabled` })).toBeVisible();
+    // Enabling generates the store key (RSA-4096 by default): slow on a loaded machine.
+    await expect(page.getByTestId("toast").filter({ hasText: `${name} enabled` })).toBeVisible({ timeout: 120_000 });
     await expect(section.getByRole("button", { name: `Disable ${name}` })).toBeVisible();
     const keys = section.getByRole("table", { name: `${target} store keys` });
     await expect(keys.locator("tbody tr")).toHaveCount(1);
