@@ -1,9 +1,14 @@
 import { expect, test } from "@playwright/test";
-import { OPERATOR, screenshot, signIn, verifyContactInBrowser } from "./fixtures";
+import { ACME, OPERATOR, operatorToken, screenshot, signIn, verifyContactInBrowser, seeding } from "./fixtures";
 
+// Registers the org "acme" in the browser and has the operator approve it; 03 and 04 build on what it
+// leaves (and seed it themselves when run without it). The operator is set up through the API when
+// this spec runs alone.
 test.describe.configure({ mode: "serial" });
 
-const ORG = { name: "Acme Plugins", slug: "acme", prefix: "com.acme.", email: "admin@acme.test", password: "acme-password-123" };
+const ORG = ACME;
+
+test.beforeAll(({ browser, baseURL, playwright }) => seeding({ browser, baseURL, playwright }, (page, request, baseURL) => operatorToken(page, request, baseURL, "e2e hierarchy")));
 
 test("enrollment: an organization registers in the browser", async ({ page }) => {
   await page.goto("/register");

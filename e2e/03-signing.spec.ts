@@ -5,13 +5,16 @@ import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import yazl from "yazl";
-import { screenshot, signIn, requestHostedPluginCert } from "./fixtures";
+import { ACME, ensureAcme, screenshot, signIn, requestHostedPluginCert, seeding } from "./fixtures";
 
-// Runs after 02-hierarchy in the same database: the org "acme" is approved, and its
-// browser-key certificate was revoked there, so this journey asks for a hosted-key one.
+// Builds on 02-hierarchy's state — the org "acme" approved, its browser-key certificate revoked — so
+// this journey asks for a hosted-key one; that state is seeded through the API when 02 did not run.
 test.describe.configure({ mode: "serial" });
 
-const ORG = { slug: "acme", email: "admin@acme.test", password: "acme-password-123" };
+const ORG = ACME;
+
+test.beforeAll(({ browser, baseURL, playwright }) => seeding({ browser, baseURL, playwright }, ensureAcme));
+
 const PLUGIN = "com.acme.signed";
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "signet-e2e-signing-"));
 

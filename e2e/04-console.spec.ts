@@ -3,13 +3,13 @@ import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect, test, type Page } from "@playwright/test";
-import { expectNoAxeViolations, OPERATOR, screenshots, signIn, requestHostedPluginCert } from "./fixtures";
+import { ACME, ensureAcme, expectNoAxeViolations, OPERATOR, screenshots, signIn, requestHostedPluginCert, seeding } from "./fixtures";
 
-// Runs after 01-setup, 02-hierarchy and 03-signing in the same database: the operator exists, the
-// org "acme" is approved, com.acme.e2e was revoked (keyCompromise) and com.acme.signed is valid.
+// Builds on what 01-setup and 02-hierarchy leave — the operator, the approved org "acme", its
+// com.acme.e2e revoked for key compromise — and seeds that through the API when run alone.
 test.describe.configure({ mode: "serial" });
 
-const ORG = { slug: "acme", email: "admin@acme.test", password: "acme-password-123" };
+const ORG = ACME;
 const PLUGIN = "com.acme.bell";
 const PLUGIN_RE = new RegExp(PLUGIN.replace(/\./g, "\\."));
 
@@ -28,7 +28,9 @@ const receiver = http.createServer((req, res) => {
 let receiverUrl = "";
 let webhookSecret = "";
 
-test.beforeAll(async () => {
+test.beforeAll(async ({ browser, baseURL, playwright }) => {
+  // What 01–02 leave, seeded through the API when this spec runs alone.
+  await seeding({ browser, baseURL, playwright }, ensureAcme);
   await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
   receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/signet-hooks`;
 });

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect, test, type APIRequestContext } from "@playwright/test";
-import { OPERATOR, signIn, verifyContactByApi } from "./fixtures";
+import { operatorToken, verifyContactByApi } from "./fixtures";
 
 // Against the production server (scripts/server.mjs answers /ocsp on node:http): a relying party
 // that asked before a revocation must hear "revoked" right after it, with or without a nonce.
@@ -29,10 +29,8 @@ async function post<T>(request: APIRequestContext, url: string, token: string | 
 }
 
 test("revocation data: OCSP turns from good to revoked at once, and the CRL lists the serial", async ({ page, request, baseURL }) => {
-  await signIn(page, OPERATOR.email, OPERATOR.password);
-  const tokenRes = await page.request.post("/api/v1/tokens", { data: { name: "e2e revocation" }, headers: { origin: baseURL! } });
-  expect(tokenRes.status()).toBe(201);
-  const operator = ((await tokenRes.json()) as { token: string }).token;
+  // The operator, set up through the API when this spec runs alone.
+  const operator = await operatorToken(page, request, baseURL!, "e2e revocation");
 
   const reg = await post<{ token: string; request: { id: string } }>(request, "/api/v1/orgs", undefined, {
     name: "Revocation Org",

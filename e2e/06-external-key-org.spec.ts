@@ -2,8 +2,8 @@ import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { OPERATOR, expectNoAxeViolations, readSetupToken, screenshots, signIn, verifyContactByApi } from "./fixtures";
+import { expect, test } from "@playwright/test";
+import { expectJson as json, expectNoAxeViolations, operatorToken, screenshots, signIn, verifyContactByApi } from "./fixtures";
 
 // An organization that keeps its own CA key, end to end against the production server: its key
 // and CSRs from `signet csr`, plugin certificate and responder certificate from `signet issue`
@@ -49,31 +49,8 @@ function opensslCrl(revokedSerial: string): string {
   return at("org.crl");
 }
 
-async function json<T>(res: Awaited<ReturnType<APIRequestContext["post"]>>, status: number): Promise<T> {
-  expect(res.status(), await res.text()).toBe(status);
-  return (await res.json()) as T;
-}
-
-/** An operator token: set Signet up through the API when this spec runs alone, else sign in. */
-async function operatorToken(page: Page, request: APIRequestContext, baseURL: string): Promise<string> {
-  let setupToken: string | undefined;
-  try {
-    setupToken = readSetupToken();
-  } catch {
-    setupToken = undefined;
-  }
-  if (setupToken) {
-    const res = await request.post("/api/v1/setup", { data: { setupToken, adminEmail: OPERATOR.email, adminPassword: OPERATOR.password } });
-    if (res.status() === 201) return ((await res.json()) as { operatorToken: string }).operatorToken;
-  }
-  await signIn(page, OPERATOR.email, OPERATOR.password);
-  const token = await json<{ token: string }>(await page.request.post("/api/v1/tokens", { data: { name: "e2e external-key org" }, headers: { origin: baseURL } }), 201);
-  await page.context().clearCookies();
-  return token.token;
-}
-
 test("external-key organization: offline issuance, registration, OCSP good then revoked after its uploaded CRL", async ({ page, request, baseURL }) => {
-  const operator = await operatorToken(page, request, baseURL!);
+  const operator = await operatorToken(page, request, baseURL!, "e2e external-key org");
 
   // The org makes its CA key and CSR itself; Signet's operator approves the CSR.
   signet(["csr", "--org", ORG.name, "--out", at("org")]);

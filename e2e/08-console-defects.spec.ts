@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { expect, test, type APIRequestContext, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import yazl from "yazl";
-import { appAlert, expectNoAxeViolations, OPERATOR, readSetupToken, screenshot, signIn, verifyContactByApi } from "./fixtures";
+import { appAlert, expectNoAxeViolations, OPERATOR, readSetupToken, screenshot, screenshotThemes, signIn, verifyContactByApi } from "./fixtures";
 
 // Issue 13, defects 1, 3, 6 and 7: what an operator and a new organization hit in the console.
 // Seeds its own state through the API (and initializes Signet when it runs alone on a fresh data
@@ -75,26 +75,6 @@ async function asOperator(browser: Browser, baseURL: string): Promise<Page> {
 async function requestHosted(api: APIRequestContext, pluginId: string): Promise<string> {
   const r = await call<{ request: { id: string } }>(api, "post", `/api/v1/orgs/${ORG.slug}/plugin-cert-requests`, seed!.orgToken, { pluginId, keyAlgorithm: "rsa-2048" });
   return r.request.id;
-}
-
-/** Desktop and phone, light and dark: the theme script reads the colour scheme at load, so each theme reloads. */
-async function screenshotThemes(page: Page, name: string, reload = true): Promise<void> {
-  const size = page.viewportSize() ?? { width: 1280, height: 900 };
-  for (const scheme of ["light", "dark"] as const) {
-    if (reload) {
-      await page.emulateMedia({ colorScheme: scheme });
-      await page.reload();
-      await page.waitForLoadState("networkidle");
-    } else if (scheme === "dark") {
-      break;
-    }
-    for (const [device, width, height] of [["desktop", 1280, 900], ["phone", 390, 844]] as const) {
-      await page.setViewportSize({ width, height });
-      await screenshot(page, `${name}-${device}-${reload ? scheme : "light"}`);
-    }
-  }
-  await page.emulateMedia({ colorScheme: null });
-  await page.setViewportSize(size);
 }
 
 function buildPlugin(pluginId: string): Promise<Buffer> {

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { AxeBuilder } from "@axe-core/playwright";
-import { expect, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, type APIRequestContext, type Browser, type Page, type PlaywrightWorkerArgs } from "@playwright/test";
 
 export const DATA_DIR = path.resolve(process.env.SIGNET_E2E_DATA_DIR ?? "e2e-results/data");
 export const OPERATOR = { email: "ops@example.com", password: "operator-pass-1234" };
@@ -35,6 +35,31 @@ export async function screenshots(page: Page, name: string): Promise<void> {
   await screenshot(page, `${name}-desktop`);
   await page.setViewportSize({ width: 390, height: 844 });
   await screenshot(page, `${name}-phone`);
+  await page.setViewportSize(size);
+}
+
+/**
+ * Desktop and phone, light and dark: the theme script reads the colour scheme at load, so each theme
+ * reloads (`reload: false` takes the light pair of the page as it stands). `axe` also runs axe-core in
+ * each theme.
+ */
+export async function screenshotThemes(page: Page, name: string, reload = true, { axe = false }: { axe?: boolean } = {}): Promise<void> {
+  const size = page.viewportSize() ?? { width: 1280, height: 900 };
+  for (const scheme of ["light", "dark"] as const) {
+    if (reload) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.reload();
+      await page.waitForLoadState("networkidle");
+    } else if (scheme === "dark") {
+      break;
+    }
+    if (axe) await expectNoAxeViolations(page);
+    for (const [device, width, height] of [["desktop", 1280, 900], ["phone", 390, 844]] as const) {
+      await page.setViewportSize({ width, height });
+      await screenshot(page, `${name}-${device}-${reload ? scheme : "light"}`);
+    }
+  }
+  await page.emulateMedia({ colorScheme: null });
   await page.setViewportSize(size);
 }
 
@@ -90,4 +115,92 @@ export async function verifyContactInBrowser(page: Page, address: string): Promi
   await page.goto(link);
   await page.getByRole("button", { name: "Confirm this address" }).click();
   await expect(page.getByText(`${address} is confirmed`)).toBeVisible();
+}
+
+/** `res`'s JSON once its status is `status` (the body is shown when it is not). */
+export async function expectJson<T>(res: Awaited<ReturnType<APIRequestContext["post"]>>, status: number): Promise<T> {
+  expect(res.status(), await res.text()).toBe(status);
+  return (await res.json()) as T;
+}
+
+/**
+ * An operator API token, whatever ran before: Signet is set up through the API when this spec runs
+ * alone on a fresh data dir, else the operator signs in on `page` and creates a token (the page is
+ * signed out again).
+ */
+export async function operatorToken(page: Page, request: APIRequestContext, baseURL: string, name = "e2e seeding"): Promise<string> {
+  let setupToken: string | undefined;
+  try {
+    setupToken = readSetupToken();
+  } catch {
+    setupToken = undefined;
+  }
+  if (setupToken) {
+    // The Root CA named as 01-setup names it in the browser.
+    const res = await request.post("/api/v1/setup", { data: { setupToken, adminEmail: OPERATOR.email, adminPassword: OPERATOR.password, rootCommonName: "E2E Store Root" } });
+    if (res.status() === 201) return ((await res.json()) as { operatorToken: string }).operatorToken;
+  }
+  return userToken(page, baseURL, OPERATOR.email, OPERATOR.password, name);
+}
+
+export type SeedOrg = { name: string; slug: string; prefix: string; email: string; password: string };
+
+/** Registers `org` through the API, confirms its admin's address and approves its CA; returns the admin's API token. */
+export async function seedApprovedOrg(request: APIRequestContext, operator: string, org: SeedOrg): Promise<string> {
+  const reg = await expectJson<{ token: string; request: { id: string } }>(
+    await request.post("/api/v1/orgs", { data: { name: org.name, slug: org.slug, pluginIdPrefix: org.prefix, admin: { email: org.email, password: org.password }, token: true } }),
+    201,
+  );
+  await verifyContactByApi(request, operator, org.email);
+  await expectJson(await request.post(`/api/v1/requests/${reg.request.id}/approve`, { headers: { authorization: `Bearer ${operator}` } }), 200);
+  return reg.token;
+}
+
+/** The organization 02 registers in the browser; 03 and 04 seed it through the API when they run without 02. */
+export const ACME: SeedOrg = { name: "Acme Plugins", slug: "acme", prefix: "com.acme.", email: "admin@acme.test", password: "acme-password-123" };
+
+/** An API token for a console user, made by signing in on `page` (which is signed out again). */
+export async function userToken(page: Page, baseURL: string, email: string, password: string, name: string): Promise<string> {
+  await signIn(page, email, password);
+  const token = await expectJson<{ token: string }>(await page.request.post("/api/v1/tokens", { data: { name }, headers: { origin: baseURL } }), 201);
+  await page.context().clearCookies();
+  return token.token;
+}
+
+/**
+ * The state 02-hierarchy leaves, for specs that build on it: the operator, the approved org "acme", and
+ * its plugin certificate com.acme.e2e revoked for key compromise. What exists already is kept.
+ */
+export async function ensureAcme(page: Page, request: APIRequestContext, baseURL: string): Promise<{ operator: string }> {
+  const operator = await operatorToken(page, request, baseURL, "e2e acme seeding");
+  const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+  const org = await request.get(`/api/v1/orgs/${ACME.slug}`, { headers: bearer(operator) });
+  let admin: string;
+  if (org.status() === 404) admin = await seedApprovedOrg(request, operator, ACME);
+  else {
+    expect(((await expectJson<{ status: string }>(org, 200)).status), "acme, as 02-hierarchy leaves it").toBe("approved");
+    admin = await userToken(page, baseURL, ACME.email, ACME.password, "e2e acme seeding");
+  }
+  const revoked = await expectJson<{ pluginId?: string }[]>(await request.get(`/api/v1/certificates?org=${ACME.slug}&status=revoked`, { headers: bearer(operator) }), 200);
+  if (!revoked.some((c) => c.pluginId === "com.acme.e2e")) {
+    const asked = await expectJson<{ request: { id: string } }>(await request.post(`/api/v1/orgs/${ACME.slug}/plugin-cert-requests`, { data: { pluginId: "com.acme.e2e" }, headers: bearer(admin) }), 201);
+    const issued = await expectJson<{ certificate: { serial: string } }>(await request.post(`/api/v1/requests/${asked.request.id}/approve`, { headers: bearer(admin) }), 200);
+    await expectJson(await request.post(`/api/v1/certificates/${issued.certificate.serial}/revoke`, { data: { reason: "keyCompromise" }, headers: bearer(admin) }), 200);
+  }
+  return { operator };
+}
+
+/** For beforeAll hooks: runs `seed` with a page and an API context of its own, closed afterwards. */
+export async function seeding<T>(
+  { browser, baseURL, playwright }: { browser: Browser; baseURL?: string; playwright: PlaywrightWorkerArgs["playwright"] },
+  seed: (page: Page, request: APIRequestContext, baseURL: string) => Promise<T>,
+): Promise<T> {
+  const api = await playwright.request.newContext({ baseURL });
+  const context = await browser.newContext({ baseURL });
+  try {
+    return await seed(await context.newPage(), api, baseURL!);
+  } finally {
+    await context.close();
+    await api.dispose();
+  }
 }

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState, type FormEvent } from "react";
-import { ARTIFACT_LABEL, useArtifacts, useRevokeArtifact, type ArtifactItem } from "@/lib/client/artifacts";
+import { ARTIFACT_LABEL, STORE_NAME, useArtifacts, useRevokeArtifact, type ArtifactItem } from "@/lib/client/artifacts";
 import { Alert } from "../ui/alert";
 import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
@@ -48,10 +48,11 @@ export function ArtifactList({ slug, canRevoke }: { slug: string; canRevoke: boo
             <thead className="text-xs text-slate-500 uppercase">
               <tr>
                 <th className="py-2 pr-4">Plugin</th>
+                <th className="hidden py-2 pr-4 sm:table-cell">Store</th>
                 <th className="py-2 pr-4">Version</th>
-                <th className="py-2 pr-4">Signed</th>
-                <th className="py-2 pr-4">Entries</th>
-                <th className="py-2 pr-4">SHA-256</th>
+                <th className="hidden py-2 pr-4 sm:table-cell">Signed</th>
+                <th className="hidden py-2 pr-4 md:table-cell">Entries</th>
+                <th className="hidden py-2 pr-4 md:table-cell">SHA-256</th>
                 <th className="py-2 pr-4">Status</th>
                 <th className="py-2">Files</th>
               </tr>
@@ -60,10 +61,11 @@ export function ArtifactList({ slug, canRevoke }: { slug: string; canRevoke: boo
               {data.map((a) => (
                 <tr key={a.id} className="align-top">
                   <td className="py-2 pr-4 font-medium">{a.pluginId}</td>
+                  <td className="hidden py-2 pr-4 sm:table-cell">{STORE_NAME[a.target ?? "jami"] ?? a.target}</td>
                   <td className="py-2 pr-4">{a.version || "—"}</td>
-                  <td className="py-2 pr-4 whitespace-nowrap">{new Date(a.createdAt).toLocaleString()}</td>
-                  <td className="py-2 pr-4">{a.fileCount}</td>
-                  <td className="py-2 pr-4 font-mono text-xs" title={a.sha256}>{a.sha256.slice(0, 12)}…</td>
+                  <td className="hidden py-2 pr-4 whitespace-nowrap sm:table-cell">{new Date(a.createdAt).toLocaleString()}</td>
+                  <td className="hidden py-2 pr-4 md:table-cell">{a.fileCount}</td>
+                  <td className="hidden py-2 pr-4 font-mono text-xs md:table-cell" title={a.sha256}>{a.sha256.slice(0, 12)}…</td>
                   <td className="py-2 pr-4">
                     {a.revocation ? (
                       <span title={a.revocation.reason ?? undefined}><Badge tone="red">revoked</Badge> <span className="text-xs text-slate-500">{a.revocation.reason}</span></span>

@@ -2,19 +2,31 @@
 
 import { useMemo, useState, type FormEvent } from "react";
 import { useCertificates } from "@/lib/client/hooks";
-import { useUploadArtifact, type ArtifactItem, type UploadProgress } from "@/lib/client/artifacts";
+import { ApiError } from "@/lib/client/api";
+import { ARTIFACT_LABEL, STORE_NAME, useUploadArtifact, type ArtifactItem, type UploadProgress } from "@/lib/client/artifacts";
 import { useTrust } from "@/lib/client/settings-hooks";
-import { invalidProps } from "@/lib/client/field-errors";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
 import { Field, Select } from "../ui/field";
 import { ProgressBar } from "../ui/progress-bar";
+import { GrafanaRootUrls } from "../orgs/grafana-root-urls";
 
 const MB = 1024 * 1024;
+
+/** What each store's upload must be (docs/targets.md). */
+const ARCHIVE_RULE: Record<string, string> = {
+  jami: "A .jpl whose manifest.json id is the plugin's id.",
+  mattermost: "The .tar.gz from make dist, with plugin.json (or plugin.yaml) whose id is the plugin's id.",
+  grafana: "A zip whose single top folder is the plugin id, holding plugin.json (id, info.version). Any MANIFEST.txt is replaced.",
+  dify: "A .difypkg with manifest.yaml whose name is the last part of the plugin id, and no folder entries.",
+  mender: "An unsigned .mender artifact (mender-artifact write …) without augment sections.",
+};
 const formatMb = (bytes: number) => `${(bytes / MB).toFixed(1)} MB`;
 
-export function ArtifactUpload({ slug }: { slug: string }) {
+const formatName = (t: string) => (STORE_NAME[t] ? `${STORE_NAME[t]} (${ARTIFACT_LABEL[t]})` : t);
+
+export function ArtifactUpload({ slug, isAdmin = false, grafanaRootUrls = [] }: { slug: string; isAdmin?: boolean; grafanaRootUrls?: string[] }) {
   const certificates = useCertificates({ org: slug, kind: "plugin", status: "issued" });
   const upload = useUploadArtifact(slug);
   // The targets the store signs for are public (/api/v1/trust): jami first, then those an operator enabled.
@@ -23,6 +35,9 @@ export function ArtifactUpload({ slug }: { slug: string }) {
   const [progress, setProgress] = useState<UploadProgress>();
   const [signed, setSigned] = useState<ArtifactItem>();
   const [error, setError] = useState<string>();
+  // A refusal of the archive itself (bad format, wrong id, size) is shown on the file field.
+  const [fileError, setFileError] = useState<string>();
+  const [target, setTarget] = useState("jami");
   // Only hosted keys can sign on the server; an external key signs offline with `signet sign`.
   const pluginIds = useMemo(() => [...new Set((certificates.data ?? []).filter((c) => c.keyMode === "hosted" && c.pluginId).map((c) => c.pluginId!))].sort(), [certificates.data]);
 
@@ -30,14 +45,17 @@ export function ArtifactUpload({ slug }: { slug: string }) {
     e.preventDefault();
     const form = new FormData(e.currentTarget);
     const file = form.get("archive");
-    if (!(file instanceof File) || file.size === 0) return setError("Choose a plugin archive first");
     setError(undefined);
+    setFileError(undefined);
+    if (!(file instanceof File) || file.size === 0) return setFileError("Choose a plugin archive first");
     setSigned(undefined);
     setProgress({ loaded: 0, total: file.size });
     try {
-      setSigned(await upload.mutateAsync({ pluginId: String(form.get("pluginId")), file, onProgress: setProgress, target: String(form.get("target") ?? "jami") }));
+      setSigned(await upload.mutateAsync({ pluginId: String(form.get("pluginId")), file, onProgress: setProgress, target }));
     } catch (err) {
-      setError(err instanceof Error ? err.message : "The upload failed");
+      const message = err instanceof Error ? err.message : "The upload failed";
+      if (err instanceof ApiError && (err.status === 400 || err.status === 413 || err.status === 415)) setFileError(message);
+      else setError(message);
       setProgress(undefined);
     }
   }
@@ -46,7 +64,7 @@ export function ArtifactUpload({ slug }: { slug: string }) {
   const uploaded = progress && progress.loaded >= progress.total;
 
   return (
-    <Card title="Sign a plugin archive" description="Upload a plugin in its store's format: Signet checks it, signs it (Jami: every file with the plugin's hosted key; Mattermost, Grafana: with the store's key), and returns the signed artifact with a detached CMS signature by the plugin certificate.">
+    <Card title="Sign a plugin archive" description="Upload a plugin in its store's format. Signet checks it, signs it (Jami: every file, with the plugin's hosted key; the other stores: with the store's own key), and returns the signed artifact plus a detached CMS signature (.p7s) by the plugin certificate.">
       {certificates.isLoading ? <p className="text-sm text-slate-500">Loading…</p> : null}
       {certificates.data && pluginIds.length === 0 ? (
         <Alert tone="info">
@@ -57,11 +75,11 @@ export function ArtifactUpload({ slug }: { slug: string }) {
       {pluginIds.length > 0 ? (
         <form onSubmit={onSubmit} className="space-y-4" aria-label="Sign a plugin archive">
           {error ? <Alert>{error}</Alert> : null}
-          <div className="grid gap-4 sm:grid-cols-3">
-            <Field label="Store format" htmlFor="artifact-target" hint="Jami .jpl, Mattermost .tar.gz, Grafana .zip, Dify .difypkg, Mender .mender">
-              <Select id="artifact-target" name="target" defaultValue="jami">
+          <div className="grid gap-4 sm:grid-cols-2">
+            <Field label="Store format" htmlFor="artifact-target" hint="The stores an operator enabled in Settings.">
+              <Select id="artifact-target" name="target" value={target} onChange={(e) => { setTarget(e.target.value); setFileError(undefined); }}>
                 {targets.map((t) => (
-                  <option key={t} value={t}>{t}</option>
+                  <option key={t} value={t}>{formatName(t)}</option>
                 ))}
               </Select>
             </Field>
@@ -72,9 +90,21 @@ export function ArtifactUpload({ slug }: { slug: string }) {
                 ))}
               </Select>
             </Field>
-            <Field label="Plugin archive" htmlFor="artifact-file" error={error} hint="Up to 256 MB. The manifest's id must be the plugin's id.">
-              <input id="artifact-file" {...invalidProps("artifact-file", error)} name="archive" type="file" accept=".jpl,.zip,.tar.gz,.tgz,.difypkg,.mender,application/zip,application/gzip" required className="block w-full text-sm file:mr-3 file:rounded-md file:border-0 file:bg-slate-100 file:px-3 file:py-2 file:text-sm file:font-medium dark:file:bg-slate-800" />
+            <div className="sm:col-span-2">
+            <Field label="Plugin archive" htmlFor="artifact-file" error={fileError} hint={`${ARCHIVE_RULE[target] ?? ""} Up to 256 MB.`}>
+              <input
+                id="artifact-file"
+                name="archive"
+                type="file"
+                accept=".jpl,.zip,.tar.gz,.tgz,.difypkg,.mender,application/zip,application/gzip"
+                required
+                aria-invalid={fileError ? true : undefined}
+                aria-describedby={fileError ? "artifact-file-error" : undefined}
+                onChange={() => setFileError(undefined)}
+                className="block w-full max-w-full text-sm file:mr-3 file:rounded-md file:border-0 file:bg-slate-100 file:px-3 file:py-2 file:text-sm file:font-medium aria-invalid:text-red-700 dark:file:bg-slate-800 dark:aria-invalid:text-red-300"
+              />
             </Field>
+            </div>
           </div>
           {progress ? (
             <ProgressBar value={percent} label="Upload progress">
@@ -83,6 +113,11 @@ export function ArtifactUpload({ slug }: { slug: string }) {
           ) : null}
           <Button type="submit" disabled={upload.isPending}>{upload.isPending ? "Working…" : "Upload and sign"}</Button>
         </form>
+      ) : null}
+      {pluginIds.length > 0 && target === "grafana" ? (
+        <div className="mt-4">
+          <GrafanaRootUrls slug={slug} rootUrls={grafanaRootUrls} isAdmin={isAdmin} onSaved={() => setError(undefined)} />
+        </div>
       ) : null}
       {signed ? (
         <div className="mt-4">
@@ -96,6 +131,12 @@ export function ArtifactUpload({ slug }: { slug: string }) {
               <a className="font-semibold underline" href={signed.signatureUrl} download>Download signature (.p7s)</a>
               {signed.storeSignatureUrl ? <a className="font-semibold underline" href={signed.storeSignatureUrl} download>Download Mattermost signature (.sig)</a> : null}
             </p>
+            {signed.target && signed.target !== "jami" ? (
+              <p className="mt-2 text-xs">
+                {signed.target === "mattermost" ? "Publish the .tar.gz with its .sig beside it. " : null}Hosts accept it once they trust this store&apos;s {STORE_NAME[signed.target] ?? signed.target} key: see{" "}
+                <a className="font-semibold underline" href="/trust">what to install</a>.
+              </p>
+            ) : null}
           </Alert>
         </div>
       ) : null}

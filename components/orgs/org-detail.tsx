@@ -56,7 +56,7 @@ export function OrgDetail({ slug, isMember, isAdmin, isOperator, selfEmail = "",
         <h2 className="text-lg font-semibold">Certificates</h2>
         <CertificateTable filter={{ org: slug }} />
       </section>
-      {isMember && hostedApproved ? <ArtifactUpload slug={slug} /> : null}
+      {isMember && hostedApproved ? <ArtifactUpload slug={slug} isAdmin={isAdmin || isOperator} grafanaRootUrls={org.grafanaRootUrls ?? []} /> : null}
       {externalCa ? null : (
         <section className="space-y-3">
           <h2 className="text-lg font-semibold">Signed archives</h2>

@@ -23,7 +23,7 @@ export type ArtifactItem = {
   revocation: { reason: string | null; revokedAt: string } | null;
   downloadUrl: string;
   signatureUrl: string;
-  /** The store format (jami, mattermost, grafana). */
+  /** The store format (jami, mattermost, grafana, dify, mender). */
   target?: string;
   /** Mattermost's detached .sig. */
   storeSignatureUrl?: string;
@@ -31,6 +31,8 @@ export type ArtifactItem = {
 
 /** What a download of a `target` artifact is called in the console. */
 export const ARTIFACT_LABEL: Record<string, string> = { jami: ".jpl", mattermost: ".tar.gz", grafana: ".zip", dify: ".difypkg", mender: ".mender" };
+/** The store a `target` artifact is for, as the console names it. */
+export const STORE_NAME: Record<string, string> = { jami: "Jami", mattermost: "Mattermost", grafana: "Grafana", dify: "Dify", mender: "Mender" };
 
 // The verification report is plain JSON already (strings, no Dates): the client shares its type.
 export type { FileState } from "@/lib/pki/jpl/check-signatures";

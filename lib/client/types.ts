@@ -15,6 +15,7 @@ export type OrgItem = {
   contactVerified: boolean;
   rejectionReason: string | null;
   createdAt: string;
+  grafanaRootUrls: string[];
   ca: { id: string; status: string; keyMode: string; serial: string | null; notAfter: string | null } | null;
 };
 

@@ -2,17 +2,27 @@ import Link from "next/link";
 import { Badge, statusTone } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { CopyBlock } from "@/components/trust/copy-block";
+import { Identifier } from "@/components/ui/identifier";
 import { getTrustDocument, keyFileName } from "@/lib/server/targets/trust";
 
 export const metadata = { title: "Trust this store" };
 export const dynamic = "force-dynamic";
 
 const TITLES: Record<string, { name: string; where: string }> = {
-  jami: { name: "Jami (and detached CMS)", where: "Trust the Root CA: the Jami daemon checks each plugin's certificate chain up to it; openssl cms checks the .p7s beside every artifact." },
-  mattermost: { name: "Mattermost", where: "Upload each key file (System Console › Plugin Management › Public keys), then list it in config.json." },
-  grafana: { name: "Grafana", where: "Point Grafana's grafana.com URL at Signet: it fetches the keys below (and Grafana Labs' own) from /api/plugins/ci/keys; the catalog is forwarded." },
-  dify: { name: "Dify", where: "Mount each PKCS#1 key file in the plugin daemon and list its path." },
-  mender: { name: "Mender", where: "Install each SPKI PEM on the device and list it in mender.conf." },
+  jami: { name: "Jami (and every detached .p7s)", where: "Install the Root CA certificate below: the Jami daemon checks each plugin's certificate chain up to it, and openssl cms checks the .p7s that comes with every signed artifact, whatever its store." },
+  mattermost: { name: "Mattermost", where: "Download each key file below, add it to the server (System Console › Plugin Management › Public keys, or mmctl plugin add key FILE), and list it in config.json as shown." },
+  grafana: { name: "Grafana", where: "Nothing to download: set the [grafana_com] url in grafana.ini as shown. Grafana then fetches the keys below (and Grafana Labs' own) from Signet, and the plugin catalog keeps working through Signet." },
+  dify: { name: "Dify", where: "Download each key file below (a PKCS#1 RSA public key), mount it into the plugin daemon's container, and set the daemon's environment as shown." },
+  mender: { name: "Mender", where: "Download each key file below (a PEM public key), copy it to the device under /etc/mender/, and add it to ArtifactVerifyKeys in mender.conf as shown." },
+};
+
+/** Where the copied configuration goes on the host. */
+const HOST_CONFIG_TITLES: Record<string, string> = {
+  jami: "Check a .p7s with openssl",
+  mattermost: "config.json",
+  grafana: "grafana.ini",
+  dify: "Plugin daemon environment",
+  mender: "mender.conf",
 };
 
 export default async function TrustPage() {
@@ -31,7 +41,24 @@ export default async function TrustPage() {
       <div className="space-y-6">
         {targets.map((t) => (
           <Card key={t.target} title={TITLES[t.target]?.name ?? t.target} description={TITLES[t.target]?.where}>
-            <table className="mb-4 w-full text-left text-sm" aria-label={`${t.target} keys`}>
+            {/* Phones: one block per key, the file to download first in reach; wider screens: a table. */}
+            <ul className="mb-4 space-y-3 sm:hidden" aria-label={`${t.target} keys`}>
+              {t.keys.map((k) => (
+                <li key={k.keyId} className="border-t border-slate-100 pt-3 text-sm first:border-t-0 first:pt-0 dark:border-slate-800">
+                  <div className="flex flex-wrap items-center gap-2">
+                    <span className="font-mono text-xs" title={k.fingerprint}>{k.keyId}</span>
+                    <Badge tone={k.status === "next" ? "blue" : statusTone(k.status)}>{k.status}</Badge>
+                  </div>
+                  <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">
+                    <span className="whitespace-nowrap">{k.algorithm}</span> · since <span className="whitespace-nowrap">{k.createdAt.slice(0, 10)}</span>
+                  </p>
+                  <a href={k.url} className="mt-1 inline-block text-xs font-medium text-brand-700 hover:underline dark:text-brand-300" download={keyFileName(t.target, k.keyId)}>
+                    Download <Identifier>{keyFileName(t.target, k.keyId)}</Identifier>
+                  </a>
+                </li>
+              ))}
+            </ul>
+            <table className="mb-4 hidden w-full text-left text-sm sm:table" aria-label={`${t.target} keys`}>
               <thead className="text-xs text-slate-500 uppercase">
                 <tr>
                   <th className="py-1 pr-3">Key</th>
@@ -47,21 +74,21 @@ export default async function TrustPage() {
                     <td className="py-1.5 pr-3 font-mono text-xs" title={k.fingerprint}>
                       {k.keyId}
                     </td>
-                    <td className="py-1.5 pr-3">{k.algorithm}</td>
+                    <td className="py-1.5 pr-3 whitespace-nowrap">{k.algorithm}</td>
                     <td className="py-1.5 pr-3">
                       <Badge tone={k.status === "next" ? "blue" : statusTone(k.status)}>{k.status}</Badge>
                     </td>
-                    <td className="py-1.5 pr-3">{k.createdAt.slice(0, 10)}</td>
+                    <td className="py-1.5 pr-3 whitespace-nowrap">{k.createdAt.slice(0, 10)}</td>
                     <td className="py-1.5">
-                      <a href={k.url} className="font-mono text-xs text-brand-700 hover:underline dark:text-brand-300" download={keyFileName(t.target, k.keyId)}>
-                        {keyFileName(t.target, k.keyId)}
+                      <a href={k.url} className="text-xs text-brand-700 hover:underline dark:text-brand-300" download={keyFileName(t.target, k.keyId)}>
+                        <Identifier>{keyFileName(t.target, k.keyId)}</Identifier>
                       </a>
                     </td>
                   </tr>
                 ))}
               </tbody>
             </table>
-            <CopyBlock text={t.hostConfig.text} label={`${t.target} host configuration`} />
+            <CopyBlock text={t.hostConfig.text} label={`${t.target} host configuration`} title={HOST_CONFIG_TITLES[t.target] ?? "Host configuration"} />
           </Card>
         ))}
       </div>

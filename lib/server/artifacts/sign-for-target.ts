@@ -106,7 +106,7 @@ async function signGrafana(input: TargetSigningInput): Promise<TargetSigned> {
   const { keys, settings } = await activeStoreKeys(input.client, "grafana");
   const { signatureType } = readGrafanaSettings(settings);
   if (isPrivateType(signatureType) && input.org.grafanaRootUrls.length === 0) {
-    throw new AppError("conflict", `This store signs Grafana plugins as '${signatureType}', bound to the organization's Grafana root URLs: an org admin sets them first (PUT /api/v1/orgs/${input.org.slug}/targets/grafana)`);
+    throw new AppError("conflict", `This store signs Grafana plugins as '${signatureType}', bound to the organization's Grafana root URLs: an org admin sets them first (Grafana root URLs on the organization page, or PUT /api/v1/orgs/${input.org.slug}/targets/grafana)`);
   }
   const key = keys[0];
   const signer = await signerForKey(input.client, key.managedKeyId);

@@ -18,6 +18,8 @@ function serializeOrg(o: OrgWithCa) {
     contactVerified: o.contactVerifiedAt !== null,
     rejectionReason: o.rejectionReason,
     createdAt: o.createdAt.toISOString(),
+    /** The Grafana root URLs its private Grafana plugins are signed for (set by its admins). */
+    grafanaRootUrls: o.grafanaRootUrls,
     ca: ca ? { id: ca.id, status: ca.status, keyMode: ca.keyId ? "hosted" : "external", serial: ca.certificate?.serialHex ?? null, notAfter: ca.certificate?.notAfter.toISOString() ?? null } : null,
   };
 }
