@@ -66,7 +66,7 @@ export async function revokeCertificate(actor: Principal, serialHex: string, raw
       orgId: cert.orgId,
       details: { serial: cert.serialHex, kind: cert.kind, reason: input.reason, invalidityDate: invalidityDate?.toISOString() ?? null, affects: summary },
     });
-    await enqueueWebhookEvent(tx, "certificate.revoked", async () => ({
+    await enqueueWebhookEvent(tx, "certificate.revoked", cert.orgId, async () => ({
       ...(await certificateEventData(tx, cert)),
       reason: input.reason,
       revokedAt: revokedAt.toISOString(),

@@ -19,6 +19,7 @@ import { readStorePolicy } from "../settings/store-policy";
 import { authorizeDecision, type RequestRow } from "./authorize-decision";
 import { serializeRequest } from "./serialize-request";
 import { kickWebhookDeliveries } from "../webhooks/deliver-webhooks";
+import { enqueueWebhookEvent } from "../webhooks/enqueue-webhook-event";
 import { lockPluginId } from "./lock-plugin-id";
 import { kickMailDelivery } from "../mail/deliver-mail";
 import { mailRequestDecided } from "../notifications/mail-notices";
@@ -249,6 +250,15 @@ export async function markDecided(tx: Tx, actor: Principal, request: RequestRow,
     include: { org: { select: { slug: true } } },
   });
   await mailRequestDecided(tx, request, status, reason);
-  return serializeRequest(updated);
+  const json = serializeRequest(updated);
+  await enqueueWebhookEvent(tx, status === "approved" ? "request.approved" : "request.rejected", request.orgId, () => ({
+    requestId: json.id,
+    kind: json.kind,
+    orgSlug: json.orgSlug,
+    pluginId: json.pluginId ?? null,
+    subject: json.subject,
+    ...(reason ? { reason } : {}),
+  }));
+  return json;
 }
 
