@@ -56,7 +56,8 @@ export async function revokeCertificate(actor: Principal, serialHex: string, raw
       },
     });
     await tx.certificate.update({ where: { id: cert.id }, data: { status: "revoked" } });
-    if (cert.kind === "org_ca") await tx.certificateAuthority.update({ where: { certificateId: cert.id }, data: { status: "revoked" } });
+    // Only the CA's current certificate revokes the CA: an older one of the same key (a renewal) goes alone.
+    if (cert.kind === "org_ca") await tx.certificateAuthority.updateMany({ where: { certificateId: cert.id }, data: { status: "revoked" } });
     const summary = await countRevocationImpact(tx, cert);
     await appendAuditEvent(tx, {
       actor,

@@ -44,7 +44,7 @@ export const registerOrgInput = z.object({
     .default(true),
 });
 
-const REGISTRATION_LOCK = 72_707_004;
+export const REGISTRATION_LOCK = 72_707_004;
 
 export async function registerOrg(raw: z.input<typeof registerOrgInput>) {
   const input = registerOrgInput.parse(raw);
