@@ -21,6 +21,7 @@ import { GET as listWebhooks, POST as createWebhook } from "@/app/api/v1/webhook
 import { PATCH as patchPolicy } from "@/app/api/v1/settings/policy/route";
 import { GET as listTokens } from "@/app/api/v1/tokens/route";
 import { toPem } from "@/lib/pki/certificate/pem";
+import { autoRenewCertificates } from "@/lib/server/certificates/auto-renew";
 import { createApiToken } from "@/lib/server/tokens/create-api-token";
 import { principalForUser } from "@/lib/server/auth/resolve-principal";
 import { call, expectJson, followContactLink } from "./helpers";
@@ -112,6 +113,32 @@ describe("renewal", () => {
       expect(spkiOf(writePem(dir, "policy-renewed.pem", issued.certificate.pem))).toBe(spkiOf(first.file));
     } finally {
       await expectJson(call(H(patchPolicy), { method: "PATCH", token: seed.operator, json: { pluginApprovalRequiresOperator: false } }), 200);
+    }
+  });
+
+  it("store policy autoRenewDays: the background job renews hosted plugin keys that many days before expiry, once, on the same key", async () => {
+    await expectJson(call(H(patchPolicy), { method: "PATCH", token: seed.operator, json: { pluginCertValidityDays: 10 } }), 200);
+    const soon = await issuePlugin(seed, TAG, `com.acme${TAG}.soon`);
+    await expectJson(call(H(patchPolicy), { method: "PATCH", token: seed.operator, json: { pluginCertValidityDays: 365 } }), 200);
+    expect((await autoRenewCertificates()).renewed).toEqual([]);
+    await expectJson(call(H(patchPolicy), { method: "PATCH", token: seed.operator, json: { autoRenewDays: 30 } }), 200);
+    try {
+      const run = await autoRenewCertificates();
+      expect(run.failed).toEqual([]);
+      expect(run.renewed.map((r) => r.from)).toEqual([soon.serial]);
+      const client = await db();
+      const successor = await client.certificate.findFirstOrThrow({ where: { serialHex: run.renewed[0].to } });
+      const renewedFile = writePem(dir, "auto-renewed.pem", toPem(successor.der!, "CERTIFICATE"));
+      expect(spkiOf(renewedFile)).toBe(spkiOf(soon.file));
+      // The policy's validity now, not the 10 days of the renewed one (clamped to the issuing CA's end).
+      expect(successor.notAfter.getTime() - successor.notBefore.getTime()).toBeGreaterThan(300 * 86_400_000);
+      expect((await verify([seed.files.org], renewedFile)).code).toBe(0);
+      const audit = await client.auditEvent.findFirstOrThrow({ where: { action: "certificate.issued", subjectId: successor.id } });
+      expect(audit.actorLabel).toBe("system:auto-renew");
+      // Once: the successor replaces it, so the next run leaves it alone.
+      expect((await autoRenewCertificates()).renewed).toEqual([]);
+    } finally {
+      await expectJson(call(H(patchPolicy), { method: "PATCH", token: seed.operator, json: { autoRenewDays: 0 } }), 200);
     }
   });
 

@@ -253,7 +253,7 @@ async function assertUniqueOrgCaSubject(tx: Tx, org: { id: string; name: string 
   return subject;
 }
 
-async function approvePluginCert(tx: Tx, actor: Principal, request: RequestRow, now: Date, validityDays: number) {
+export async function approvePluginCert(tx: Tx, actor: Principal, request: RequestRow, now: Date, validityDays: number) {
   if (!request.pluginId) throw new AppError("conflict", "The request has no plugin id");
   // Before the key lookup: of concurrent approvals for one plugin id (distinct requests), the first
   // generates the hosted key and the others, waiting here, find its certificate and reuse the key.

@@ -9,7 +9,7 @@ import { requireUser } from "../auth/principal";
 import { readStorePolicy, storePolicySchema, writeStorePolicy, type StorePolicy } from "./store-policy";
 
 // The stored schema fills defaults; an update must not (a PATCH of one field would reset the others).
-const { pluginApprovalRequiresOperator, orgCaValidityDays, pluginCertValidityDays, orgCaApprovals, requireSecondFactor } = storePolicySchema.shape;
+const { pluginApprovalRequiresOperator, orgCaValidityDays, pluginCertValidityDays, orgCaApprovals, requireSecondFactor, autoRenewDays } = storePolicySchema.shape;
 const fields = { pluginApprovalRequiresOperator: pluginApprovalRequiresOperator.unwrap(), orgCaValidityDays: orgCaValidityDays.unwrap(), pluginCertValidityDays: pluginCertValidityDays.unwrap() };
 
 /**
@@ -17,8 +17,8 @@ const fields = { pluginApprovalRequiresOperator: pluginApprovalRequiresOperator.
  * orgCaApprovals means 1 (the policy as it was), one without requireSecondFactor keeps the stored
  * value. PATCH any subset. Unknown fields are refused, not ignored.
  */
-export const storePolicyPut = z.object({ ...fields, orgCaApprovals, requireSecondFactor: requireSecondFactor.unwrap().optional() }).strict();
-export const storePolicyPatch = z.object({ ...fields, orgCaApprovals: orgCaApprovals.unwrap(), requireSecondFactor: requireSecondFactor.unwrap() }).strict().partial();
+export const storePolicyPut = z.object({ ...fields, orgCaApprovals, requireSecondFactor: requireSecondFactor.unwrap().optional(), autoRenewDays: autoRenewDays.unwrap().optional() }).strict();
+export const storePolicyPatch = z.object({ ...fields, orgCaApprovals: orgCaApprovals.unwrap(), requireSecondFactor: requireSecondFactor.unwrap(), autoRenewDays: autoRenewDays.unwrap() }).strict().partial();
 
 /** Everyone signed in may read it: org admins need to know whether an operator must approve. */
 export async function getStorePolicy(actor: Principal): Promise<StorePolicy> {
