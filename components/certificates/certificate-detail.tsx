@@ -12,6 +12,7 @@ import { LoadingRows } from "../ui/skeleton";
 import { useToast } from "../ui/toast";
 import { CertificateDecoded } from "./certificate-decoded";
 import { RevokePanel } from "./revoke-panel";
+import { RenewPanel } from "./renew-panel";
 
 const KIND = { "root-ca": "Root CA", "org-ca": "Organization CA", plugin: "Plugin certificate", "ocsp-responder": "OCSP responder" } as const;
 const LINK = "font-medium text-brand-700 hover:underline dark:text-brand-300";
@@ -41,7 +42,7 @@ function ValidityBar({ c }: { c: CertificateDetail }) {
   );
 }
 
-export function CertificateDetailView({ serial, isOperator, adminOf }: { serial: string; isOperator: boolean; adminOf: string[] }) {
+export function CertificateDetailView({ serial, isOperator, adminOf, memberOf = adminOf, pluginApprover = "org-admin" }: { serial: string; isOperator: boolean; adminOf: string[]; memberOf?: string[]; pluginApprover?: "operator" | "org-admin" }) {
   const { data: c, isLoading, error } = useCertificate(serial);
   const toast = useToast();
   const revoke = useRevokeCertificate();
@@ -49,6 +50,9 @@ export function CertificateDetailView({ serial, isOperator, adminOf }: { serial:
 
   if (isLoading) return <Card><LoadingRows rows={6} label="Loading the certificate…" /></Card>;
   if (error || !c) return <Alert>{error?.message ?? "Certificate not found"}</Alert>;
+  const renewable = c.status === "issued" && (c.kind === "plugin" || c.kind === "org-ca") && c.orgSlug !== null && (isOperator || memberOf.includes(c.orgSlug));
+  // Who would approve the renewal request (the same rule as for requests): then it is issued at once.
+  const canDecideRenewal = isOperator || (c.kind === "plugin" && pluginApprover === "org-admin" && c.orgSlug !== null && adminOf.includes(c.orgSlug));
   const canRevoke = c.status === "issued" && c.kind !== "root-ca" && (isOperator || (c.kind === "plugin" && c.orgSlug !== null && adminOf.includes(c.orgSlug)));
 
   function revokeWith(reason: string, invalidityDate: string | undefined) {
@@ -83,7 +87,7 @@ export function CertificateDetailView({ serial, isOperator, adminOf }: { serial:
       {affects ? <Alert tone="success">Revoked. Affected: {affects.certificatesBelow} certificate(s) below it and {affects.artifacts} signed artifact(s). The CRL and OCSP answers are being updated.</Alert> : null}
       <Card title="Summary">
         <dl className="grid gap-x-6 gap-y-3 text-sm sm:grid-cols-2">
-          <div><dt className="text-slate-500">Kind</dt><dd>{KIND[c.kind]}{c.pluginId ? ` · ${c.pluginId}` : ""}</dd></div>
+          <div><dt className="text-slate-500">Kind</dt><dd>{KIND[c.kind]}{c.pluginId ? " · " : ""}{c.pluginId && c.orgSlug ? <Link className={`${LINK} wrap-anywhere`} href={`/orgs/${c.orgSlug}/plugins/${encodeURIComponent(c.pluginId)}`}>{c.pluginId}</Link> : null}</dd></div>
           <div><dt className="text-slate-500">Organization</dt><dd>{c.orgSlug ? <Link className={LINK} href={`/orgs/${c.orgSlug}`}>{c.orgSlug}</Link> : "— (the store)"}</dd></div>
           <div><dt className="text-slate-500">Issued by</dt><dd className="wrap-anywhere">{c.issuer?.serial ? <Link className={LINK} href={`/certificates/${c.issuer.serial}`}>{c.issuer.subject}</Link> : "itself (self-signed root)"}</dd></div>
           <div><dt className="text-slate-500">Key</dt><dd>{c.keyMode === "hosted" ? "Held by Signet" : "Held by the organization"}</dd></div>
@@ -108,6 +112,7 @@ export function CertificateDetailView({ serial, isOperator, adminOf }: { serial:
           <pre className="mt-3 overflow-x-auto rounded-md bg-slate-100 p-3 text-xs dark:bg-slate-800">{c.pem}</pre>
         </details>
       </Card>
+      {renewable ? <RenewPanel serial={c.serial} kind={c.kind as "plugin" | "org-ca"} keyMode={c.keyMode} canDecide={canDecideRenewal} /> : null}
       {canRevoke ? <RevokePanel serial={c.serial} kind={c.kind} pending={revoke.isPending} error={revoke.error} onRevoke={revokeWith} /> : null}
     </div>
   );

@@ -13,6 +13,8 @@ export type OrgItem = {
   contactEmail: string | null;
   contactVerified: boolean;
   rejectionReason: string | null;
+  suspendedAt?: string | null;
+  suspensionReason?: string | null;
   createdAt: string;
   ca: { id: string; status: string; keyMode: string; serial: string | null; notAfter: string | null } | null;
 };
@@ -20,7 +22,7 @@ export type OrgItem = {
 export type RequestItem = {
   id: string;
   kind: "org-ca" | "plugin-cert";
-  status: "pending" | "approved" | "rejected";
+  status: "pending" | "approved" | "rejected" | "withdrawn";
   orgSlug: string;
   pluginId?: string;
   subject: string;
@@ -45,6 +47,11 @@ export type RequestDetail = RequestItem & {
   org: { name: string; slug: string; pluginIdPrefix: string; status: string };
   csr: { subject: string; keyAlgorithm: string; keySize: number; fingerprintSha256: string; requestedExtensions: { oid: string; name: string; critical: boolean; summary: string }[] } | null;
   willIssue: { subject: string; validityDays: number; key: string; extensions: string[]; ignoredFromCsr: string[] };
+  /** The requester (or an org admin) may withdraw it. */
+  withdrawable?: boolean;
+  /** A renewal: the serial it renews, and whether it asks for a new key. */
+  renews?: string;
+  rekey?: boolean;
 };
 
 export type CertificateItem = {

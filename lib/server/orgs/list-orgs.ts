@@ -17,6 +17,8 @@ function serializeOrg(o: OrgWithCa) {
     contactEmail: o.contactEmail,
     contactVerified: o.contactVerifiedAt !== null,
     rejectionReason: o.rejectionReason,
+    suspendedAt: o.suspendedAt?.toISOString() ?? null,
+    suspensionReason: o.suspensionReason,
     createdAt: o.createdAt.toISOString(),
     ca: ca ? { id: ca.id, status: ca.status, keyMode: ca.keyId ? "hosted" : "external", serial: ca.certificate?.serialHex ?? null, notAfter: ca.certificate?.notAfter.toISOString() ?? null } : null,
   };
