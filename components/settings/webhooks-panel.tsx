@@ -16,10 +16,17 @@ import { SecretOnce } from "./secret-once";
 import { WebhookDeliveries } from "./webhook-deliveries";
 
 const EVENTS = [
+  ["org.registered", "An organization registered"],
+  ["org.suspended", "An organization was suspended"],
+  ["request.pending", "A request waits for approval"],
+  ["request.approved", "A request was approved"],
+  ["request.rejected", "A request was rejected"],
+  ["request.withdrawn", "A request was withdrawn"],
   ["certificate.issued", "A certificate was issued"],
   ["certificate.revoked", "A certificate was revoked"],
   ["certificate.expiring", "A certificate expires within 30 (and 7) days"],
-  ["request.pending", "A request waits for approval"],
+  ["artifact.signed", "An archive was signed"],
+  ["artifact.revoked", "A signed archive was revoked"],
 ] as const;
 
 export function WebhooksPanel() {

@@ -8,6 +8,7 @@ import { orgForArtifacts } from "../artifacts/artifact-access";
 import { artifactSelect, serializeArtifact } from "../artifacts/serialize-artifact";
 import { serializeCertificate } from "../certificates/serialize-certificate";
 import { serializeRequest } from "../requests/serialize-request";
+import { ISSUED_CERTIFICATE } from "../requests/list-requests";
 
 const PLUGIN_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
@@ -23,7 +24,7 @@ export async function getPlugin(actor: Principal, slug: string, pluginId: string
       include: { revocation: true, org: { select: { slug: true, name: true } }, request: { select: { renewsCertificateId: true } } },
     }),
     client.artifact.findMany({ where: { orgId: org.id, pluginId }, orderBy: { createdAt: "desc" }, take: 500, select: artifactSelect }),
-    client.certificateRequest.findMany({ where: { orgId: org.id, pluginId }, orderBy: { createdAt: "desc" }, take: 50, include: { org: { select: { slug: true } } } }),
+    client.certificateRequest.findMany({ where: { orgId: org.id, pluginId }, orderBy: { createdAt: "desc" }, take: 50, include: { org: { select: { slug: true } }, certificates: ISSUED_CERTIFICATE } }),
   ]);
   if (certificates.length === 0 && artifacts.length === 0 && requests.length === 0) throw new AppError("not_found", "Plugin not found");
   const serialOf = new Map(certificates.map((c) => [c.id, c.serialHex]));
