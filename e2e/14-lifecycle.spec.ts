@@ -144,3 +144,19 @@ test("suspend: the operator sees the impact, confirms, and everything the organi
   const refused = await page.request.post(`/api/v1/orgs/${DOOM.slug}/plugin-cert-requests`, { data: { pluginId: "com.doom14.more" }, headers: { authorization: `Bearer ${doomToken}` } });
   expect(refused.status()).toBe(401);
 });
+
+test("webhooks: an org admin registers a receiver for the organization's own events on the org page", async ({ page }) => {
+  await signIn(page, LIFE.email, LIFE.password);
+  await page.goto(`/orgs/${LIFE.slug}`);
+  const form = page.getByRole("form", { name: "Register a webhook" });
+  await form.getByLabel("Receiver URL").fill("http://127.0.0.1:9/hook");
+  await form.getByRole("button", { name: "Register webhook" }).click();
+  await expect(appAlert(page)).toContainText("https");
+  await form.getByLabel("Receiver URL").fill("https://hooks.example.com/life14");
+  await expect(form.getByText("org.registered")).toHaveCount(0);
+  await form.getByRole("button", { name: "Register webhook" }).click();
+  await expect(page.getByTestId("webhook-secret")).toBeVisible();
+  await expect(page.getByRole("list", { name: "Registered webhooks" })).toContainText("https://hooks.example.com/life14");
+  await expectNoAxeViolations(page);
+  await screenshots(page, "14-org-webhooks");
+});

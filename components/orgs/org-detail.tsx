@@ -14,6 +14,7 @@ import { PluginCertRequestForm } from "./plugin-cert-request-form";
 import { PluginList } from "./plugin-list";
 import { ReapplyButton } from "./reapply-button";
 import { SuspendPanel } from "./suspend-panel";
+import { WebhooksPanel } from "../settings/webhooks-panel";
 
 export function OrgDetail({ slug, isMember, isAdmin, isOperator, selfEmail = "", publicUrl, pluginApprover }: { slug: string; isMember: boolean; isAdmin: boolean; isOperator: boolean; selfEmail?: string; publicUrl: string; pluginApprover: "operator" | "org-admin" }) {
   const { data: org, isLoading, error } = useOrg(slug);
@@ -69,6 +70,7 @@ export function OrgDetail({ slug, isMember, isAdmin, isOperator, selfEmail = "",
           <ArtifactList slug={slug} canRevoke={isAdmin || isOperator} />
         </section>
       )}
+      {isAdmin && org.status === "approved" ? <WebhooksPanel slug={slug} /> : null}
       {isOperator && (org.status === "approved" || org.status === "pending") ? <SuspendPanel slug={slug} name={org.name} /> : null}
     </div>
   );

@@ -23,7 +23,7 @@ export const queryKeys = {
   tokens: { all: ["tokens"] as const },
   targets: { all: ["targets"] as const },
   trust: { all: ["trust"] as const },
-  webhooks: { all: ["webhooks"] as const, deliveries: (id: string) => ["webhooks", "deliveries", id] as const },
+  webhooks: { all: ["webhooks"] as const, list: (slug?: string) => ["webhooks", "list", slug ?? ""] as const, deliveries: (id: string) => ["webhooks", "deliveries", id] as const },
   members: {
     all: ["members"] as const,
     list: (slug: string) => ["members", slug, "list"] as const,
