@@ -21,6 +21,7 @@ import { GET as listWebhooks, POST as createWebhook } from "@/app/api/v1/webhook
 import { PATCH as patchPolicy } from "@/app/api/v1/settings/policy/route";
 import { GET as listTokens } from "@/app/api/v1/tokens/route";
 import { toPem } from "@/lib/pki/certificate/pem";
+import { WEBHOOK_EVENTS } from "@/lib/server/webhooks/webhook-events";
 import { autoRenewCertificates } from "@/lib/server/certificates/auto-renew";
 import { createApiToken } from "@/lib/server/tokens/create-api-token";
 import { principalForUser } from "@/lib/server/auth/resolve-principal";
@@ -311,7 +312,7 @@ describe("organizations' own webhooks", () => {
     expect(created.webhook.events).toContain("artifact.signed");
     expect(created.secret).toMatch(/^whsec_/);
     // A store webhook sees every organization's events; the org's sees only its own.
-    const store = await expectJson<{ webhook: { id: string } }>(call(H(createWebhook), { token: seed.operator, json: { url: "https://store.example.com/hook" } }), 201);
+    const store = await expectJson<{ webhook: { id: string } }>(call(H(createWebhook), { token: seed.operator, json: { url: "https://store.example.com/hook", events: [...WEBHOOK_EVENTS] } }), 201);
     expect((await expectJson<{ id: string }[]>(call(H(listWebhooks), { token: seed.operator }), 200)).map((w) => w.id)).toEqual([store.webhook.id]);
     expect((await expectJson<{ id: string }[]>(call(H(listOrgWebhooks), { token: seed.orgAdmin, params: { slug: SLUG } }), 200)).map((w) => w.id)).toEqual([created.webhook.id]);
 

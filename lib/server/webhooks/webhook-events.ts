@@ -43,10 +43,13 @@ export const webhookUrlSchema = z
     }
   });
 
+/** What a store webhook created without `events` listens to: the four it always did, so existing clients see no new types. */
+export const DEFAULT_STORE_WEBHOOK_EVENTS = ["certificate.issued", "certificate.revoked", "certificate.expiring", "request.pending"] as const satisfies readonly WebhookEvent[];
+
 export const createWebhookInput = z.object({
   url: webhookUrlSchema,
   description: z.string().trim().max(200).default(""),
-  events: z.array(z.enum(WEBHOOK_EVENTS)).min(1).max(WEBHOOK_EVENTS.length).default([...WEBHOOK_EVENTS]),
+  events: z.array(z.enum(WEBHOOK_EVENTS)).min(1).max(WEBHOOK_EVENTS.length).default([...DEFAULT_STORE_WEBHOOK_EVENTS]),
 });
 
 /**
