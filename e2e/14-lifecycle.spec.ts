@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
-import { appAlert, expectNoAxeViolations, OPERATOR, readSetupToken, screenshots, signIn, verifyContactByApi } from "./fixtures";
+import { appAlert, expectNoAxeViolations, OPERATOR, operatorApiToken, screenshots, signIn, verifyContactByApi } from "./fixtures";
 
 // The lifecycle an operator expects (issue 13): renew a plugin certificate, one plugin's page with
 // every certificate and its downloads, withdraw a pending request, re-apply after a rejection, and
@@ -38,18 +38,7 @@ async function hostedPluginCert(api: APIRequestContext, token: string, slug: str
 
 test.beforeAll(async ({ browser, baseURL, playwright }) => {
   const api = await playwright.request.newContext({ baseURL });
-  const context = await browser.newContext({ baseURL });
-  const page = await context.newPage();
-  await page.goto("/");
-  if (page.url().includes("/setup")) {
-    operatorToken = (await send<{ operatorToken: string }>(api, "post", "/api/v1/setup", undefined, { setupToken: readSetupToken(), adminEmail: OPERATOR.email, adminPassword: OPERATOR.password })).operatorToken;
-  } else {
-    await signIn(page, OPERATOR.email, OPERATOR.password);
-    const res = await page.request.post("/api/v1/tokens", { data: { name: "e2e lifecycle" }, headers: { origin: baseURL! } });
-    expect(res.status()).toBe(201);
-    operatorToken = ((await res.json()) as { token: string }).token;
-  }
-  await context.close();
+  operatorToken = await operatorApiToken(browser, api, baseURL!, "e2e lifecycle");
   lifeToken = (await registerApproved(api, LIFE, true)).token;
   serial = await hostedPluginCert(api, lifeToken, LIFE.slug, PLUGIN);
   await send(api, "post", `/api/v1/orgs/${LIFE.slug}/plugin-cert-requests`, lifeToken, { pluginId: PENDING, keyAlgorithm: "rsa-2048" });

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { AxeBuilder } from "@axe-core/playwright";
-import { expect, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, type APIRequestContext, type Browser, type Page } from "@playwright/test";
 
 export const DATA_DIR = path.resolve(process.env.SIGNET_E2E_DATA_DIR ?? "e2e-results/data");
 export const OPERATOR = { email: "ops@example.com", password: "operator-pass-1234" };
@@ -90,4 +90,27 @@ export async function verifyContactInBrowser(page: Page, address: string): Promi
   await page.goto(link);
   await page.getByRole("button", { name: "Confirm this address" }).click();
   await expect(page.getByText(`${address} is confirmed`)).toBeVisible();
+}
+
+/**
+ * An operator API token for seeding through the API: from the setup route when this spec is the
+ * first to run (Signet not set up yet), else created by the signed-in operator.
+ */
+export async function operatorApiToken(browser: Browser, api: APIRequestContext, baseURL: string, name: string): Promise<string> {
+  const context = await browser.newContext({ baseURL });
+  try {
+    const page = await context.newPage();
+    await page.goto("/");
+    if (page.url().includes("/setup")) {
+      const res = await api.post("/api/v1/setup", { data: { setupToken: readSetupToken(), adminEmail: OPERATOR.email, adminPassword: OPERATOR.password } });
+      expect(res.status(), await res.text()).toBeLessThan(300);
+      return ((await res.json()) as { operatorToken: string }).operatorToken;
+    }
+    await signIn(page, OPERATOR.email, OPERATOR.password);
+    const res = await page.request.post("/api/v1/tokens", { data: { name }, headers: { origin: baseURL } });
+    expect(res.status()).toBe(201);
+    return ((await res.json()) as { token: string }).token;
+  } finally {
+    await context.close();
+  }
 }

@@ -6,6 +6,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { apiFetch } from "./api";
 import { queryKeys } from "./query-keys";
 import type { CertificateItem, RequestItem } from "./types";
+import type { ArtifactItem } from "./artifacts";
 
 function useInvalidateAll() {
   const client = useQueryClient();
@@ -55,20 +56,6 @@ export function useSuspendOrg(slug: string) {
 }
 
 export type PluginCertificate = Omit<CertificateItem, "pem" | "chainPem"> & { renews: string | null; downloadUrl: string; chainUrl: string; keyMode: string };
-export type PluginArtifact = {
-  id: string;
-  target: string;
-  version: string;
-  sha256: string;
-  size: number;
-  certificateSerial: string;
-  certificateRevoked: boolean;
-  createdAt: string;
-  revocation: { reason: string | null; revokedAt: string } | null;
-  downloadUrl: string;
-  signatureUrl: string;
-  storeSignatureUrl?: string;
-};
 export type PluginDetail = {
   orgSlug: string;
   orgName: string;
@@ -76,7 +63,7 @@ export type PluginDetail = {
   pluginId: string;
   certificates: PluginCertificate[];
   versions: { version: string; artifacts: number; active: number; firstSignedAt: string; lastSignedAt: string }[];
-  artifacts: PluginArtifact[];
+  artifacts: ArtifactItem[];
   requests: RequestItem[];
 };
 

@@ -135,34 +135,7 @@ async function approveOrgCa(tx: Tx, actor: Principal, request: RequestRow, now: 
       if ((err as { code?: string }).code === "P2002") throw new AppError("conflict", `An active CA with the subject '${subject}' already exists`);
       throw err;
     });
-  const issued = await recordIssuance(tx, {
-    actor,
-    kind: "org_ca",
-    issuerCaId: root.id,
-    orgId: org.id,
-    subject: request.subject,
-    notBefore,
-    notAfter,
-    keyId: key?.id,
-    publicKeySpki,
-    requestId: request.id,
-    auditDetails: { caId: ca.id, keyMode: request.keyMode },
-    sign: (serial) =>
-      issueOrgCa({
-        issuer: root.info,
-        issuerSigner: root.signer,
-        orgName: org.name,
-        subjectPublicKeySpki: publicKeySpki,
-        serial,
-        notBefore,
-        notAfter,
-        urls: pkiUrlsFor(root.id),
-      }),
-  });
-  await tx.certificateAuthority.update({
-    where: { id: ca.id },
-    data: { subject: issued.info.subject, subjectKey: caSubjectKey(issued.info.subject), subjectDer: toBytes(issued.info.subjectDer), spkiSha1: toBytes(issued.info.subjectKeyIdentifier), certificateId: issued.certificate.id },
-  });
+  const issued = await issueOrgCaCertificate(tx, { actor, root, org, caId: ca.id, keyId: key?.id, publicKeySpki, request, notBefore, notAfter, auditDetails: { caId: ca.id, keyMode: request.keyMode } });
   await tx.organization.update({ where: { id: org.id }, data: { status: "approved", rejectionReason: null } });
   const decided = await markDecided(tx, actor, request, "approved");
   await appendAuditEvent(tx, { actor, action: "request.approved", subjectType: "request", subjectId: request.id, orgId: org.id, details: { kind: "org_ca", caId: ca.id, serial: issued.certificate.serialHex } });
@@ -210,28 +183,49 @@ async function renewOrgCa(tx: Tx, actor: Principal, request: RequestRow, now: Da
   }
   const notBefore = wholeSecond(now);
   const notAfter = addDays(notBefore, validityDays);
-  const issued = await recordIssuance(tx, {
+  const issued = await issueOrgCaCertificate(tx, {
     actor,
-    kind: "org_ca",
-    issuerCaId: root.id,
-    orgId: org.id,
-    subject: request.subject,
-    notBefore,
-    notAfter,
+    root,
+    org,
+    caId,
     keyId: keyId ?? undefined,
     publicKeySpki: spki,
-    requestId: request.id,
+    request,
+    notBefore,
+    notAfter,
     auditDetails: { caId, keyMode: request.keyMode, renews: old.certificate?.serialHex ?? null, rekey: !sameKey },
-    sign: (serial) => issueOrgCa({ issuer: root.info, issuerSigner: root.signer, orgName: org.name, subjectPublicKeySpki: spki, serial, notBefore, notAfter, urls: pkiUrlsFor(root.id) }),
-  });
-  await tx.certificateAuthority.update({
-    where: { id: caId },
-    data: { subject: issued.info.subject, subjectKey: caSubjectKey(issued.info.subject), subjectDer: toBytes(issued.info.subjectDer), spkiSha1: toBytes(issued.info.subjectKeyIdentifier), certificateId: issued.certificate.id },
   });
   if (!sameKey) await appendAuditEvent(tx, { actor, action: "ca.rolled_over", subjectType: "ca", subjectId: old.id, orgId: org.id, details: { from: old.id, to: caId, serial: issued.certificate.serialHex } });
   const decided = await markDecided(tx, actor, request, "approved");
   await appendAuditEvent(tx, { actor, action: "request.approved", subjectType: "request", subjectId: request.id, orgId: org.id, details: { kind: "org_ca", caId, serial: issued.certificate.serialHex, renews: old.certificate?.serialHex ?? null } });
   return { request: decided, certificate: { serial: issued.certificate.serialHex, pem: toPem(issued.der, "CERTIFICATE") }, caId };
+}
+
+/** Signs an org CA certificate under the root for CA row `caId` and points the row at it (its Name, key id, certificate). */
+async function issueOrgCaCertificate(
+  tx: Tx,
+  input: { actor: Principal; root: Awaited<ReturnType<typeof loadIssuingCa>>; org: { id: string; name: string }; caId: string; keyId: string | undefined; publicKeySpki: Uint8Array; request: RequestRow; notBefore: Date; notAfter: Date; auditDetails: Record<string, unknown> },
+) {
+  const { root, org, publicKeySpki, notBefore, notAfter } = input;
+  const issued = await recordIssuance(tx, {
+    actor: input.actor,
+    kind: "org_ca",
+    issuerCaId: root.id,
+    orgId: org.id,
+    subject: input.request.subject,
+    notBefore,
+    notAfter,
+    keyId: input.keyId,
+    publicKeySpki,
+    requestId: input.request.id,
+    auditDetails: input.auditDetails,
+    sign: (serial) => issueOrgCa({ issuer: root.info, issuerSigner: root.signer, orgName: org.name, subjectPublicKeySpki: publicKeySpki, serial, notBefore, notAfter, urls: pkiUrlsFor(root.id) }),
+  });
+  await tx.certificateAuthority.update({
+    where: { id: input.caId },
+    data: { subject: issued.info.subject, subjectKey: caSubjectKey(issued.info.subject), subjectDer: toBytes(issued.info.subjectDer), spkiSha1: toBytes(issued.info.subjectKeyIdentifier), certificateId: issued.certificate.id },
+  });
+  return issued;
 }
 
 const CA_SUBJECT_LOCK = 72_707_010;
