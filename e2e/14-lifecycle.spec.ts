@@ -102,8 +102,9 @@ test("re-apply: a rejected organization's admin applies again, and the request w
   await expect(appAlert(page)).toContainText("Tell us more about your plugins");
   await expectNoAxeViolations(page);
   await page.getByRole("button", { name: "Re-apply" }).click();
-  await expect(page.getByText("Application sent again")).toBeVisible();
-  await expect(page.getByText("pending", { exact: true }).first()).toBeVisible();
+  // The organization is pending again: the page says who decides now, and offers no Re-apply.
+  await expect(page.getByText("Your registration is waiting for a store operator")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Re-apply" })).toHaveCount(0);
   await expectNoAxeViolations(page);
   await screenshots(page, "14-reapplied");
 });

@@ -21,6 +21,11 @@ import { GET as listWebhooks, POST as createWebhook } from "@/app/api/v1/webhook
 import { PATCH as patchPolicy } from "@/app/api/v1/settings/policy/route";
 import { GET as listTokens } from "@/app/api/v1/tokens/route";
 import { toPem } from "@/lib/pki/certificate/pem";
+import { pluginEntries, zipTo } from "@/lib/pki/jpl/test-fixtures";
+import { POST as uploadArtifact } from "@/app/api/v1/orgs/[slug]/plugins/[pluginId]/artifacts/route";
+import { GET as getArtifact } from "@/app/api/v1/artifacts/[id]/route";
+import { GET as getPlugin } from "@/app/api/v1/orgs/[slug]/plugins/[pluginId]/route";
+import { GET as downloadArtifact } from "@/app/api/v1/artifacts/[id]/download/route";
 import { WEBHOOK_EVENTS } from "@/lib/server/webhooks/webhook-events";
 import { autoRenewCertificates } from "@/lib/server/certificates/auto-renew";
 import { createApiToken } from "@/lib/server/tokens/create-api-token";
@@ -261,6 +266,11 @@ describe("suspending an organization", () => {
     };
     const p1 = await plugin("com.doomed.one");
     await plugin("com.doomed.two");
+    // A hosted plugin key and an archive signed with it.
+    const hostedReq = await expectJson<{ request: { id: string } }>(call(H(requestPlugin), { token: reg.token, params: { slug }, json: { pluginId: "com.doomed.signed", keyAlgorithm: "rsa-2048" } }), 201);
+    await expectJson(call(H(approve), { token: reg.token, params: { id: hostedReq.request.id } }), 200);
+    const archive = await zipTo(`${dir}/doomed.jpl`, pluginEntries("com.doomed.signed", "2.0.0"));
+    const signed = await expectJson<{ id: string }>(call(H(uploadArtifact), { token: reg.token, params: { slug, pluginId: "com.doomed.signed" }, body: fs.readFileSync(archive), headers: { "content-type": "application/zip" } }), 201);
     const p1File = writePem(dir, "doomed-one.pem", p1.pem);
     await expectJson(call(H(requestPlugin), { token: reg.token, params: { slug }, json: { pluginId: "com.doomed.three" } }), 201);
     expect(await ocspStatus(caFile, p1File)).toBe("good");
@@ -269,10 +279,10 @@ describe("suspending an organization", () => {
     const impact = await expectJson<Record<string, number | string>>(call(H(suspensionImpact), { token: seed.operator, params: { slug } }), 200);
     const { status, ...counts } = impact;
     expect(status).toBe("approved");
-    expect(counts).toEqual({ caCertificates: 1, pluginCertificates: 2, pluginCertificatesBelowExternalCa: 0, artifacts: 0, tokens: 1, pendingRequests: 1 });
+    expect(counts).toEqual({ caCertificates: 1, pluginCertificates: 3, pluginCertificatesBelowExternalCa: 0, artifacts: 1, tokens: 1, pendingRequests: 1 });
     await expectJson(call(H(suspend), { token: reg.token, params: { slug }, json: { reason: "Malware in a plugin", impact: counts } }), 403);
-    const stale = await expectJson<{ impact: Record<string, number> }>(call(H(suspend), { token: seed.operator, params: { slug }, json: { reason: "Malware in a plugin", impact: { ...counts, pluginCertificates: 1 } } }), 409);
-    expect(stale.impact.pluginCertificates).toBe(2);
+    const stale = await expectJson<{ impact: Record<string, number> }>(call(H(suspend), { token: seed.operator, params: { slug }, json: { reason: "Malware in a plugin", impact: { ...counts, pluginCertificates: 2 } } }), 409);
+    expect(stale.impact.pluginCertificates).toBe(3);
     const done = await expectJson<{ org: { status: string }; revoked: Record<string, number> }>(call(H(suspend), { token: seed.operator, params: { slug }, json: { reason: "Malware in a plugin", impact: counts } }), 200);
     expect(done.org.status).toBe("suspended");
     await expectJson(call(H(suspend), { token: seed.operator, params: { slug }, json: { reason: "again", impact: counts } }), 409);
@@ -290,11 +300,40 @@ describe("suspending an organization", () => {
     // The delegated OCSP responder stays valid: it signs the "revoked" answers relying parties now get.
     const audit = await client.auditEvent.findMany({ where: { action: "org.suspended" } });
     expect(audit).toHaveLength(1);
-    expect(audit[0].details).toMatchObject({ reason: "Malware in a plugin", pluginCertificates: 2, caCertificates: 1 });
+    expect(audit[0].details).toMatchObject({ reason: "Malware in a plugin", pluginCertificates: 3, caCertificates: 1, artifacts: 1 });
+    const artifact = await expectJson<{ revocation: { reason: string } | null }>(call(H(getArtifact), { token: seed.operator, params: { id: signed.id } }), 200);
+    expect(artifact.revocation?.reason).toBe("Organization suspended: Malware in a plugin");
     // A member who kept a session: the suspended organization neither requests nor renews.
     const member = await memberToken(slug, "admin", "late@doomed.test");
     await expectJson(call(H(requestPlugin), { token: member, params: { slug }, json: { pluginId: "com.doomed.four" } }), 409);
     await expectJson(call(H(renew), { token: member, params: { serial: p1.serial }, json: {} }), 409);
+  });
+});
+
+describe("one plugin's page", () => {
+  it("lists every certificate (renewals point at what they renew), every version and signed archive with downloads; others' plugins are 404", async () => {
+    const pluginId = `com.acme${TAG}.paged`;
+    const first = await issuePlugin(seed, TAG, pluginId);
+    const renewed = await expectJson<Issued>(call(H(renew), { token: seed.orgAdmin, params: { serial: first.serial }, json: {} }), 200);
+    for (const version of ["1.0.0", "1.1.0"]) {
+      const archive = await zipTo(`${dir}/${pluginId}-${version}.jpl`, pluginEntries(pluginId, version));
+      await expectJson(call(H(uploadArtifact), { token: seed.orgAdmin, params: { slug: SLUG, pluginId }, body: fs.readFileSync(archive), headers: { "content-type": "application/zip" } }), 201);
+    }
+    type Page = { certificates: { serial: string; renews: string | null; downloadUrl: string }[]; versions: { version: string; artifacts: number }[]; artifacts: { id: string; version: string; downloadUrl: string; certificateSerial: string }[]; requests: { status: string }[] };
+    const page = await expectJson<Page>(call(H(getPlugin), { token: seed.orgAdmin, params: { slug: SLUG, pluginId } }), 200);
+    expect(page.certificates.map((c) => [c.serial, c.renews])).toEqual([[renewed.certificate.serial, first.serial], [first.serial, null]]);
+    expect(page.certificates[0].downloadUrl).toBe(`/api/v1/certificates/${renewed.certificate.serial}?format=pem`);
+    expect(page.versions.map((v) => v.version).sort()).toEqual(["1.0.0", "1.1.0"]);
+    expect(page.artifacts).toHaveLength(2);
+    // Signed with the newest certificate (the renewal), downloadable.
+    expect(new Set(page.artifacts.map((a) => a.certificateSerial))).toEqual(new Set([renewed.certificate.serial]));
+    const res = await call(H(downloadArtifact), { token: seed.orgAdmin, params: { id: page.artifacts[0].id } });
+    expect(res.status).toBe(200);
+    expect(page.artifacts[0].downloadUrl).toBe(`/api/v1/artifacts/${page.artifacts[0].id}/download`);
+    expect(page.requests.map((r) => r.status)).toEqual(["approved", "approved"]);
+    await expectJson(call(H(getPlugin), { token: seed.operator, params: { slug: SLUG, pluginId } }), 200);
+    await expectJson(call(H(getPlugin), { token: seed.orgAdmin, params: { slug: SLUG, pluginId: `com.acme${TAG}.missing` } }), 404);
+    await expectJson(call(H(getPlugin), { token: seed.orgAdmin, params: { slug: SLUG, pluginId: "../../etc" } }), 404);
   });
 });
 
