@@ -204,3 +204,13 @@ export async function seeding<T>(
     await api.dispose();
   }
 }
+
+/** operatorToken for a beforeAll hook that has a browser but no page: a context of its own, closed afterwards. */
+export async function operatorApiToken(browser: Browser, api: APIRequestContext, baseURL: string, name: string): Promise<string> {
+  const context = await browser.newContext({ baseURL });
+  try {
+    return await operatorToken(await context.newPage(), api, baseURL, name);
+  } finally {
+    await context.close();
+  }
+}

@@ -54,6 +54,16 @@ import { GET as accountSecurity } from "@/app/api/v1/account/security/route";
 import { DELETE as removePasskey } from "@/app/api/v1/account/passkeys/[id]/route";
 import { GET as liveness } from "@/app/api/v1/health/route";
 import { GET as readiness } from "@/app/api/v1/health/ready/route";
+import { POST as withdrawRequest } from "@/app/api/v1/requests/[id]/withdraw/route";
+import { POST as renewCertificate } from "@/app/api/v1/certificates/[serial]/renew/route";
+import { POST as reapplyOrg } from "@/app/api/v1/orgs/[slug]/reapply/route";
+import { POST as suspendOrg } from "@/app/api/v1/orgs/[slug]/suspend/route";
+import { GET as suspensionImpact } from "@/app/api/v1/orgs/[slug]/suspension-impact/route";
+import { GET as listOrgWebhooks, POST as createOrgWebhook } from "@/app/api/v1/orgs/[slug]/webhooks/route";
+import { DELETE as deleteOrgWebhook } from "@/app/api/v1/orgs/[slug]/webhooks/[id]/route";
+import { GET as orgWebhookDeliveries } from "@/app/api/v1/orgs/[slug]/webhooks/[id]/deliveries/route";
+import { GET as listPlugins } from "@/app/api/v1/orgs/[slug]/plugins/route";
+import { GET as getPlugin } from "@/app/api/v1/orgs/[slug]/plugins/[pluginId]/route";
 import { call, followContactLink, resetDatabase } from "./helpers";
 import { outboxMessages } from "./mail-outbox";
 
@@ -393,5 +403,62 @@ describe("authorization matrix", () => {
       await expectStatus(who, call(H(liveness), { token: tokens[who] }), 200);
       await expectStatus(who, call(H(readiness), { token: tokens[who] }), 200);
     }
+  });
+  // Lifecycle routes (issue 13): withdraw, renew, re-apply, suspend, organizations' webhooks, plugin pages.
+  it("POST /api/v1/requests/{id}/withdraw: the requester (or an org admin); operators reject instead", async () => {
+    const id = ((await (await call(H(requestPlugin), { token: tokens.member, params: { slug: "org-a" }, json: { pluginId: "com.a.withdrawn" } })).json()) as { request: { id: string } }).request.id;
+    const matrix: [Who, number][] = [["anonymous", 401], ["otherAdmin", 404], ["operator", 403], ["member", 200], ["admin", 409]];
+    for (const [who, status] of matrix) await expectStatus(who, call(H(withdrawRequest), { token: tokens[who], params: { id } }), status);
+  });
+
+  it("POST /api/v1/certificates/{serial}/renew: members ask (202 pending), whoever approves such requests gets it issued", async () => {
+    const id = ((await (await call(H(requestPlugin), { token: tokens.member, params: { slug: "org-a" }, json: { pluginId: "com.a.renewed" } })).json()) as { request: { id: string } }).request.id;
+    const serial = (await approveAs(tokens.admin!, id)).certificate.serial;
+    const matrix: [Who, number][] = [["anonymous", 401], ["otherAdmin", 404], ["member", 202], ["admin", 409], ["operator", 409]];
+    for (const [who, status] of matrix) await expectStatus(who, call(H(renewCertificate), { token: tokens[who], params: { serial }, json: {} }), status);
+  });
+
+  it("POST /api/v1/orgs/{slug}/reapply: the organization's admins, once rejected", async () => {
+    const matrix: [Who, number][] = [["anonymous", 401], ["otherAdmin", 404], ["member", 403], ["operator", 403], ["admin", 409]];
+    for (const [who, status] of matrix) await expectStatus(who, call(H(reapplyOrg), { token: tokens[who], params: { slug: "org-a" }, json: {} }), status);
+  });
+
+  it("GET /api/v1/orgs/{slug}/suspension-impact and POST …/suspend: operators only (a stale impact is 409)", async () => {
+    const reads: [Who, number][] = [["anonymous", 401], ["member", 403], ["otherAdmin", 403], ["admin", 403], ["operator", 200]];
+    for (const [who, status] of reads) await expectStatus(who, call(H(suspensionImpact), { token: tokens[who], params: { slug: "org-a" } }), status);
+    const impact = { caCertificates: 0, pluginCertificates: 0, pluginCertificatesBelowExternalCa: 0, artifacts: 0, tokens: 0, pendingRequests: 0 };
+    const writes: [Who, number][] = [["anonymous", 401], ["member", 403], ["otherAdmin", 403], ["admin", 403], ["operator", 409]];
+    for (const [who, status] of writes) await expectStatus(who, call(H(suspendOrg), { token: tokens[who], params: { slug: "org-a" }, json: { reason: "matrix test", impact } }), status);
+  });
+
+  it("/api/v1/orgs/{slug}/webhooks: the organization's admins manage them; operators look", async () => {
+    const body = { url: "https://hooks.example.com/matrix" };
+    const creates: [Who, number][] = [["anonymous", 401], ["member", 403], ["otherAdmin", 404], ["operator", 403], ["admin", 201]];
+    let id = "";
+    for (const [who, status] of creates) {
+      const r = await expectStatus(who, call(H(createOrgWebhook), { token: tokens[who], params: { slug: "org-a" }, json: body }), status);
+      if (status === 201) id = ((await r.json()) as { webhook: { id: string } }).webhook.id;
+    }
+    const reads: [Who, number][] = [["anonymous", 401], ["member", 403], ["otherAdmin", 404], ["operator", 200], ["admin", 200]];
+    for (const [who, status] of reads) {
+      await expectStatus(who, call(H(listOrgWebhooks), { token: tokens[who], params: { slug: "org-a" } }), status);
+      await expectStatus(who, call(H(orgWebhookDeliveries), { token: tokens[who], params: { slug: "org-a", id } }), status);
+    }
+    // Another organization's webhook is not found through this one's path.
+    await expectStatus("otherAdmin", call(H(deleteOrgWebhook), { token: tokens.otherAdmin, params: { slug: "org-b", id } }), 404);
+    const deletes: [Who, number][] = [["anonymous", 401], ["member", 403], ["otherAdmin", 404], ["operator", 403], ["admin", 204]];
+    for (const [who, status] of deletes) {
+      const r = await call(H(deleteOrgWebhook), { token: tokens[who], params: { slug: "org-a", id } });
+      expect(r.status, who).toBe(status);
+    }
+  });
+
+  it("GET /api/v1/orgs/{slug}/plugins and …/plugins/{pluginId}: members and operators", async () => {
+    const matrix: [Who, number][] = [["anonymous", 401], ["otherAdmin", 404], ["member", 200], ["admin", 200], ["operator", 200]];
+    for (const [who, status] of matrix) {
+      await expectStatus(who, call(H(listPlugins), { token: tokens[who], params: { slug: "org-a" } }), status);
+      await expectStatus(who, call(H(getPlugin), { token: tokens[who], params: { slug: "org-a", pluginId: "com.a.first" } }), status);
+    }
+    await expectStatus("admin", call(H(getPlugin), { token: tokens.admin, params: { slug: "org-a", pluginId: "com.a.nothing" } }), 404);
   });
 });

@@ -85,7 +85,7 @@ describe("console API: export, settings, tokens, notifications, dashboard", () =
   it("lets only operators change store policy, audited, and PATCH keeps the other fields", async () => {
     expect((await call(H(getPolicy))).status).toBe(401);
     const before = await jsonOf<{ pluginCertValidityDays: number; orgCaValidityDays: number }>(call(H(getPolicy), { token: s.acme }), 200);
-    expect(before).toEqual({ pluginApprovalRequiresOperator: false, orgCaValidityDays: 365, pluginCertValidityDays: 365, orgCaApprovals: 1, orgCaRevocationApprovals: 1, requireSecondFactor: "none" });
+    expect(before).toEqual({ pluginApprovalRequiresOperator: false, orgCaValidityDays: 365, pluginCertValidityDays: 365, orgCaApprovals: 1, orgCaRevocationApprovals: 1, requireSecondFactor: "none", autoRenewDays: 0 });
     expect((await call(H(patchPolicy), { token: s.acme, method: "PATCH", json: { pluginCertValidityDays: 20 } })).status).toBe(403);
     expect((await call(H(patchPolicy), { method: "PATCH", json: { pluginCertValidityDays: 20 } })).status).toBe(401);
     expect((await call(H(patchPolicy), { token: s.operator, method: "PATCH", json: { pluginCertValidityDays: 0 } })).status).toBe(400);
@@ -105,7 +105,7 @@ describe("console API: export, settings, tokens, notifications, dashboard", () =
     expect((Date.parse(cert.notAfter) - Date.parse(cert.notBefore)) / 86_400_000).toBe(20);
 
     const put = { pluginApprovalRequiresOperator: false, orgCaValidityDays: 365, pluginCertValidityDays: 365 };
-    expect(await jsonOf(call(H(putPolicy), { token: s.operator, method: "PUT", json: put }), 200)).toEqual({ ...put, orgCaApprovals: 1, orgCaRevocationApprovals: 1, requireSecondFactor: "none" });
+    expect(await jsonOf(call(H(putPolicy), { token: s.operator, method: "PUT", json: put }), 200)).toEqual({ ...put, orgCaApprovals: 1, orgCaRevocationApprovals: 1, requireSecondFactor: "none", autoRenewDays: 0 });
   });
 
   it("lists a person's own API tokens without the secret, and revokes them", async () => {

@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useState, type FormEvent } from "react";
 import { ARTIFACT_LABEL, STORE_NAME, useArtifacts, useRevokeArtifact, type ArtifactItem } from "@/lib/client/artifacts";
 import { Alert } from "../ui/alert";
@@ -34,8 +35,8 @@ function RevokeForm({ artifact, onDone }: { artifact: ArtifactItem; onDone: () =
   );
 }
 
-export function ArtifactList({ slug, canRevoke }: { slug: string; canRevoke: boolean }) {
-  const { data, isLoading, error } = useArtifacts(slug);
+export function ArtifactList({ slug, canRevoke, pluginId }: { slug: string; canRevoke: boolean; pluginId?: string }) {
+  const { data, isLoading, error } = useArtifacts(slug, pluginId);
   const [revoking, setRevoking] = useState<string>();
   return (
     <Card>
@@ -60,7 +61,7 @@ export function ArtifactList({ slug, canRevoke }: { slug: string; canRevoke: boo
             <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
               {data.map((a) => (
                 <tr key={a.id} className="align-top">
-                  <td className="py-2 pr-4 font-medium">{a.pluginId}</td>
+                  <td className="py-2 pr-4 font-medium"><Link className="text-brand-700 hover:underline wrap-anywhere dark:text-brand-300" href={`/orgs/${slug}/plugins/${encodeURIComponent(a.pluginId)}`}>{a.pluginId}</Link></td>
                   <td className="hidden py-2 pr-4 sm:table-cell">{STORE_NAME[a.target ?? "jami"] ?? a.target}</td>
                   <td className="py-2 pr-4">{a.version || "—"}</td>
                   <td className="hidden py-2 pr-4 whitespace-nowrap sm:table-cell">{new Date(a.createdAt).toLocaleString()}</td>

@@ -14,6 +14,7 @@ import { CertificateDecoded } from "./certificate-decoded";
 import { Pkcs12Panel } from "./pkcs12-panel";
 import { RevokePanel } from "./revoke-panel";
 import { PendingRevocationPanel } from "./pending-revocation-panel";
+import { RenewPanel } from "./renew-panel";
 
 const KIND = { "root-ca": "Root CA", "org-ca": "Organization CA", plugin: "Plugin certificate", "ocsp-responder": "OCSP responder" } as const;
 const LINK = "font-medium text-brand-700 hover:underline dark:text-brand-300";
@@ -43,7 +44,7 @@ function ValidityBar({ c }: { c: CertificateDetail }) {
   );
 }
 
-export function CertificateDetailView({ serial, isOperator, adminOf, selfEmail }: { serial: string; isOperator: boolean; adminOf: string[]; selfEmail?: string }) {
+export function CertificateDetailView({ serial, isOperator, adminOf, memberOf = adminOf, pluginApprover = "org-admin", selfEmail }: { serial: string; isOperator: boolean; adminOf: string[]; memberOf?: string[]; pluginApprover?: "operator" | "org-admin"; selfEmail?: string }) {
   const { data: c, isLoading, error } = useCertificate(serial);
   const toast = useToast();
   const revoke = useRevokeCertificate();
@@ -51,6 +52,9 @@ export function CertificateDetailView({ serial, isOperator, adminOf, selfEmail }
 
   if (isLoading) return <Card><LoadingRows rows={6} label="Loading the certificate…" /></Card>;
   if (error || !c) return <Alert>{error?.message ?? "Certificate not found"}</Alert>;
+  const renewable = c.status === "issued" && (c.kind === "plugin" || c.kind === "org-ca") && c.orgSlug !== null && (isOperator || memberOf.includes(c.orgSlug));
+  // Who would approve the renewal request (the same rule as for requests): then it is issued at once.
+  const canDecideRenewal = isOperator || (c.kind === "plugin" && pluginApprover === "org-admin" && c.orgSlug !== null && adminOf.includes(c.orgSlug));
   const canRevoke = c.status === "issued" && c.kind !== "root-ca" && (isOperator || (c.kind === "plugin" && c.orgSlug !== null && adminOf.includes(c.orgSlug)));
 
   function revokeWith(reason: string, invalidityDate: string | undefined) {
@@ -90,7 +94,7 @@ export function CertificateDetailView({ serial, isOperator, adminOf, selfEmail }
       {affects ? <Alert tone="success">Revoked. Affected: {affects.certificatesBelow} certificate(s) below it and {affects.artifacts} signed artifact(s). The CRL and OCSP answers are being updated.</Alert> : null}
       <Card title="Summary">
         <dl className="grid gap-x-6 gap-y-3 text-sm sm:grid-cols-2">
-          <div><dt className="text-slate-500">Kind</dt><dd>{KIND[c.kind]}{c.pluginId ? ` · ${c.pluginId}` : ""}</dd></div>
+          <div><dt className="text-slate-500">Kind</dt><dd>{KIND[c.kind]}{c.pluginId ? " · " : ""}{c.pluginId && c.orgSlug ? <Link className={`${LINK} wrap-anywhere`} href={`/orgs/${c.orgSlug}/plugins/${encodeURIComponent(c.pluginId)}`}>{c.pluginId}</Link> : null}</dd></div>
           <div><dt className="text-slate-500">Organization</dt><dd>{c.orgSlug ? <Link className={LINK} href={`/orgs/${c.orgSlug}`}>{c.orgSlug}</Link> : "— (the store)"}</dd></div>
           <div><dt className="text-slate-500">Issued by</dt><dd className="wrap-anywhere">{c.issuer?.serial ? <Link className={LINK} href={`/certificates/${c.issuer.serial}`}>{c.issuer.subject}</Link> : "itself (self-signed root)"}</dd></div>
           <div><dt className="text-slate-500">Key</dt><dd>{c.keyMode === "hosted" ? "Held by Signet" : "Held by the organization"}</dd></div>
@@ -116,6 +120,7 @@ export function CertificateDetailView({ serial, isOperator, adminOf, selfEmail }
         </details>
       </Card>
       {c.kind === "plugin" && c.keyMode !== "hosted" && c.status === "issued" && c.chainPem ? <Pkcs12Panel chainPem={c.chainPem} name={c.pluginId ?? c.serial} /> : null}
+      {renewable ? <RenewPanel serial={c.serial} kind={c.kind as "plugin" | "org-ca"} keyMode={c.keyMode} canDecide={canDecideRenewal} /> : null}
       {canRevoke && c.pendingRevocation ? (
         <PendingRevocationPanel pending={c.pendingRevocation} mine={c.pendingRevocation.approvals.by.some((a) => a.email === selfEmail)} busy={revoke.isPending} error={revoke.error} onApprove={revokeWith} />
       ) : null}

@@ -11,6 +11,10 @@ import { Card } from "../ui/card";
 import { ExternalCaSteps } from "./external-ca-steps";
 import { OrgMembers } from "./org-members";
 import { PluginCertRequestForm } from "./plugin-cert-request-form";
+import { PluginList } from "./plugin-list";
+import { ReapplyButton } from "./reapply-button";
+import { SuspendPanel } from "./suspend-panel";
+import { WebhooksPanel } from "../settings/webhooks-panel";
 
 export function OrgDetail({ slug, isMember, isAdmin, isOperator, selfEmail = "", publicUrl, pluginApprover }: { slug: string; isMember: boolean; isAdmin: boolean; isOperator: boolean; selfEmail?: string; publicUrl: string; pluginApprover: "operator" | "org-admin" }) {
   const { data: org, isLoading, error } = useOrg(slug);
@@ -27,6 +31,8 @@ export function OrgDetail({ slug, isMember, isAdmin, isOperator, selfEmail = "",
       </div>
       {org.status === "pending" ? <Alert tone="info">Your registration is waiting for a store operator. You can request plugin certificates once it is approved.</Alert> : null}
       {org.status === "rejected" ? <Alert>Registration rejected: {org.rejectionReason}</Alert> : null}
+      {org.status === "rejected" && isAdmin ? <ReapplyButton slug={slug} /> : null}
+      {org.status === "suspended" ? <Alert>Suspended{org.suspendedAt ? ` on ${new Date(org.suspendedAt).toLocaleDateString()}` : ""}: {org.suspensionReason}. Its certificates and signed archives are revoked; it can no longer request certificates or sign.</Alert> : null}
       {org.status === "pending" && !org.contactVerified ? (
         <Alert tone="info">The contact address {org.contactEmail} is not verified yet: follow the link mailed to it. An operator cannot approve the organization before.</Alert>
       ) : null}
@@ -56,6 +62,7 @@ export function OrgDetail({ slug, isMember, isAdmin, isOperator, selfEmail = "",
         <h2 className="text-lg font-semibold">Certificates</h2>
         <CertificateTable filter={{ org: slug }} />
       </section>
+      <PluginList slug={slug} />
       {isMember && hostedApproved ? <ArtifactUpload slug={slug} isAdmin={isAdmin || isOperator} grafanaRootUrls={org.grafanaRootUrls ?? []} /> : null}
       {externalCa ? null : (
         <section className="space-y-3">
@@ -63,6 +70,8 @@ export function OrgDetail({ slug, isMember, isAdmin, isOperator, selfEmail = "",
           <ArtifactList slug={slug} canRevoke={isAdmin || isOperator} />
         </section>
       )}
+      {isAdmin && org.status === "approved" ? <WebhooksPanel slug={slug} /> : null}
+      {isOperator && (org.status === "approved" || org.status === "pending") ? <SuspendPanel slug={slug} name={org.name} /> : null}
     </div>
   );
 }

@@ -6,7 +6,7 @@ import { Badge, statusTone } from "../ui/badge";
 import { Card } from "../ui/card";
 import { RequestReview } from "./request-review";
 
-const TABS = ["pending", "approved", "rejected"] as const;
+const TABS = ["pending", "approved", "rejected", "withdrawn"] as const;
 
 export function RequestQueue({ org }: { org?: string }) {
   const [status, setStatus] = useState<(typeof TABS)[number]>("pending");

@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useState } from "react";
 import { useDecideRequest, useRequest } from "@/lib/client/hooks";
+import { useWithdrawRequest } from "@/lib/client/lifecycle-hooks";
 import { Alert } from "../ui/alert";
 import { Badge, statusTone } from "../ui/badge";
 import { Button } from "../ui/button";
@@ -49,6 +50,7 @@ function ContactPanel({ slug, contact, operator }: { slug: string; contact: NonN
 export function RequestReview({ id, onDecided }: { id: string; onDecided: () => void }) {
   const { data: r, isLoading, error } = useRequest(id);
   const decide = useDecideRequest();
+  const withdraw = useWithdrawRequest();
   const [rejecting, setRejecting] = useState(false);
   const [reason, setReason] = useState("");
   const [done, setDone] = useState<string>();
@@ -77,6 +79,12 @@ export function RequestReview({ id, onDecided }: { id: string; onDecided: () => 
         {done ? <Alert tone="success">{done}</Alert> : null}
         {decide.error ? <Alert>{decide.error.message}</Alert> : null}
         {r.status === "pending" && r.contact && !r.contact.verified ? <ContactPanel slug={r.org.slug} contact={r.contact} operator={r.decision?.allowed === true} /> : null}
+        {withdraw.error ? <Alert>{withdraw.error.message}</Alert> : null}
+        {r.renews ? (
+          <p className="text-sm">
+            Renewal of <Link className="font-medium text-brand-700 hover:underline dark:text-brand-300" href={`/certificates/${r.renews}`}>certificate {r.renews}</Link>, {r.rekey ? "with a new key" : "on the same key"}.
+          </p>
+        ) : null}
         {r.approvals ? <ApprovalsPanel approvals={r.approvals} lastDoes="issues the certificate" /> : null}
         <div className="grid gap-4 md:grid-cols-2">
           <section aria-label="What was asked" className="rounded-lg bg-slate-50 p-4 text-sm dark:bg-slate-800/50">
@@ -126,6 +134,14 @@ export function RequestReview({ id, onDecided }: { id: string; onDecided: () => 
             </div>
           )
         ) : null}
+        {r.status === "pending" && !done && r.withdrawable ? (
+          <div>
+            <Button variant="secondary" disabled={withdraw.isPending} onClick={() => withdraw.mutate(id, { onSuccess: () => setDone("Withdrawn: nothing will be issued from this request.") })}>
+              {withdraw.isPending ? "Withdrawing…" : "Withdraw request"}
+            </Button>
+          </div>
+        ) : null}
+        {r.status === "withdrawn" && !done ? <Alert tone="info">Withdrawn by the requester: nothing was issued.</Alert> : null}
         {r.rejectionReason ? <Alert>Rejected: {r.rejectionReason}</Alert> : null}
         {r.certificateSerial ? (
           <Link className="inline-block text-sm font-medium text-brand-700 hover:underline dark:text-brand-300" href={`/certificates/${r.certificateSerial}`}>

@@ -71,6 +71,9 @@ export function PolicyForm({ editable }: { editable: boolean }) {
             <Field label="Plugin certificate validity (days)" htmlFor="pluginCertValidityDays" error={errors.message("pluginCertValidityDays")} hint="1 to 3650; default 365.">
               <TextInput id="pluginCertValidityDays" {...errors.control("pluginCertValidityDays", "pluginCertValidityDays")} type="number" min={1} max={3650} required disabled={!editable} value={draft.pluginCertValidityDays} onChange={(e) => setDraft({ ...draft, pluginCertValidityDays: Number(e.target.value) })} />
             </Field>
+            <Field label="Renew hosted plugin keys automatically (days before expiry)" htmlFor="autoRenewDays" hint="0 to 365; 0 (the default) never renews by itself. Same key, same plugin id.">
+              <TextInput id="autoRenewDays" type="number" min={0} max={365} required disabled={!editable} value={draft.autoRenewDays} onChange={(e) => setDraft({ ...draft, autoRenewDays: Number(e.target.value) })} />
+            </Field>
             <Field label="Operators who must approve an organization CA" htmlFor="orgCaApprovals" error={errors.message("orgCaApprovals")} hint="1 to 10 distinct operators; the last approval issues. Default 1.">
               <TextInput id="orgCaApprovals" {...errors.control("orgCaApprovals", "orgCaApprovals")} type="number" min={1} max={10} required disabled={!editable} value={draft.orgCaApprovals} onChange={(e) => setDraft({ ...draft, orgCaApprovals: Number(e.target.value) })} />
             </Field>

@@ -9,8 +9,8 @@ import { LoadingRows } from "../ui/skeleton";
 const TONE = { delivered: "green", pending: "amber", failed: "red" } as const;
 
 /** The last 50 deliveries of one webhook, with each one's attempts and the next retry. */
-export function WebhookDeliveries({ webhookId }: { webhookId: string }) {
-  const { data, isLoading, error } = useWebhookDeliveries(webhookId);
+export function WebhookDeliveries({ webhookId, slug }: { webhookId: string; slug?: string }) {
+  const { data, isLoading, error } = useWebhookDeliveries(webhookId, slug);
   if (isLoading) return <LoadingRows rows={2} label="Loading deliveries…" />;
   if (error) return <Alert>{error.message}</Alert>;
   if (!data?.length) return <p className="rounded-md bg-slate-50 px-3 py-2 text-slate-500 dark:bg-slate-800/60">Nothing sent yet.</p>;

@@ -17,20 +17,29 @@ import { SecretOnce } from "./secret-once";
 import { WebhookDeliveries } from "./webhook-deliveries";
 
 const EVENTS = [
+  ["org.registered", "An organization registered"],
+  ["org.suspended", "An organization was suspended"],
+  ["request.pending", "A request waits for approval"],
+  ["request.approved", "A request was approved"],
+  ["request.rejected", "A request was rejected"],
+  ["request.withdrawn", "A request was withdrawn"],
   ["certificate.issued", "A certificate was issued"],
   ["certificate.revoked", "A certificate was revoked"],
   ["certificate.expiring", "A certificate expires within 30 (and 7) days"],
-  ["request.pending", "A request waits for approval"],
+  ["artifact.signed", "An archive was signed"],
+  ["artifact.revoked", "A signed archive was revoked"],
 ] as const;
 
-export function WebhooksPanel() {
-  const hooks = useWebhooks(true);
-  const create = useCreateWebhook();
-  const remove = useDeleteWebhook();
+/** The store's webhooks (operators), or with `slug` an organization's own: its events only, https to a public host. */
+export function WebhooksPanel({ slug }: { slug?: string } = {}) {
+  const hooks = useWebhooks(true, slug);
+  const create = useCreateWebhook(slug);
+  const remove = useDeleteWebhook(slug);
   const toast = useToast();
+  const offered = slug ? EVENTS.filter(([e]) => e !== "org.registered") : EVENTS;
   const [url, setUrl] = useState("");
   const [description, setDescription] = useState("");
-  const [events, setEvents] = useState<string[]>(EVENTS.map(([e]) => e));
+  const [events, setEvents] = useState<string[]>(offered.map(([e]) => e));
   const [secret, setSecret] = useState<string>();
   const [open, setOpen] = useState<string>();
 
@@ -52,12 +61,12 @@ export function WebhooksPanel() {
   const errors = formErrors(create.error, { url: "Receiver URL", description: "Description", events: "Events" }, "The webhook was not registered");
 
   return (
-    <Card title="Webhooks" description="Signet POSTs JSON with X-Signet-Event, X-Signet-Delivery and X-Signet-Signature: sha256=<HMAC-SHA256 of the raw body>. Failed deliveries are retried with backoff.">
+    <Card title={slug ? "Webhooks of this organization" : "Webhooks"} description={`${slug ? "This organization's events only. " : ""}Signet POSTs JSON with X-Signet-Event, X-Signet-Delivery and X-Signet-Signature: sha256=<HMAC-SHA256 of the raw body>. Failed deliveries are retried with backoff.`}>
       <div className="space-y-5">
         {secret ? <SecretOnce label="The webhook's signing secret." kept="Signet keeps it encrypted for signing" value={secret} testId="webhook-secret" onDone={() => setSecret(undefined)} /> : null}
         <form onSubmit={submit} aria-label="Register a webhook" className="space-y-4">
           <div className="grid gap-3 sm:grid-cols-2">
-            <Field label="Receiver URL" htmlFor="webhook-url" error={errors.message("url")} hint="https, or http to this machine only (127.0.0.1, localhost).">
+            <Field label="Receiver URL" htmlFor="webhook-url" error={errors.message("url")} hint={slug ? "https to a public host." : "https, or http to this machine only (127.0.0.1, localhost)."}>
               <TextInput id="webhook-url" {...errors.control("url", "webhook-url")} type="url" required value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://hooks.example.com/signet" />
             </Field>
             <Field label="Description (optional)" htmlFor="webhook-description" error={errors.message("description")}>
@@ -67,7 +76,7 @@ export function WebhooksPanel() {
           <fieldset>
             <legend className="text-sm font-medium">Events</legend>
             <div className="mt-2 grid gap-2 sm:grid-cols-2">
-              {EVENTS.map(([value, label]) => (
+              {offered.map(([value, label]) => (
                 <label key={value} className="flex items-start gap-2 text-sm">
                   <input type="checkbox" className="mt-0.5 h-4 w-4 accent-brand-600" checked={events.includes(value)} onChange={(e) => setEvents(e.target.checked ? [...events, value] : events.filter((x) => x !== value))} />
                   <span><code className="text-xs">{value}</code> <span className="block text-slate-500">{label}</span></span>
@@ -107,7 +116,7 @@ export function WebhooksPanel() {
                     </Button>
                   </span>
                 </div>
-                {open === w.id ? <WebhookDeliveries webhookId={w.id} /> : null}
+                {open === w.id ? <WebhookDeliveries webhookId={w.id} slug={slug} /> : null}
               </li>
             ))}
           </ul>

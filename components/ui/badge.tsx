@@ -17,6 +17,6 @@ export function Badge({ tone = "slate", children }: { tone?: Tone; children: Rea
 export function statusTone(status: string): Tone {
   if (["active", "issued", "approved", "good", "valid", "ok"].includes(status)) return "green";
   if (["pending", "reserved", "expiring"].includes(status)) return "amber";
-  if (["revoked", "rejected", "failed", "invalid", "expired", "modified"].includes(status)) return "red";
+  if (["revoked", "rejected", "failed", "invalid", "expired", "modified", "suspended"].includes(status)) return "red";
   return "slate";
 }

@@ -40,8 +40,11 @@ import type { VerificationReport as JplReport } from "@/lib/pki/jpl/verify-plugi
 /** A .jpl report, or a Mattermost/Grafana one (which adds `target` and the store signature's verdict). */
 export type VerificationReport = JplReport & { target?: string; store?: { valid: boolean; keyIds: string[]; detail?: string } };
 
-export const useArtifacts = (slug: string) =>
-  useQuery({ queryKey: queryKeys.artifacts.list({ org: slug }), queryFn: () => apiFetch<ArtifactItem[]>(`/api/v1/orgs/${encodeURIComponent(slug)}/artifacts`) });
+export const useArtifacts = (slug: string, pluginId?: string) =>
+  useQuery({
+    queryKey: queryKeys.artifacts.list({ org: slug, ...(pluginId ? { pluginId } : {}) }),
+    queryFn: () => apiFetch<ArtifactItem[]>(`/api/v1/orgs/${encodeURIComponent(slug)}/artifacts${pluginId ? `?pluginId=${encodeURIComponent(pluginId)}` : ""}`),
+  });
 
 export function useRevokeArtifact() {
   const client = useQueryClient();

@@ -2,7 +2,8 @@
 // queries ever share a key by accident.
 export const queryKeys = {
   cas: { all: ["cas"] as const, crl: (caId: string) => ["cas", caId, "crl"] as const, responder: (caId: string) => ["cas", caId, "ocsp-responder"] as const },
-  orgs: { all: ["orgs"] as const, detail: (slug: string) => ["orgs", slug] as const },
+  orgs: { all: ["orgs"] as const, detail: (slug: string) => ["orgs", slug] as const, suspensionImpact: (slug: string) => ["orgs", slug, "suspension-impact"] as const },
+  plugins: { all: ["plugins"] as const, list: (slug: string) => ["plugins", slug] as const, detail: (slug: string, pluginId: string) => ["plugins", slug, pluginId] as const },
   requests: { all: ["requests"] as const, list: (filter: Record<string, string>) => ["requests", "list", filter] as const },
   certificates: {
     all: ["certificates"] as const,
@@ -23,7 +24,7 @@ export const queryKeys = {
   tokens: { all: ["tokens"] as const },
   targets: { all: ["targets"] as const },
   trust: { all: ["trust"] as const },
-  webhooks: { all: ["webhooks"] as const, deliveries: (id: string) => ["webhooks", "deliveries", id] as const },
+  webhooks: { all: ["webhooks"] as const, list: (slug?: string) => ["webhooks", "list", slug ?? ""] as const, deliveries: (id: string) => ["webhooks", "deliveries", id] as const },
   members: {
     all: ["members"] as const,
     list: (slug: string) => ["members", slug, "list"] as const,

@@ -58,25 +58,28 @@ export const useRevokeApiToken = () =>
     (current, id) => (current as ApiTokenJson[]).filter((t) => t.id !== id) as typeof current,
   );
 
-export const useWebhooks = (enabled: boolean) => useQuery({ queryKey: queryKeys.webhooks.all, queryFn: () => apiFetch<WebhookJson[]>("/api/v1/webhooks"), enabled });
+/** The store's webhooks (operators), or with `slug` an organization's own (its admins). */
+const webhooksPath = (slug?: string) => (slug ? `/api/v1/orgs/${encodeURIComponent(slug)}/webhooks` : "/api/v1/webhooks");
 
-export function useCreateWebhook() {
+export const useWebhooks = (enabled: boolean, slug?: string) => useQuery({ queryKey: queryKeys.webhooks.list(slug), queryFn: () => apiFetch<WebhookJson[]>(webhooksPath(slug)), enabled });
+
+export function useCreateWebhook(slug?: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (body: { url: string; description?: string; events: string[] }) => apiFetch<{ webhook: WebhookJson; secret: string }>("/api/v1/webhooks", { method: "POST", json: body }),
-    onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.webhooks.all }),
+    mutationFn: (body: { url: string; description?: string; events: string[] }) => apiFetch<{ webhook: WebhookJson; secret: string }>(webhooksPath(slug), { method: "POST", json: body }),
+    onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.webhooks.list(slug) }),
   });
 }
 
-export const useDeleteWebhook = () =>
+export const useDeleteWebhook = (slug?: string) =>
   useOptimistic<string, void>(
-    queryKeys.webhooks.all,
-    (id) => apiFetch<void>(`/api/v1/webhooks/${encodeURIComponent(id)}`, { method: "DELETE" }),
+    queryKeys.webhooks.list(slug),
+    (id) => apiFetch<void>(`${webhooksPath(slug)}/${encodeURIComponent(id)}`, { method: "DELETE" }),
     (current, id) => (current as WebhookJson[]).filter((w) => w.id !== id) as typeof current,
   );
 
-export const useWebhookDeliveries = (id: string | undefined) =>
-  useQuery({ queryKey: queryKeys.webhooks.deliveries(id ?? ""), queryFn: () => apiFetch<WebhookDelivery[]>(`/api/v1/webhooks/${id}/deliveries`), enabled: Boolean(id), refetchInterval: 10_000 });
+export const useWebhookDeliveries = (id: string | undefined, slug?: string) =>
+  useQuery({ queryKey: queryKeys.webhooks.deliveries(id ?? ""), queryFn: () => apiFetch<WebhookDelivery[]>(`${webhooksPath(slug)}/${id}/deliveries`), enabled: Boolean(id), refetchInterval: 10_000 });
 
 // Store targets (operators): enable, rotate keys. Every write refetches the targets and the public trust list.
 export type StoreKeyJson = { keyId: string; fingerprint: string; algorithm: string; status: "next" | "active" | "retired"; createdAt: string; activatedAt: string | null; retiredAt: string | null; url: string };

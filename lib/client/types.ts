@@ -14,6 +14,8 @@ export type OrgItem = {
   contactEmail: string | null;
   contactVerified: boolean;
   rejectionReason: string | null;
+  suspendedAt?: string | null;
+  suspensionReason?: string | null;
   createdAt: string;
   grafanaRootUrls: string[];
   ca: { id: string; status: string; keyMode: string; serial: string | null; notAfter: string | null } | null;
@@ -22,7 +24,7 @@ export type OrgItem = {
 export type RequestItem = {
   id: string;
   kind: "org-ca" | "plugin-cert";
-  status: "pending" | "approved" | "rejected";
+  status: "pending" | "approved" | "rejected" | "withdrawn";
   orgSlug: string;
   pluginId?: string;
   subject: string;
@@ -49,6 +51,11 @@ export type RequestDetail = RequestItem & {
   contact?: { email: string | null; verified: boolean; mail: "smtp" | "outbox" };
   csr: { subject: string; keyAlgorithm: string; keySize: number; fingerprintSha256: string; requestedExtensions: { oid: string; name: string; critical: boolean; summary: string }[] } | null;
   willIssue: WillIssue;
+  /** The requester (or an org admin) may withdraw it. */
+  withdrawable?: boolean;
+  /** A renewal: the serial it renews, and whether it asks for a new key. */
+  renews?: string;
+  rekey?: boolean;
 };
 
 /** How Signet's profile will write the certificate, and the CSR part by part beside it (GET /requests/{id} and the preview route). */

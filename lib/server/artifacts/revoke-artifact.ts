@@ -8,6 +8,8 @@ import { AppError } from "../errors";
 import { canRevokeArtifact, findVisibleArtifact } from "./artifact-access";
 import { artifactSelect, serializeArtifact } from "./serialize-artifact";
 import { kickMailDelivery } from "../mail/deliver-mail";
+import { artifactEventData, enqueueWebhookEvent } from "../webhooks/enqueue-webhook-event";
+import { kickWebhookDeliveries } from "../webhooks/deliver-webhooks";
 import { mailArtifactRevoked } from "../notifications/mail-notices";
 import { requireSecondFactor } from "../auth/require-second-factor";
 
@@ -39,8 +41,10 @@ export async function revokeArtifact(actor: Principal, id: string, raw: z.input<
       details: { pluginId: row.pluginId, version: row.version, sha256: row.sha256, reason: input.reason },
     });
     await mailArtifactRevoked(tx, row, input.reason);
+    await enqueueWebhookEvent(tx, "artifact.revoked", row.orgId, async () => ({ ...(await artifactEventData(tx, row)), reason: input.reason, revokedAt: revokedAt.toISOString() }));
     return result;
   });
   kickMailDelivery();
+  kickWebhookDeliveries();
   return serializeArtifact(updated, { withFiles: false });
 }

@@ -6,6 +6,8 @@ import fs from "node:fs";
 import { db } from "../../db";
 import { createDetachedSignature } from "../../pki/cms/signed-data";
 import { appendAuditEvent } from "../audit/append-audit-event";
+import { artifactEventData, enqueueWebhookEvent } from "../webhooks/enqueue-webhook-event";
+import { kickWebhookDeliveries } from "../webhooks/deliver-webhooks";
 import type { Principal } from "../auth/principal";
 import { issuerChain } from "../certificates/list-certificates";
 import { toBytes } from "../db/bytes";
@@ -97,6 +99,7 @@ export async function signArtifactUpload(actor: Principal, slug: string, rawPlug
           at: now,
           details: { target, pluginId, version: signed.version, sha256, size: signed.size, files: signed.files.length, certificateSerial: certificate.serialHex, keyId: certificate.keyId, ...(signed.storeKeyIds.length ? { storeKeyIds: signed.storeKeyIds } : {}), uploadedBytes: upload.archiveBytes },
         });
+        await enqueueWebhookEvent(tx, "artifact.signed", org.id, async () => ({ ...(await artifactEventData(tx, { id, orgId: org.id, pluginId, version: signed.version, sha256, target })), certificateSerial: certificate.serialHex }));
         // Last step inside the transaction: if the rename fails, the row is rolled back with it.
         await fs.promises.rename(partial, finalPath);
         renamed = true;
@@ -104,6 +107,7 @@ export async function signArtifactUpload(actor: Principal, slug: string, rawPlug
       },
       { timeout: 60_000, maxWait: 60_000 },
     );
+    kickWebhookDeliveries();
     return serializeArtifact(row, { withFiles: true });
   } catch (err) {
     await removeQuietly(partial, renamed ? finalPath : undefined);

@@ -73,6 +73,6 @@ export async function recordIssuance(tx: Tx, input: IssuanceInput) {
     details: { kind: input.kind, serial: certificate.serialHex, subject: info.subject, issuerCaId: input.issuerCaId, notAfter: info.notAfter.toISOString(), ...input.auditDetails },
   });
   // Delegated OCSP responder certificates renew themselves weekly: not news for a webhook receiver.
-  if (input.kind !== "ocsp_responder") await enqueueWebhookEvent(tx, "certificate.issued", () => certificateEventData(tx, certificate));
+  if (input.kind !== "ocsp_responder") await enqueueWebhookEvent(tx, "certificate.issued", certificate.orgId, () => certificateEventData(tx, certificate));
   return { certificate, der, info };
 }

@@ -83,7 +83,7 @@ export async function registerCertificate(principal: Principal, orgSlug: string,
       orgId: ca.orgId,
       details: { kind: "plugin", serial: info.serialHex, subject: info.subject, issuerCaId: ca.id, pluginId, notAfter: info.notAfter.toISOString(), fingerprintSha256: info.fingerprintSha256 },
     });
-    await enqueueWebhookEvent(tx, "certificate.issued", () => certificateEventData(tx, certificate));
+    await enqueueWebhookEvent(tx, "certificate.issued", certificate.orgId, () => certificateEventData(tx, certificate));
     return certificate;
   });
   kickWebhookDeliveries();

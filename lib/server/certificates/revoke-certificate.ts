@@ -62,7 +62,8 @@ export async function revokeCertificate(actor: Principal, serialHex: string, raw
       },
     });
     await tx.certificate.update({ where: { id: cert.id }, data: { status: "revoked" } });
-    if (cert.kind === "org_ca") await tx.certificateAuthority.update({ where: { certificateId: cert.id }, data: { status: "revoked" } });
+    // Only the CA's current certificate revokes the CA: an older one of the same key (a renewal) goes alone.
+    if (cert.kind === "org_ca") await tx.certificateAuthority.updateMany({ where: { certificateId: cert.id }, data: { status: "revoked" } });
     const summary = await countRevocationImpact(tx, cert);
     await appendAuditEvent(tx, {
       actor,
@@ -72,7 +73,7 @@ export async function revokeCertificate(actor: Principal, serialHex: string, raw
       orgId: cert.orgId,
       details: { serial: cert.serialHex, kind: cert.kind, reason: input.reason, invalidityDate: invalidityDate?.toISOString() ?? null, affects: summary, ...(approvedBy ? { approvedBy } : {}) },
     });
-    await enqueueWebhookEvent(tx, "certificate.revoked", async () => ({
+    await enqueueWebhookEvent(tx, "certificate.revoked", cert.orgId, async () => ({
       ...(await certificateEventData(tx, cert)),
       reason: input.reason,
       revokedAt: revokedAt.toISOString(),

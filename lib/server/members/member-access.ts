@@ -13,13 +13,13 @@ export function publicRole(stored: string): MemberRole {
   return stored === "owner" || stored === "admin" ? "admin" : "member";
 }
 
-export async function orgForMembers(principal: Principal, slug: string, need: "read" | "manage"): Promise<{ user: UserPrincipal; org: { id: string; name: string; slug: string; status: string } }> {
+export async function orgForMembers(principal: Principal, slug: string, need: "read" | "manage", what = "members"): Promise<{ user: UserPrincipal; org: { id: string; name: string; slug: string; status: string } }> {
   const user = requireUser(principal);
   const org = await (await db()).organization.findUnique({ where: { slug }, select: { id: true, name: true, slug: true, status: true } });
   if (!org || !(membershipIn(user, org.id) || isOperator(user))) throw new AppError("not_found", "Organization not found");
   if (isOrgAdmin(user, org.id)) return { user, org };
   if (need === "read" && isOperator(user)) return { user, org };
-  throw new AppError("forbidden", need === "read" ? "Only the organization's admins see its members" : "Only the organization's admins manage its members");
+  throw new AppError("forbidden", need === "read" ? `Only the organization's admins see its ${what}` : `Only the organization's admins manage its ${what}`);
 }
 
 const MEMBERS_LOCK = 72_707_020;

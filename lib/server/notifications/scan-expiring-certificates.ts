@@ -28,7 +28,7 @@ export async function scanExpiringCertificates(now = new Date()): Promise<{ rais
       for (const t of reached.filter((t) => t !== tightest)) {
         await tx.$executeRawUnsafe(`INSERT INTO expiry_notice ("certificateId", "thresholdDays") VALUES ($1, $2) ON CONFLICT DO NOTHING`, cert.id, t);
       }
-      await enqueueWebhookEvent(tx, "certificate.expiring", async () => ({ ...(await certificateEventData(tx, cert)), daysLeft: cert.daysLeft, thresholdDays: tightest }), now);
+      await enqueueWebhookEvent(tx, "certificate.expiring", cert.orgId, async () => ({ ...(await certificateEventData(tx, cert)), daysLeft: cert.daysLeft, thresholdDays: tightest }), now);
       await mailCertificateExpiring(tx, cert, cert.daysLeft);
       return true;
     });

@@ -17,6 +17,8 @@ function serializeOrg(o: OrgWithCa) {
     contactEmail: o.contactEmail,
     contactVerified: o.contactVerifiedAt !== null,
     rejectionReason: o.rejectionReason,
+    suspendedAt: o.suspendedAt?.toISOString() ?? null,
+    suspensionReason: o.suspensionReason,
     createdAt: o.createdAt.toISOString(),
     /** The Grafana root URLs its private Grafana plugins are signed for (set by its admins). */
     grafanaRootUrls: o.grafanaRootUrls,

@@ -44,7 +44,7 @@ export const registerOrgInput = z.object({
     .default(true),
 });
 
-const REGISTRATION_LOCK = 72_707_004;
+export const REGISTRATION_LOCK = 72_707_004;
 
 export async function registerOrg(raw: z.input<typeof registerOrgInput>) {
   const input = registerOrgInput.parse(raw);
@@ -98,7 +98,8 @@ export async function registerOrg(raw: z.input<typeof registerOrgInput>) {
         details: { name: input.name, slug: input.slug, pluginIdPrefix: input.pluginIdPrefix, requestId: request.id, keyMode: csr ? "external" : "hosted" },
       });
       await queueContactVerification(tx, { id: orgId, name: input.name, contactEmail: input.contactEmail ?? input.admin.email });
-      await enqueueWebhookEvent(tx, "request.pending", () => ({ requestId: request.id, kind: "org-ca", orgSlug: input.slug, orgName: input.name, subject: orgCaSubjectText(input.name), keyMode: csr ? "external" : "hosted" }));
+      await enqueueWebhookEvent(tx, "org.registered", orgId, () => ({ orgSlug: input.slug, orgName: input.name, pluginIdPrefix: input.pluginIdPrefix, requestId: request.id }));
+      await enqueueWebhookEvent(tx, "request.pending", orgId, () => ({ requestId: request.id, kind: "org-ca", orgSlug: input.slug, orgName: input.name, subject: orgCaSubjectText(input.name), keyMode: csr ? "external" : "hosted" }));
       return { orgId, request, admin };
     },
     { timeout: 30_000, maxWait: 30_000 },

@@ -19,6 +19,7 @@ import { readStorePolicy } from "../settings/store-policy";
 import { authorizeDecision, type RequestRow } from "./authorize-decision";
 import { serializeRequest } from "./serialize-request";
 import { kickWebhookDeliveries } from "../webhooks/deliver-webhooks";
+import { enqueueWebhookEvent } from "../webhooks/enqueue-webhook-event";
 import { lockPluginId } from "./lock-plugin-id";
 import { kickMailDelivery } from "../mail/deliver-mail";
 import { mailRequestDecided } from "../notifications/mail-notices";
@@ -94,7 +95,15 @@ export async function lockPendingRequest(tx: Tx, requestId: string): Promise<voi
   if (rows[0].status !== "pending") throw new AppError("conflict", `The request is already ${rows[0].status}`);
 }
 
+/** Audit details of a renewal: the serial it renews. */
+async function renewalDetails(tx: Tx, request: RequestRow): Promise<Record<string, unknown>> {
+  if (!request.renewsCertificateId) return {};
+  const renewed = await tx.certificate.findUnique({ where: { id: request.renewsCertificateId }, select: { serialHex: true } });
+  return { renews: renewed?.serialHex ?? null, rekey: request.newKey || request.csrDer !== null };
+}
+
 async function approveOrgCa(tx: Tx, actor: Principal, request: RequestRow, now: Date, validityDays: number) {
+  if (request.renewsCertificateId) return renewOrgCa(tx, actor, request, now, validityDays);
   const root = await loadIssuingCa(tx, await findRootCaId(tx), now);
   const org = await tx.organization.findUniqueOrThrow({ where: { id: request.orgId } });
   // The contact address must have followed its link before the org gets a CA.
@@ -118,38 +127,97 @@ async function approveOrgCa(tx: Tx, actor: Principal, request: RequestRow, now: 
       if ((err as { code?: string }).code === "P2002") throw new AppError("conflict", `An active CA with the subject '${subject}' already exists`);
       throw err;
     });
-  const issued = await recordIssuance(tx, {
-    actor,
-    kind: "org_ca",
-    issuerCaId: root.id,
-    orgId: org.id,
-    subject: request.subject,
-    notBefore,
-    notAfter,
-    keyId: key?.id,
-    publicKeySpki,
-    requestId: request.id,
-    auditDetails: { caId: ca.id, keyMode: request.keyMode },
-    sign: (serial) =>
-      issueOrgCa({
-        issuer: root.info,
-        issuerSigner: root.signer,
-        orgName: org.name,
-        subjectPublicKeySpki: publicKeySpki,
-        serial,
-        notBefore,
-        notAfter,
-        urls: pkiUrlsFor(root.id),
-      }),
-  });
-  await tx.certificateAuthority.update({
-    where: { id: ca.id },
-    data: { subject: issued.info.subject, subjectKey: caSubjectKey(issued.info.subject), subjectDer: toBytes(issued.info.subjectDer), spkiSha1: toBytes(issued.info.subjectKeyIdentifier), certificateId: issued.certificate.id },
-  });
+  const issued = await issueOrgCaCertificate(tx, { actor, root, org, caId: ca.id, keyId: key?.id, publicKeySpki, request, notBefore, notAfter, auditDetails: { caId: ca.id, keyMode: request.keyMode } });
   await tx.organization.update({ where: { id: org.id }, data: { status: "approved", rejectionReason: null } });
   const decided = await markDecided(tx, actor, request, "approved");
   await appendAuditEvent(tx, { actor, action: "request.approved", subjectType: "request", subjectId: request.id, orgId: org.id, details: { kind: "org_ca", caId: ca.id, serial: issued.certificate.serialHex } });
   return { request: decided, certificate: { serial: issued.certificate.serialHex, pem: toPem(issued.der, "CERTIFICATE") }, caId: ca.id };
+}
+
+/**
+ * An org CA renewal. Same key: a new certificate for the same CA (same name, same key), so every
+ * chain below it, its CRL and its OCSP answers are unchanged. New key: a rollover — the old CA is
+ * marked superseded (still active: its certificates, CRL and OCSP stay valid until they expire) and
+ * a new CA under the same name takes over issuing.
+ */
+async function renewOrgCa(tx: Tx, actor: Principal, request: RequestRow, now: Date, validityDays: number) {
+  const old = await tx.certificateAuthority.findUnique({
+    where: { certificateId: request.renewsCertificateId! },
+    select: { id: true, keyId: true, status: true, supersededAt: true, subject: true, certificate: { select: { publicKeySpki: true, serialHex: true } } },
+  });
+  if (!old || old.status !== "active" || old.supersededAt) throw new AppError("conflict", "The CA this request renews is no longer the organization's current CA: nothing was issued");
+  const org = await tx.organization.findUniqueOrThrow({ where: { id: request.orgId } });
+  if (org.status !== "approved") throw new AppError("conflict", `The organization is ${org.status}: nothing was issued`);
+  const root = await loadIssuingCa(tx, await findRootCaId(tx), now);
+  const oldSpki = old.certificate?.publicKeySpki ?? null;
+  const sameKey = request.keyMode === "hosted" ? !request.newKey && old.keyId !== null : request.publicKeySpki !== null && oldSpki !== null && Buffer.from(request.publicKeySpki).equals(Buffer.from(oldSpki));
+  let keyId = sameKey ? old.keyId : null;
+  let publicKeySpki: Uint8Array | null = sameKey ? oldSpki : request.publicKeySpki;
+  if (!sameKey && request.keyMode === "hosted") {
+    const key = await createManagedKey(tx, (request.keyAlgorithm as KeyAlgorithm) ?? "ecdsa-p256", "org-ca");
+    await appendAuditEvent(tx, { actor, action: "key.created", subjectType: "key", subjectId: key.id, orgId: org.id, details: { algorithm: request.keyAlgorithm, purpose: "org-ca", backend: key.backend, rekey: true } });
+    keyId = key.id;
+    publicKeySpki = key.publicKeySpki;
+  }
+  if (!publicKeySpki) throw new AppError("conflict", "The request has no public key");
+  const spki = publicKeySpki;
+  let caId = old.id;
+  if (!sameKey) {
+    // First the old CA stops issuing, then the new one may take the name (the partial unique index
+    // counts only CAs that still issue).
+    await tx.certificateAuthority.update({ where: { id: old.id }, data: { supersededAt: wholeSecond(now) } });
+    caId = (
+      await tx.certificateAuthority.create({
+        data: { kind: "org", orgId: org.id, parentId: root.id, keyId, subject: old.subject, subjectKey: caSubjectKey(old.subject), subjectDer: new Uint8Array(), spkiSha1: new Uint8Array() },
+        select: { id: true },
+      })
+    ).id;
+  }
+  const notBefore = wholeSecond(now);
+  const notAfter = addDays(notBefore, validityDays);
+  const issued = await issueOrgCaCertificate(tx, {
+    actor,
+    root,
+    org,
+    caId,
+    keyId: keyId ?? undefined,
+    publicKeySpki: spki,
+    request,
+    notBefore,
+    notAfter,
+    auditDetails: { caId, keyMode: request.keyMode, renews: old.certificate?.serialHex ?? null, rekey: !sameKey },
+  });
+  if (!sameKey) await appendAuditEvent(tx, { actor, action: "ca.rolled_over", subjectType: "ca", subjectId: old.id, orgId: org.id, details: { from: old.id, to: caId, serial: issued.certificate.serialHex } });
+  const decided = await markDecided(tx, actor, request, "approved");
+  await appendAuditEvent(tx, { actor, action: "request.approved", subjectType: "request", subjectId: request.id, orgId: org.id, details: { kind: "org_ca", caId, serial: issued.certificate.serialHex, renews: old.certificate?.serialHex ?? null } });
+  return { request: decided, certificate: { serial: issued.certificate.serialHex, pem: toPem(issued.der, "CERTIFICATE") }, caId };
+}
+
+/** Signs an org CA certificate under the root for CA row `caId` and points the row at it (its Name, key id, certificate). */
+async function issueOrgCaCertificate(
+  tx: Tx,
+  input: { actor: Principal; root: Awaited<ReturnType<typeof loadIssuingCa>>; org: { id: string; name: string }; caId: string; keyId: string | undefined; publicKeySpki: Uint8Array; request: RequestRow; notBefore: Date; notAfter: Date; auditDetails: Record<string, unknown> },
+) {
+  const { root, org, publicKeySpki, notBefore, notAfter } = input;
+  const issued = await recordIssuance(tx, {
+    actor: input.actor,
+    kind: "org_ca",
+    issuerCaId: root.id,
+    orgId: org.id,
+    subject: input.request.subject,
+    notBefore,
+    notAfter,
+    keyId: input.keyId,
+    publicKeySpki,
+    requestId: input.request.id,
+    auditDetails: input.auditDetails,
+    sign: (serial) => issueOrgCa({ issuer: root.info, issuerSigner: root.signer, orgName: org.name, subjectPublicKeySpki: publicKeySpki, serial, notBefore, notAfter, urls: pkiUrlsFor(root.id) }),
+  });
+  await tx.certificateAuthority.update({
+    where: { id: input.caId },
+    data: { subject: issued.info.subject, subjectKey: caSubjectKey(issued.info.subject), subjectDer: toBytes(issued.info.subjectDer), spkiSha1: toBytes(issued.info.subjectKeyIdentifier), certificateId: issued.certificate.id },
+  });
+  return issued;
 }
 
 const CA_SUBJECT_LOCK = 72_707_010;
@@ -171,30 +239,36 @@ async function assertUniqueOrgCaSubject(tx: Tx, org: { id: string; name: string 
   return subject;
 }
 
-async function approvePluginCert(tx: Tx, actor: Principal, request: RequestRow, now: Date, validityDays: number) {
+export async function approvePluginCert(tx: Tx, actor: Principal, request: RequestRow, now: Date, validityDays: number) {
   if (!request.pluginId) throw new AppError("conflict", "The request has no plugin id");
   // Before the key lookup: of concurrent approvals for one plugin id (distinct requests), the first
   // generates the hosted key and the others, waiting here, find its certificate and reuse the key.
   await lockPluginId(tx, request.orgId, request.pluginId);
-  const orgCa = await tx.certificateAuthority.findFirst({ where: { orgId: request.orgId, kind: "org", status: "active" }, orderBy: { createdAt: "desc" }, select: { id: true } });
+  // A CA rolled over to a new key issues nothing new: new plugin certificates come from its successor.
+  const orgCa = await tx.certificateAuthority.findFirst({ where: { orgId: request.orgId, kind: "org", status: "active", supersededAt: null }, orderBy: { createdAt: "desc" }, select: { id: true } });
   if (!orgCa) throw new AppError("conflict", "The organization has no active CA yet");
   const issuer = await loadIssuingCa(tx, orgCa.id, now);
   const org = await tx.organization.findUniqueOrThrow({ where: { id: request.orgId } });
   let keyId: string | undefined;
   let publicKeySpki: Uint8Array | undefined = request.publicKeySpki ?? undefined;
   if (request.keyMode === "hosted") {
-    // Re-issuing keeps the plugin's key: Jami refuses an update whose plugin key changed.
-    const previous = await tx.certificate.findFirst({
-      where: { orgId: org.id, pluginId: request.pluginId, kind: "plugin", keyId: { not: null }, status: "issued" },
-      orderBy: { createdAt: "desc" },
-      select: { keyId: true, publicKeySpki: true },
-    });
+    // Re-issuing keeps the plugin's key: Jami refuses an update whose plugin key changed. A renewal
+    // keeps the key of the certificate it renews, unless it asked for a new one (newKey).
+    const previous = request.newKey
+      ? null
+      : await tx.certificate.findFirst({
+          where: request.renewsCertificateId
+            ? { id: request.renewsCertificateId, keyId: { not: null } }
+            : { orgId: org.id, pluginId: request.pluginId, kind: "plugin", keyId: { not: null }, status: "issued" },
+          orderBy: { createdAt: "desc" },
+          select: { keyId: true, publicKeySpki: true },
+        });
     if (previous?.keyId && previous.publicKeySpki) {
       keyId = previous.keyId;
       publicKeySpki = previous.publicKeySpki;
     } else {
       const key = await createManagedKey(tx, request.keyAlgorithm as KeyAlgorithm, "plugin");
-      await appendAuditEvent(tx, { actor, action: "key.created", subjectType: "key", subjectId: key.id, orgId: org.id, details: { algorithm: request.keyAlgorithm, purpose: "plugin", pluginId: request.pluginId } });
+      await appendAuditEvent(tx, { actor, action: "key.created", subjectType: "key", subjectId: key.id, orgId: org.id, details: { algorithm: request.keyAlgorithm, purpose: "plugin", pluginId: request.pluginId, ...(request.newKey ? { rekey: true } : {}) } });
       keyId = key.id;
       publicKeySpki = key.publicKeySpki;
     }
@@ -215,7 +289,7 @@ async function approvePluginCert(tx: Tx, actor: Principal, request: RequestRow, 
     keyId,
     publicKeySpki: spki,
     requestId: request.id,
-    auditDetails: { pluginId: request.pluginId, keyMode: request.keyMode },
+    auditDetails: { pluginId: request.pluginId, keyMode: request.keyMode, ...(await renewalDetails(tx, request)) },
     sign: (serial) =>
       issuePluginCertificate({
         issuer: issuer.info,
@@ -241,6 +315,15 @@ export async function markDecided(tx: Tx, actor: Principal, request: RequestRow,
     include: { org: { select: { slug: true } } },
   });
   await mailRequestDecided(tx, request, status, reason);
-  return serializeRequest(updated);
+  const json = serializeRequest(updated);
+  await enqueueWebhookEvent(tx, status === "approved" ? "request.approved" : "request.rejected", request.orgId, () => ({
+    requestId: json.id,
+    kind: json.kind,
+    orgSlug: json.orgSlug,
+    pluginId: json.pluginId ?? null,
+    subject: json.subject,
+    ...(reason ? { reason } : {}),
+  }));
+  return json;
 }
 

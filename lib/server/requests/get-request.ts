@@ -2,7 +2,7 @@
 // certificate it will become (what the profile decides).
 import { db } from "../../db";
 import { CsrError, parseCsr, type ParsedCsr } from "../../pki/csr/parse-csr";
-import { isOperator, membershipIn, type Principal } from "../auth/principal";
+import { isOperator, isOrgAdmin, membershipIn, type Principal } from "../auth/principal";
 import { AppError } from "../errors";
 import { requireUser } from "../auth/principal";
 import { readStorePolicy } from "../settings/store-policy";
@@ -22,11 +22,15 @@ export async function getRequest(actor: Principal, requestId: string) {
   const isOrgCa = r.kind === "org_ca";
   const issuerCaId = isOrgCa
     ? (await client.certificateAuthority.findFirst({ where: { kind: "root", status: "active" }, select: { id: true } }))?.id
-    : (await client.certificateAuthority.findFirst({ where: { orgId: r.orgId, kind: "org", status: "active" }, select: { id: true } }))?.id;
+    : (await client.certificateAuthority.findFirst({ where: { orgId: r.orgId, kind: "org", status: "active", supersededAt: null }, orderBy: { createdAt: "desc" }, select: { id: true } }))?.id;
+  const renews = r.renewsCertificateId ? await client.certificate.findUnique({ where: { id: r.renewsCertificateId }, select: { serialHex: true } }) : null;
   return {
     ...serializeRequest(r, policy.orgCaApprovals),
     // Pending requests: whether this actor may approve or reject, and if not, who does.
     ...(r.status === "pending" ? { decision: decisionFor(user, r, policy) } : {}),
+    // The requester (or an org admin) may take a pending request back; a registration is decided by operators.
+    withdrawable: r.status === "pending" && (r.kind === "plugin_cert" || r.renewsCertificateId !== null) && membershipIn(user, r.orgId) !== undefined && (r.requestedById === user.userId || isOrgAdmin(user, r.orgId)),
+    ...(renews ? { renews: renews.serialHex, rekey: r.newKey || r.csrDer !== null } : {}),
     org: { name: r.org.name, slug: r.org.slug, pluginIdPrefix: r.org.pluginIdPrefix, status: r.org.status },
     // org-ca requests: where the verification link went (an approver needs it verified first), and
     // whether it reached a mail server or the outbox operators read in Settings.

@@ -6,7 +6,7 @@ import { serializeRequest } from "./serialize-request";
 import { readStorePolicy } from "../settings/store-policy";
 
 export const listRequestsQuery = z.object({
-  status: z.enum(["pending", "approved", "rejected"]).optional(),
+  status: z.enum(["pending", "approved", "rejected", "withdrawn"]).optional(),
   kind: z.enum(["org-ca", "plugin-cert"]).optional(),
   org: z.string().max(64).optional(),
 });

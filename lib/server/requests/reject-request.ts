@@ -5,6 +5,7 @@ import type { Principal } from "../auth/principal";
 import { lockPendingRequest, markDecided } from "./approve-request";
 import { authorizeDecision } from "./authorize-decision";
 import { kickMailDelivery } from "../mail/deliver-mail";
+import { kickWebhookDeliveries } from "../webhooks/deliver-webhooks";
 
 export const rejectInput = z.object({ reason: z.string().trim().min(3, "Give the organization a reason").max(1000) });
 
@@ -22,5 +23,6 @@ export async function rejectRequest(actor: Principal, requestId: string, raw: z.
     return { request: decided };
   });
   kickMailDelivery();
+  kickWebhookDeliveries();
   return decided;
 }

@@ -77,9 +77,9 @@ export async function requestPluginCert(principal: Principal, orgSlug: string, r
       details: { kind: "plugin_cert", pluginId: input.pluginId, keyMode: request.keyMode, keyAlgorithm: request.keyAlgorithm },
     });
     const json = serializeRequest(request);
-    await enqueueWebhookEvent(tx, "request.pending", () => ({ requestId: json.id, kind: json.kind, orgSlug: json.orgSlug, pluginId: json.pluginId, subject: json.subject, keyMode: json.keyMode }));
+    await enqueueWebhookEvent(tx, "request.pending", org.id, () => ({ requestId: json.id, kind: json.kind, orgSlug: json.orgSlug, pluginId: json.pluginId, subject: json.subject, keyMode: json.keyMode }));
     return { request: json };
-  });
+  }, { timeout: 30_000, maxWait: 30_000 });
   kickWebhookDeliveries();
   return created;
 }

@@ -90,7 +90,7 @@ export async function uploadCrl(principal: Principal, caId: string, der: Uint8Ar
         newlyRevoked.push(...known.map((c) => c.serialHex));
         for (const cert of known) {
           const entry = listed.get(cert.serialHex)!;
-          await enqueueWebhookEvent(tx, "certificate.revoked", async () => ({
+          await enqueueWebhookEvent(tx, "certificate.revoked", cert.orgId, async () => ({
             ...(await certificateEventData(tx, cert)),
             reason: entry.reason,
             revokedAt: entry.revocationDate.toISOString(),

@@ -13,6 +13,12 @@ export const storePolicySchema = z.object({
   // Who must have signed in with a second factor before approving, rejecting, revoking or using a key
   // (archive signing, API token creation): lib/server/auth/require-second-factor.ts.
   requireSecondFactor: z.enum(["none", "operators", "admins"]).default("none"),
+  /**
+   * Hosted plugin keys: renew their certificates (same key) this many days before expiry, by the
+   * background job (lib/server/certificates/auto-renew.ts). 0 = never. Setting it is the operators'
+   * standing approval of such renewals: same key, same plugin id, same name as already approved.
+   */
+  autoRenewDays: z.number().int().min(0).max(365).default(0),
 });
 export type StorePolicy = z.infer<typeof storePolicySchema>;
 

@@ -9,7 +9,7 @@ import { requireUser } from "../auth/principal";
 import { readStorePolicy, storePolicySchema, writeStorePolicy, type StorePolicy } from "./store-policy";
 
 // The stored schema fills defaults; an update must not (a PATCH of one field would reset the others).
-const { pluginApprovalRequiresOperator, orgCaValidityDays, pluginCertValidityDays, orgCaApprovals, orgCaRevocationApprovals, requireSecondFactor } = storePolicySchema.shape;
+const { pluginApprovalRequiresOperator, orgCaValidityDays, pluginCertValidityDays, orgCaApprovals, orgCaRevocationApprovals, requireSecondFactor, autoRenewDays } = storePolicySchema.shape;
 const fields = { pluginApprovalRequiresOperator: pluginApprovalRequiresOperator.unwrap(), orgCaValidityDays: orgCaValidityDays.unwrap(), pluginCertValidityDays: pluginCertValidityDays.unwrap() };
 
 /**
@@ -18,8 +18,8 @@ const fields = { pluginApprovalRequiresOperator: pluginApprovalRequiresOperator.
  * orgCaRevocationApprovals keeps the stored value. PATCH any subset. Unknown fields are refused,
  * not ignored.
  */
-export const storePolicyPut = z.object({ ...fields, orgCaApprovals, orgCaRevocationApprovals: orgCaRevocationApprovals.unwrap().optional(), requireSecondFactor: requireSecondFactor.unwrap().optional() }).strict();
-export const storePolicyPatch = z.object({ ...fields, orgCaApprovals: orgCaApprovals.unwrap(), orgCaRevocationApprovals: orgCaRevocationApprovals.unwrap(), requireSecondFactor: requireSecondFactor.unwrap() }).strict().partial();
+export const storePolicyPut = z.object({ ...fields, orgCaApprovals, orgCaRevocationApprovals: orgCaRevocationApprovals.unwrap().optional(), requireSecondFactor: requireSecondFactor.unwrap().optional(), autoRenewDays: autoRenewDays.unwrap().optional() }).strict();
+export const storePolicyPatch = z.object({ ...fields, orgCaApprovals: orgCaApprovals.unwrap(), orgCaRevocationApprovals: orgCaRevocationApprovals.unwrap(), requireSecondFactor: requireSecondFactor.unwrap(), autoRenewDays: autoRenewDays.unwrap() }).strict().partial();
 
 /** Everyone signed in may read it: org admins need to know whether an operator must approve. */
 export async function getStorePolicy(actor: Principal): Promise<StorePolicy> {

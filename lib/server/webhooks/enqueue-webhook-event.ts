@@ -5,15 +5,31 @@ import type { Tx } from "../../db";
 import { env } from "../../env";
 import type { WebhookEvent } from "./webhook-events";
 
-/** `data` is built only when some webhook listens, so workflows pay nothing when none is registered. */
-export async function enqueueWebhookEvent(tx: Tx, event: WebhookEvent, data: () => Promise<Record<string, unknown>> | Record<string, unknown>, now = new Date()): Promise<number> {
-  const hooks = await tx.webhook.findMany({ where: { events: { has: event } }, select: { id: true } });
+/**
+ * `data` is built only when some webhook listens, so workflows pay nothing when none is registered.
+ * `orgId` is the organization the event is about: the store's webhooks (no orgId) receive every
+ * event, an organization's own webhooks only that organization's.
+ */
+export async function enqueueWebhookEvent(
+  tx: Tx,
+  event: WebhookEvent,
+  orgId: string | null,
+  data: () => Promise<Record<string, unknown>> | Record<string, unknown>,
+  now = new Date(),
+): Promise<number> {
+  const hooks = await tx.webhook.findMany({ where: { events: { has: event }, OR: [{ orgId: null }, ...(orgId ? [{ orgId }] : [])] }, select: { id: true } });
   if (hooks.length === 0) return 0;
   const body = JSON.stringify({ id: crypto.randomUUID(), type: event, createdAt: now.toISOString(), consoleUrl: env().publicUrl, data: await data() });
   await tx.webhookDelivery.createMany({
     data: hooks.map((h) => ({ id: crypto.randomUUID(), webhookId: h.id, event, body, nextAttemptAt: now })),
   });
   return hooks.length;
+}
+
+/** Webhook payload fields for an artifact row. */
+export async function artifactEventData(tx: Tx, a: { id: string; orgId: string; pluginId: string; version: string; sha256: string; target: string }): Promise<Record<string, unknown>> {
+  const org = await tx.organization.findUnique({ where: { id: a.orgId }, select: { slug: true } });
+  return { artifactId: a.id, orgSlug: org?.slug ?? null, pluginId: a.pluginId, version: a.version, sha256: a.sha256, target: a.target, url: `${env().publicUrl}/api/v1/artifacts/${a.id}` };
 }
 
 /** Webhook payload fields for a certificate row, with the organization's slug rather than its id. */

@@ -7,7 +7,8 @@ import { appendAuditEvent } from "../audit/append-audit-event";
 import type { Principal } from "../auth/principal";
 import { requireOperatorFor } from "../auth/require-operator";
 import { AppError } from "../errors";
-import { createWebhookInput } from "./webhook-events";
+import { orgForMembers } from "../members/member-access";
+import { createOrgWebhookInput, createWebhookInput } from "./webhook-events";
 import { newWebhookSecret, sealWebhookSecret } from "./webhook-secret";
 
 export type WebhookJson = {
@@ -20,17 +21,45 @@ export type WebhookJson = {
   deliveries: { pending: number; delivered: number; failed: number; lastAt: string | null; lastStatus: string | null };
 };
 
+/** Who manages which webhooks: operators the store's (orgId null), an organization's admins its own. */
+type Scope = { orgId: string | null };
+
+async function orgScope(actor: Principal, slug: string, need: "read" | "manage"): Promise<Scope & { userId: string }> {
+  const { user, org } = await orgForMembers(actor, slug, need, "webhooks");
+  return { orgId: org.id, userId: user.userId };
+}
+
 export async function createWebhook(actor: Principal, raw: z.input<typeof createWebhookInput>) {
   const operator = requireOperatorFor(actor, "manage webhooks");
-  const input = createWebhookInput.parse(raw);
+  return insertWebhook(actor, { orgId: null }, operator.userId, createWebhookInput.parse(raw));
+}
+
+export async function createOrgWebhook(actor: Principal, slug: string, raw: z.input<typeof createOrgWebhookInput>) {
+  const scope = await orgScope(actor, slug, "manage");
+  return insertWebhook(actor, scope, scope.userId, createOrgWebhookInput.parse(raw));
+}
+
+export async function listOrgWebhooks(actor: Principal, slug: string) {
+  return listScoped(await orgScope(actor, slug, "read"));
+}
+
+export async function deleteOrgWebhook(actor: Principal, slug: string, id: string) {
+  return deleteScoped(actor, await orgScope(actor, slug, "manage"), id);
+}
+
+export async function listOrgWebhookDeliveries(actor: Principal, slug: string, id: string) {
+  return deliveriesScoped(await orgScope(actor, slug, "read"), id);
+}
+
+async function insertWebhook(actor: Principal, scope: Scope, userId: string, input: { url: string; description: string; events: string[] }) {
   const id = crypto.randomUUID();
   const secret = newWebhookSecret();
   const client = await db();
   const webhook = await client.$transaction(async (tx) => {
     const row = await tx.webhook.create({
-      data: { id, url: input.url, description: input.description, events: input.events, sealedSecret: sealWebhookSecret(id, secret), secretHint: secret.slice(0, 10), createdById: operator.userId },
+      data: { id, url: input.url, description: input.description, events: input.events, sealedSecret: sealWebhookSecret(id, secret), secretHint: secret.slice(0, 10), createdById: userId, orgId: scope.orgId },
     });
-    await appendAuditEvent(tx, { actor, action: "webhook.created", subjectType: "webhook", subjectId: id, details: { url: input.url, events: input.events } });
+    await appendAuditEvent(tx, { actor, action: "webhook.created", subjectType: "webhook", subjectId: id, orgId: scope.orgId, details: { url: input.url, events: input.events } });
     return row;
   });
   return { webhook: toJson(webhook, []), secret };
@@ -38,9 +67,13 @@ export async function createWebhook(actor: Principal, raw: z.input<typeof create
 
 export async function listWebhooks(actor: Principal): Promise<WebhookJson[]> {
   requireOperatorFor(actor, "manage webhooks");
+  return listScoped({ orgId: null });
+}
+
+async function listScoped(scope: Scope): Promise<WebhookJson[]> {
   const client = await db();
-  const rows = await client.webhook.findMany({ orderBy: { createdAt: "desc" }, omit: { sealedSecret: true } });
-  const counts = await client.webhookDelivery.groupBy({ by: ["webhookId", "status"], _count: { _all: true } });
+  const rows = await client.webhook.findMany({ where: { orgId: scope.orgId }, orderBy: { createdAt: "desc" }, omit: { sealedSecret: true } });
+  const counts = await client.webhookDelivery.groupBy({ by: ["webhookId", "status"], where: { webhookId: { in: rows.map((w) => w.id) } }, _count: { _all: true } });
   const latest = await Promise.all(
     rows.map((w) => client.webhookDelivery.findFirst({ where: { webhookId: w.id, attempts: { gt: 0 } }, orderBy: { lastAttemptAt: "desc" }, select: { lastAttemptAt: true, status: true, responseStatus: true, lastError: true } })),
   );
@@ -53,19 +86,27 @@ export async function listWebhooks(actor: Principal): Promise<WebhookJson[]> {
 
 export async function deleteWebhook(actor: Principal, id: string): Promise<void> {
   requireOperatorFor(actor, "manage webhooks");
+  return deleteScoped(actor, { orgId: null }, id);
+}
+
+async function deleteScoped(actor: Principal, scope: Scope, id: string): Promise<void> {
   const client = await db();
   await client.$transaction(async (tx) => {
-    const row = await tx.webhook.findUnique({ where: { id }, select: { id: true, url: true } });
+    const row = await tx.webhook.findFirst({ where: { id, orgId: scope.orgId }, select: { id: true, url: true } });
     if (!row) throw new AppError("not_found", "Webhook not found");
     await tx.webhook.delete({ where: { id } });
-    await appendAuditEvent(tx, { actor, action: "webhook.deleted", subjectType: "webhook", subjectId: id, details: { url: row.url } });
+    await appendAuditEvent(tx, { actor, action: "webhook.deleted", subjectType: "webhook", subjectId: id, orgId: scope.orgId, details: { url: row.url } });
   });
 }
 
 export async function listWebhookDeliveries(actor: Principal, webhookId: string) {
   requireOperatorFor(actor, "manage webhooks");
+  return deliveriesScoped({ orgId: null }, webhookId);
+}
+
+async function deliveriesScoped(scope: Scope, webhookId: string) {
   const client = await db();
-  if (!(await client.webhook.findUnique({ where: { id: webhookId }, select: { id: true } }))) throw new AppError("not_found", "Webhook not found");
+  if (!(await client.webhook.findFirst({ where: { id: webhookId, orgId: scope.orgId }, select: { id: true } }))) throw new AppError("not_found", "Webhook not found");
   const rows = await client.webhookDelivery.findMany({ where: { webhookId }, orderBy: { createdAt: "desc" }, take: 50, omit: { body: true } });
   return rows.map((d) => ({
     id: d.id,
