@@ -3,6 +3,7 @@ import type { Prisma } from "../../generated/prisma/client";
 import { db, type Db } from "../../db";
 import { isOperator, requireUser, type Principal, type UserPrincipal } from "../auth/principal";
 import { serializeCertificate } from "./serialize-certificate";
+import { decodeCursor, keyset, pageParams, toPage, type KeysetColumn } from "../http/keyset-page";
 
 export const listCertificatesQuery = z.object({
   org: z.string().max(64).optional(),
@@ -13,8 +14,10 @@ export const listCertificatesQuery = z.object({
   q: z.string().trim().max(128).optional(),
   /** Valid certificates whose notAfter falls within the next N days. */
   expiresWithinDays: z.coerce.number().int().min(1).max(3650).optional(),
-  sort: z.enum(["subject", "kind", "status", "org", "notBefore", "notAfter", "createdAt"]).default("createdAt"),
+  /** Sorts are on indexed columns, so every page is a keyset page (see lib/server/http/keyset-page.ts). */
+  sort: z.enum(["subject", "notBefore", "notAfter", "createdAt"]).default("createdAt"),
   order: z.enum(["asc", "desc"]).default("desc"),
+  ...pageParams(1000),
 });
 export type CertificateQuery = z.infer<typeof listCertificatesQuery>;
 
@@ -53,22 +56,29 @@ export function certificateWhere(user: UserPrincipal, q: CertificateQuery, now: 
   return { AND: conditions.filter((condition) => Object.keys(condition).length > 0) };
 }
 
+const SORT_COLUMN: Record<CertificateQuery["sort"], KeysetColumn> = {
+  subject: { name: "subject", type: "text" },
+  notBefore: { name: "notBefore", type: "date" },
+  notAfter: { name: "notAfter", type: "date" },
+  createdAt: { name: "createdAt", type: "date" },
+};
+
+/** The sort with the id as tiebreak, so paging never repeats or skips a row. */
 export function certificateOrder(q: CertificateQuery): Prisma.CertificateOrderByWithRelationInput[] {
-  const key = q.sort === "org" ? { org: { slug: q.order } } : { [q.sort]: q.order };
-  // A stable tiebreak, so paging through an export never repeats or skips a row.
-  return [key, { id: "asc" }];
+  return keyset(SORT_COLUMN[q.sort], q.order, undefined).orderBy;
 }
 
 export async function listCertificates(actor: Principal, raw: z.input<typeof listCertificatesQuery>, now = new Date()) {
   const user = requireUser(actor);
   const q = listCertificatesQuery.parse(raw);
+  const page = keyset(SORT_COLUMN[q.sort], q.order, decodeCursor(q.cursor, q.sort, q.order));
   const rows = await (await db()).certificate.findMany({
-    where: certificateWhere(user, q, now),
-    orderBy: certificateOrder(q),
-    take: 1000,
+    where: { AND: [certificateWhere(user, q, now), page.where] },
+    orderBy: page.orderBy,
+    take: q.limit + 1,
     include: { revocation: true, org: { select: { slug: true, name: true } } },
   });
-  return rows.map((r) => {
+  return toPage(rows, q.limit, q.sort, q.order, (r) => r[q.sort], (r) => {
     const { pem: _pem, chainPem: _chain, ...rest } = serializeCertificate(r);
     return rest;
   });
