@@ -2,7 +2,7 @@
 // queries ever share a key by accident.
 export const queryKeys = {
   cas: { all: ["cas"] as const, crl: (caId: string) => ["cas", caId, "crl"] as const, responder: (caId: string) => ["cas", caId, "ocsp-responder"] as const },
-  orgs: { all: ["orgs"] as const, detail: (slug: string) => ["orgs", slug] as const },
+  orgs: { all: ["orgs"] as const, detail: (slug: string) => ["orgs", slug] as const, list: (filter: Record<string, string>) => ["orgs", "list", filter] as const },
   requests: { all: ["requests"] as const, list: (filter: Record<string, string>) => ["requests", "list", filter] as const },
   certificates: {
     all: ["certificates"] as const,

@@ -34,7 +34,7 @@ const include = {
 };
 
 export const listOrgsQuery = z.object({
-  status: z.enum(["pending", "approved", "rejected"]).optional(),
+  status: z.enum(["pending", "approved", "rejected", "suspended"]).optional(),
   /** Free text: part of the name, slug, plugin id prefix or contact address. */
   q: z.string().trim().max(128).optional(),
   sort: z.enum(["createdAt", "name"]).default("createdAt"),
