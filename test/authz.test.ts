@@ -48,6 +48,8 @@ import { PATCH as patchPolicy } from "@/app/api/v1/settings/policy/route";
 import { OPERATOR_ROLE } from "@/lib/server/auth/auth";
 import { GET as accountSecurity } from "@/app/api/v1/account/security/route";
 import { DELETE as removePasskey } from "@/app/api/v1/account/passkeys/[id]/route";
+import { POST as decideMany } from "@/app/api/v1/requests/decisions/route";
+import { GET as exportAudit } from "@/app/api/v1/audit/export/route";
 import { call, followContactLink, resetDatabase } from "./helpers";
 import { outboxMessages } from "./mail-outbox";
 
@@ -339,5 +341,16 @@ describe("authorization matrix", () => {
     const deletes: [Who, number][] = [["anonymous", 401], ["member", 404], ["otherAdmin", 404], ["admin", 404], ["operator", 403]];
     for (const [who, status] of deletes) await expectStatus(who, call(H(removePasskey), { token: tokens[who], params: { id } }), status);
     expect(await client.passkey.count({ where: { id } })).toBe(1);
+  });
+  it("POST /api/v1/requests/decisions: each request authorized as its own approve would be; GET /api/v1/audit/export: operators only", async () => {
+    const created = await call(H(requestPlugin), { token: tokens.member, params: { slug: "org-a" }, json: { pluginId: "com.a.bulk" } });
+    const id = ((await created.json()) as { request: { id: string } }).request.id;
+    await expectStatus("anonymous", call(H(decideMany), { json: { decision: "approve", ids: [id] } }), 401);
+    const per = async (who: Who) => ((await (await expectStatus(who, call(H(decideMany), { token: tokens[who], json: { decision: "approve", ids: [id] } }), 200)).json()) as { results: { ok: boolean; problem?: { status: number } }[] }).results[0];
+    expect(await per("otherAdmin")).toMatchObject({ ok: false, problem: { status: 404 } });
+    expect(await per("member")).toMatchObject({ ok: false, problem: { status: 403 } });
+    expect(await per("admin")).toMatchObject({ ok: true });
+    const exports: [Who, number][] = [["anonymous", 401], ["member", 403], ["otherAdmin", 403], ["admin", 403], ["operator", 200]];
+    for (const [who, status] of exports) await expectStatus(who, call(H(exportAudit), { token: tokens[who] }), status);
   });
 });
