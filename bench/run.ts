@@ -5,6 +5,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { benchCrl } from "./crl";
+import { benchLists } from "./lists";
 import { benchOcsp } from "./ocsp";
 import { benchDataDir } from "./seed-pki";
 import { benchSignArchive } from "./sign-archive";
@@ -22,9 +23,16 @@ const emit = (title: string, markdown: string) => {
 if (want("ocsp")) emit("OCSP responder (Signet vs openssl ocsp -index)", (await benchOcsp()).markdown);
 if (want("crl")) emit("CRL build (Signet vs openssl ca -gencrl)", (await benchCrl()).markdown);
 if (want("sign")) emit("Archive signing (2,000 entries, ~100 MB)", (await benchSignArchive()).markdown);
+if (want("lists")) emit("Console lists (100,000 certificates, 10,000 requests)", (await benchLists()).markdown);
 
 const out = path.join(import.meta.dirname, "results", "latest.md");
 fs.mkdirSync(path.dirname(out), { recursive: true });
-fs.writeFileSync(out, sections.join("\n"));
+// A run of some benchmarks replaces their sections and keeps the others' last results.
+if (only.size > 0 && fs.existsSync(out)) {
+  const previous = fs.readFileSync(out, "utf8").split(/\n(?=## )/).slice(1);
+  const fresh = new Set(sections.slice(1).map((s) => s.split("\n")[0]));
+  const kept = previous.filter((s) => !fresh.has(s.split("\n")[0])).map((s) => `${s.trimEnd()}\n`);
+  fs.writeFileSync(out, [sections[0], ...kept, ...sections.slice(1)].join("\n"));
+} else fs.writeFileSync(out, sections.join("\n"));
 console.log(`Written to ${path.relative(process.cwd(), out)}`);
 fs.rmSync(dataDir, { recursive: true, force: true });
