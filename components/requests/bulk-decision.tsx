@@ -5,19 +5,17 @@
 import Link from "next/link";
 import { useState, type FormEvent } from "react";
 import { useDecideRequests, type BulkResult } from "@/lib/client/hooks";
-import type { RequestItem } from "@/lib/client/types";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { TextInput } from "../ui/field";
 
 const LINK = "font-medium text-brand-700 hover:underline dark:text-brand-300";
 
-export function BulkDecision({ selected, rows, onDone }: { selected: string[]; rows: RequestItem[]; onDone: () => void }) {
+export function BulkDecision({ selected, names, onDone }: { selected: string[]; names: Map<string, string>; onDone: () => void }) {
   const decide = useDecideRequests();
   const [rejecting, setRejecting] = useState(false);
   const [reason, setReason] = useState("");
   const [results, setResults] = useState<{ decision: string; items: BulkResult[] }>();
-  const nameOf = new Map(rows.map((r) => [r.id, r.kind === "org-ca" ? `Organization CA · ${r.orgSlug}` : (r.pluginId ?? r.id)]));
 
   async function run(decision: "approve" | "reject") {
     const answer = await decide.mutateAsync({ ids: selected, decision, reason: reason.trim() });
@@ -58,7 +56,7 @@ export function BulkDecision({ selected, rows, onDone }: { selected: string[]; r
           <ul className="mt-1 space-y-1 text-sm" data-testid="bulk-results">
             {results.items.map((r) => (
               <li key={r.id} className="wrap-anywhere">
-                <span className="font-medium">{nameOf.get(r.id) ?? r.id}</span>
+                <span className="font-medium">{names.get(r.id) ?? r.id}</span>
                 {": "}
                 {r.ok ? (
                   r.status === "approved" && r.certificateSerial ? (

@@ -2,7 +2,7 @@
 
 // The request queue: status tab, search, kind and organization filters and the page cursor in the
 // URL (on /requests), filtered and paged on the server; pending requests can be decided in bulk.
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { useOrgs, useRequests } from "@/lib/client/hooks";
 import { useListState } from "@/lib/client/url-filters";
 import { Badge, statusTone } from "../ui/badge";
@@ -29,6 +29,9 @@ export function RequestQueue({ org, syncUrl = false, showOrgFilter = false }: { 
   const rows = data?.items ?? [];
   const status = state.status;
   const pending = status === "pending";
+  // Names of every request shown so far: a result still reads by name after its row left the page.
+  const names = useRef(new Map<string, string>());
+  for (const r of rows) names.current.set(r.id, r.kind === "org-ca" ? `Organization CA · ${r.orgSlug}` : (r.pluginId ?? r.id));
 
   useEffect(() => setText(state.q ?? ""), [state.q]);
   // A new filter or page shows other rows: nothing stays selected that is not on screen.
@@ -84,7 +87,7 @@ export function RequestQueue({ org, syncUrl = false, showOrgFilter = false }: { 
             </div>
           ) : null}
         </form>
-        {pending ? <BulkDecision selected={checked} rows={rows} onDone={() => setChecked([])} /> : null}
+        {pending ? <BulkDecision selected={checked} names={names.current} onDone={() => setChecked([])} /> : null}
         {isLoading ? <p className="text-sm text-slate-500">Loading…</p> : null}
         {error ? <p className="text-sm text-red-600">{error.message}</p> : null}
         {data && rows.length === 0 ? <p className="py-6 text-center text-sm text-slate-500">No {status} requests{state.q || state.kind || state.org ? " match" : ""}.</p> : null}
