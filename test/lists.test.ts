@@ -270,5 +270,9 @@ describe("lists: cursor pagination, scope, search, bulk decisions and audit expo
     expect(rows.length).toBe(await client.auditEvent.count());
     const seqs = rows.map((r) => BigInt(r.seq));
     expect(seqs.every((s, i) => i === 0 || s < seqs[i - 1])).toBe(true);
+    // A cell a spreadsheet would run as a formula is written as text.
+    await client.$transaction((tx) => appendAuditEvent(tx, { actor: ANONYMOUS, action: "test.formula", subjectType: "test", subjectId: "=HYPERLINK(1)" }));
+    const csv = await (await call(H(exportAudit), { token: operator, url: `${BASE}/api/v1/audit/export?action=test.formula` })).text();
+    expect(csv.split("\r\n")[1]).toContain(",'=HYPERLINK(1),");
   });
 });
