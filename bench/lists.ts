@@ -8,6 +8,7 @@ import crypto from "node:crypto";
 import path from "node:path";
 import pg from "pg";
 import { table } from "./measure";
+import { waitFor } from "./ocsp";
 import { BENCH_DATABASE_URL, freshBenchDatabase, seedStore } from "./seed-pki";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -111,19 +112,6 @@ async function plan(client: pg.Client, sql: string, params: unknown[]): Promise<
   const rows = (await client.query(`EXPLAIN ${sql}`, params)).rows.map((r) => r["QUERY PLAN"] as string);
   const index = rows.map((l) => /(Index(?: Only)? Scan(?: Backward)? using \S+|Bitmap Index Scan on \S+)/.exec(l)?.[1]).find(Boolean);
   return index ?? (rows.some((l) => l.includes("Seq Scan")) ? "Seq Scan" : rows[0]);
-}
-
-async function waitFor(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      /* not up yet */
-    }
-    if (Date.now() > deadline) throw new Error(`${url} did not come up`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
 }
 
 export async function benchLists(): Promise<{ markdown: string; worstMs: number }> {
