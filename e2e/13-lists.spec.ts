@@ -115,6 +115,10 @@ test("requests: bulk approve decides each selected request on its own and shows 
   await expect(queue(page).getByRole("listitem")).toHaveCount(7);
   // An approved one links to its certificate.
   await expect(items.filter({ hasText: `${ORG.prefix}p01` }).getByRole("link", { name: "certificate issued" })).toHaveAttribute("href", /^\/certificates\/[0-9a-f]+$/);
+  await screenshot(page, "lists-requests-bulk-results-desktop");
+  await page.setViewportSize({ width: 390, height: 844 });
+  await screenshot(page, "lists-requests-bulk-results-phone");
+  await page.setViewportSize({ width: 1280, height: 900 });
   await screenshotThemes(page, "requests-bulk");
   await expect(results).toHaveCount(0); // a reload starts clean
   // Select all on the page, reject with one reason.

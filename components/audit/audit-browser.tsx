@@ -83,7 +83,7 @@ export function AuditBrowser() {
       <AuditCheckpointPanel />
       <Card>
         <AuditFilters orgs={orgs.data ?? []} value={filter} onApply={apply} />
-        <div className="mt-3 flex gap-3 text-sm">
+        <div className="mt-3 flex flex-wrap gap-x-3 gap-y-1 text-sm whitespace-nowrap">
           <a className={LINK} href={`/api/v1/audit/export?format=csv${exportQuery ? `&${exportQuery}` : ""}`} download data-testid="audit-export-csv">Export CSV</a>
           <a className={LINK} href={`/api/v1/audit/export?format=json${exportQuery ? `&${exportQuery}` : ""}`} download data-testid="audit-export-json">Export JSON</a>
           <span className="text-slate-500">the events the filters select, newest first</span>
