@@ -10,7 +10,7 @@ export const listCertificatesQuery = z.object({
   kind: z.enum(["root-ca", "org-ca", "plugin", "ocsp-responder"]).optional(),
   status: z.enum(["issued", "revoked", "expired"]).optional(),
   pluginId: z.string().max(128).optional(),
-  /** Free text: part of the subject, serial or plugin id, or the start of the fingerprint. */
+  /** Free text: the start of a serial or fingerprint (8+ hex digits), else part of the subject (which holds the plugin id). */
   q: z.string().trim().max(128).optional(),
   /** Valid certificates whose notAfter falls within the next N days. */
   expiresWithinDays: z.coerce.number().int().min(1).max(3650).optional(),
@@ -28,6 +28,17 @@ export function certificateScope(actor: UserPrincipal): Prisma.CertificateWhereI
   return isOperator(actor) ? {} : { orgId: { in: actor.memberships.map((m) => m.orgId) } };
 }
 
+/**
+ * What people type: a serial or fingerprint (8+ hex digits, colons allowed) is matched by its start,
+ * on an index; anything else is part of the subject, which holds the plugin id (CN) of every plugin
+ * certificate and the organization (O) of every certificate.
+ */
+function certificateSearch(text: string): Prisma.CertificateWhereInput {
+  const hex = text.replace(/:/g, "");
+  if (/^[0-9a-f]{8,}$/.test(hex)) return { OR: [{ serialHex: { startsWith: hex } }, { fingerprintSha256: { startsWith: hex } }] };
+  return { subject: { contains: text, mode: "insensitive" } };
+}
+
 /** The filters of the inventory, inside the actor's scope (the export applies exactly the same). */
 export function certificateWhere(user: UserPrincipal, q: CertificateQuery, now: Date): Prisma.CertificateWhereInput {
   const text = q.q?.toLowerCase();
@@ -41,16 +52,7 @@ export function certificateWhere(user: UserPrincipal, q: CertificateQuery, now: 
     q.status === "issued" ? { status: "issued", notAfter: { gt: now } } : {},
     q.status === "expired" ? { status: "issued", notAfter: { lte: now } } : {},
     q.expiresWithinDays ? { status: "issued", notAfter: { gt: now, lte: new Date(now.getTime() + q.expiresWithinDays * 86_400_000) } } : {},
-    text
-      ? {
-          OR: [
-            { subject: { contains: text, mode: "insensitive" } },
-            { pluginId: { contains: text, mode: "insensitive" } },
-            { serialHex: { contains: text.replace(/:/g, "") } },
-            { fingerprintSha256: { startsWith: text.replace(/:/g, "") } },
-          ],
-        }
-      : {},
+    text ? certificateSearch(text) : {},
   ];
   // Prisma reads {} as "true" inside AND (but as "false" inside OR); dropping them keeps the query plain.
   return { AND: conditions.filter((condition) => Object.keys(condition).length > 0) };

@@ -12,6 +12,7 @@ CREATE INDEX "certificate_subject_id_idx" ON "certificate"("subject", "id");
 CREATE INDEX "certificate_orgId_createdAt_id_idx" ON "certificate"("orgId", "createdAt", "id");
 -- text_pattern_ops: a serial prefix (LIKE 'ab12%') uses it whatever the database collation.
 CREATE INDEX "certificate_serialHex_idx" ON "certificate"("serialHex" text_pattern_ops);
+CREATE INDEX "certificate_fingerprintSha256_idx" ON "certificate"("fingerprintSha256" text_pattern_ops);
 CREATE INDEX "certificate_pluginId_idx" ON "certificate"("pluginId");
 CREATE INDEX "artifact_orgId_createdAt_id_idx" ON "artifact"("orgId", "createdAt", "id");
 -- The audit log's "about this serial / plugin / organization" filter.
