@@ -77,7 +77,7 @@ async function seedLists(client: pg.Client, orgCaId: string) {
       [ids, bench, benchCerts, from, new Date(t0)],
     );
   });
-  // Audit events after the real ones (their hashes are placeholders: this chain is not verified here).
+  // Audit events after the real ones (hash-shaped placeholders: this chain is not verified here).
   const last = (await client.query(`SELECT coalesce(max(seq), 0) AS s FROM audit_event`)).rows[0].s as string;
   await inBatches(COUNTS.audit, async (from, n) => {
     const seqs = Array.from({ length: n }, (_, i) => String(BigInt(last) + BigInt(from + i + 1)));
@@ -85,7 +85,8 @@ async function seedLists(client: pg.Client, orgCaId: string) {
       `INSERT INTO audit_event (seq, "createdAt", "actorLabel", action, "subjectType", "subjectId", "orgId", outcome, details, "prevHash", hash)
        SELECT s, $2::timestamp + (s || ' seconds')::interval, 'admin' || (s % 50) || '@bench.test',
               (ARRAY['certificate.issued','artifact.signed','request.created','http.forbidden'])[1 + s % 4], 'certificate',
-              ($3::text[])[1 + (s % $4)], ($5::text[])[1 + s % 100], CASE WHEN s % 4 = 3 THEN 'denied' ELSE 'success' END, '{}'::jsonb, 'bench', 'bench' || s
+              ($3::text[])[1 + (s % $4)], ($5::text[])[1 + s % 100], CASE WHEN s % 4 = 3 THEN 'denied' ELSE 'success' END, '{}'::jsonb,
+              encode(sha256(convert_to('bench' || (s - 1), 'UTF8')), 'hex'), encode(sha256(convert_to('bench' || s, 'UTF8')), 'hex')
        FROM unnest($1::bigint[]) AS t(s)`,
       [seqs, new Date(t0), certIds.slice(0, 5000), 5000, owners],
     );
