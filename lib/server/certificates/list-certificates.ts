@@ -78,10 +78,12 @@ export async function listCertificates(actor: Principal, raw: z.input<typeof lis
     where: { AND: [certificateWhere(user, q, now), page.where] },
     orderBy: page.orderBy,
     take: q.limit + 1,
+    // The list shows no PEM: the certificate bytes stay in the database.
+    omit: { der: true, publicKeySpki: true },
     include: { revocation: true, org: { select: { slug: true, name: true } } },
   });
   return toPage(rows, q.limit, q.sort, q.order, (r) => r[q.sort], (r) => {
-    const { pem: _pem, chainPem: _chain, ...rest } = serializeCertificate(r);
+    const { pem: _pem, chainPem: _chain, ...rest } = serializeCertificate({ ...r, der: null, publicKeySpki: null });
     return rest;
   });
 }
