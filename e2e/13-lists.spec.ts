@@ -161,6 +161,14 @@ test("certificates, organizations: filters in the URL, shared links open filtere
   await expect(page.getByRole("table")).toContainText(ORG.name);
   await expectNoAxeViolations(page);
   await screenshotThemes(page, "orgs");
+
+  // The organization's own page: its queue, certificates and archives, filtered in place.
+  await page.getByRole("link", { name: ORG.name }).click();
+  await expect(page).toHaveURL(new RegExp(`/orgs/${ORG.slug}$`));
+  await expect(page.getByLabel("Search archives")).toBeVisible();
+  await expect(page.getByText("No signed archives yet.")).toBeVisible();
+  await expectNoAxeViolations(page);
+  await screenshotThemes(page, "org-page");
 });
 
 test("audit: events name their subject with a link, filters live in the URL, the export holds what they select", async ({ page, playwright, baseURL }) => {
