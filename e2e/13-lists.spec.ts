@@ -96,6 +96,7 @@ test("requests: search, filters and the page live in the URL; Back returns to th
 });
 
 test("requests: bulk approve decides each selected request on its own and shows each result", async ({ page, playwright, baseURL }) => {
+  test.setTimeout(180_000); // RSA keys generated for each approval, and four screenshots
   await signIn(page, ORG.email, ORG.password);
   await page.goto(`/requests?q=${ORG.prefix}p0`);
   await expect(queue(page).getByRole("listitem")).toHaveCount(10);
@@ -131,7 +132,7 @@ test("requests: bulk approve decides each selected request on its own and shows 
   await expectNoAxeViolations(page);
 });
 
-test("certificates, organizations: filters in the URL, shared links open filtered, exports hold the filtered rows", async ({ page }) => {
+test("certificates: filters in the URL, a shared link opens filtered, the export holds the filtered rows", async ({ page }) => {
   await signIn(page, OPERATOR.email, OPERATOR.password);
   await page.goto(`/certificates?q=${ORG.prefix}p0&status=issued`);
   await expect(page.getByLabel("Search", { exact: true })).toHaveValue(`${ORG.prefix}p0`);
@@ -151,7 +152,11 @@ test("certificates, organizations: filters in the URL, shared links open filtere
   await expect(table.locator("tbody tr")).toHaveCount(3);
   await expectNoAxeViolations(page);
   await screenshotThemes(page, "certificates");
+});
 
+test("organizations: search and status in the URL; the organization's page filters its lists in place", async ({ page }) => {
+  test.setTimeout(180_000); // two pages, each reloaded for four screenshots
+  await signIn(page, OPERATOR.email, OPERATOR.password);
   await page.goto("/orgs?q=thirteen");
   await expect(page.getByRole("table")).toContainText(ORG.name);
   await expect(page.getByRole("table").locator("tbody tr")).toHaveCount(1);
