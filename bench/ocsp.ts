@@ -78,7 +78,7 @@ function ocspRequest(dir: string, issuer: string, serialHex: string): Buffer {
   return fs.readFileSync(out);
 }
 
-async function waitFor(url: string, timeoutMs: number): Promise<void> {
+export async function waitFor(url: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {

@@ -5,6 +5,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { benchCrl } from "./crl";
+import { benchLists } from "./lists";
 import { benchOcsp } from "./ocsp";
 import { benchDataDir } from "./seed-pki";
 import { benchSignArchive, benchSignTargets } from "./sign-archive";
@@ -23,6 +24,7 @@ if (want("ocsp")) emit("OCSP responder (Signet vs openssl ocsp -index)", (await 
 if (want("crl")) emit("CRL build (Signet vs openssl ca -gencrl)", (await benchCrl()).markdown);
 if (want("sign")) emit("Archive signing (2,000 entries, ~100 MB)", (await benchSignArchive()).markdown);
 if (want("sign") || want("targets")) emit("Store-format signing per target (~100 MB upload each, against its limit)", (await benchSignTargets()).markdown);
+if (want("lists")) emit("Console lists (100,000 certificates, 10,000 requests)", (await benchLists()).markdown);
 
 const out = path.join(import.meta.dirname, "results", "latest.md");
 fs.mkdirSync(path.dirname(out), { recursive: true });

@@ -64,6 +64,8 @@ import { DELETE as deleteOrgWebhook } from "@/app/api/v1/orgs/[slug]/webhooks/[i
 import { GET as orgWebhookDeliveries } from "@/app/api/v1/orgs/[slug]/webhooks/[id]/deliveries/route";
 import { GET as listPlugins } from "@/app/api/v1/orgs/[slug]/plugins/route";
 import { GET as getPlugin } from "@/app/api/v1/orgs/[slug]/plugins/[pluginId]/route";
+import { POST as decideMany } from "@/app/api/v1/requests/decisions/route";
+import { GET as exportAudit } from "@/app/api/v1/audit/export/route";
 import { call, followContactLink, resetDatabase } from "./helpers";
 import { outboxMessages } from "./mail-outbox";
 
@@ -460,5 +462,17 @@ describe("authorization matrix", () => {
       await expectStatus(who, call(H(getPlugin), { token: tokens[who], params: { slug: "org-a", pluginId: "com.a.first" } }), status);
     }
     await expectStatus("admin", call(H(getPlugin), { token: tokens.admin, params: { slug: "org-a", pluginId: "com.a.nothing" } }), 404);
+  });
+
+  it("POST /api/v1/requests/decisions: each request authorized as its own approve would be; GET /api/v1/audit/export: operators only", async () => {
+    const created = await call(H(requestPlugin), { token: tokens.member, params: { slug: "org-a" }, json: { pluginId: "com.a.bulk" } });
+    const id = ((await created.json()) as { request: { id: string } }).request.id;
+    await expectStatus("anonymous", call(H(decideMany), { json: { decision: "approve", ids: [id] } }), 401);
+    const per = async (who: Who) => ((await (await expectStatus(who, call(H(decideMany), { token: tokens[who], json: { decision: "approve", ids: [id] } }), 200)).json()) as { results: { ok: boolean; problem?: { status: number } }[] }).results[0];
+    expect(await per("otherAdmin")).toMatchObject({ ok: false, problem: { status: 404 } });
+    expect(await per("member")).toMatchObject({ ok: false, problem: { status: 403 } });
+    expect(await per("admin")).toMatchObject({ ok: true });
+    const exports: [Who, number][] = [["anonymous", 401], ["member", 403], ["otherAdmin", 403], ["admin", 403], ["operator", 200]];
+    for (const [who, status] of exports) await expectStatus(who, call(H(exportAudit), { token: tokens[who] }), status);
   });
 });

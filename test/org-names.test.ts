@@ -128,7 +128,8 @@ describe("organization names and CA subjects", () => {
 
   it("freezes an organization's name once it has a CA, in the database itself", async () => {
     const client = await db();
-    const org = await client.organization.findFirstOrThrow({ where: { name: "Victim Org" } });
+    // Two rows are named "Victim Org" by now (the renamed attacker has no CA): take the one with the CA.
+    const org = await client.organization.findFirstOrThrow({ where: { name: "Victim Org", certificateAuthorities: { some: {} } } });
     await expect(client.organization.update({ where: { id: org.id }, data: { name: "Renamed Org" } })).rejects.toThrow();
     await expect(client.organization.update({ where: { id: org.id }, data: { nameKey: "renamed org" } })).rejects.toThrow();
     expect((await client.organization.findUniqueOrThrow({ where: { id: org.id } })).name).toBe("Victim Org");

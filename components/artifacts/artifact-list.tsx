@@ -7,7 +7,9 @@ import { Alert } from "../ui/alert";
 import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
-import { TextInput } from "../ui/field";
+import { Select, TextInput } from "../ui/field";
+import { Pager } from "../ui/pager";
+import { useListState } from "@/lib/client/url-filters";
 
 function RevokeForm({ artifact, onDone }: { artifact: ArtifactItem; onDone: () => void }) {
   const revoke = useRevokeArtifact();
@@ -35,14 +37,38 @@ function RevokeForm({ artifact, onDone }: { artifact: ArtifactItem; onDone: () =
   );
 }
 
+const PAGE = 25;
+const KEYS = ["q", "status", "cursor"] as const;
+const LABEL = "block text-xs font-medium text-slate-600 dark:text-slate-300";
+
 export function ArtifactList({ slug, canRevoke, pluginId }: { slug: string; canRevoke: boolean; pluginId?: string }) {
-  const { data, isLoading, error } = useArtifacts(slug, pluginId);
+  const [state, update] = useListState(KEYS, { syncUrl: false });
+  const [text, setText] = useState("");
+  const page = useArtifacts(slug, { ...state, limit: String(PAGE), ...(pluginId ? { pluginId } : {}) });
+  const { isLoading, error } = page;
+  const data = page.data?.items;
+  const filtered = Boolean(state.q || state.status);
   const [revoking, setRevoking] = useState<string>();
   return (
     <Card>
+      <form role="search" aria-label="Filter signed archives" className="mb-4 flex flex-wrap items-end gap-3" onSubmit={(e) => { e.preventDefault(); update({ q: text.trim() }); }}>
+        <div className="w-full sm:w-64">
+          <label htmlFor="artifact-search" className={LABEL}>Search archives</label>
+          <TextInput id="artifact-search" type="search" value={text} onChange={(e) => setText(e.target.value)} onBlur={() => update({ q: text.trim() })} placeholder="Plugin id, version, SHA-256, serial" className="mt-1" />
+        </div>
+        <div>
+          <label htmlFor="artifact-status" className={LABEL}>Archive status</label>
+          <Select id="artifact-status" value={state.status ?? ""} onChange={(e) => update({ status: e.target.value })} className="mt-1">
+            <option value="">Any</option>
+            <option value="active">Not revoked</option>
+            <option value="revoked">Revoked</option>
+          </Select>
+        </div>
+        <Button type="submit" variant="secondary">Search</Button>
+      </form>
       {isLoading ? <p className="text-sm text-slate-500">Loading…</p> : null}
       {error ? <Alert>{error.message}</Alert> : null}
-      {data && data.length === 0 ? <p className="py-6 text-center text-sm text-slate-500">No signed archives yet.</p> : null}
+      {data && data.length === 0 ? <p className="py-6 text-center text-sm text-slate-500">{filtered ? "No signed archive matches." : "No signed archives yet."}</p> : null}
       {data && data.length > 0 ? (
         <div className="overflow-x-auto">
           <table className="w-full text-left text-sm">
@@ -93,6 +119,7 @@ export function ArtifactList({ slug, canRevoke, pluginId }: { slug: string; canR
           </table>
         </div>
       ) : null}
+      <Pager label="Signed archive pages" atStart={!state.cursor} next={page.data?.next} onFirst={() => update({ cursor: "" })} onNext={(cursor) => update({ cursor })} />
     </Card>
   );
 }

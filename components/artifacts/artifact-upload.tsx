@@ -39,7 +39,7 @@ export function ArtifactUpload({ slug, isAdmin = false, grafanaRootUrls = [] }: 
   const [fileError, setFileError] = useState<string>();
   const [target, setTarget] = useState("jami");
   // Only hosted keys can sign on the server; an external key signs offline with `signet sign`.
-  const pluginIds = useMemo(() => [...new Set((certificates.data ?? []).filter((c) => c.keyMode === "hosted" && c.pluginId).map((c) => c.pluginId!))].sort(), [certificates.data]);
+  const pluginIds = useMemo(() => [...new Set((certificates.data?.items ?? []).filter((c) => c.keyMode === "hosted" && c.pluginId).map((c) => c.pluginId!))].sort(), [certificates.data]);
 
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();

@@ -2,7 +2,8 @@
 
 // The audit log for operators: filter, page (newest first, by sequence number), and verify the
 // hash chain — which reports the first event whose hash, predecessor or sequence does not hold.
-import { useState } from "react";
+import Link from "next/link";
+import { useEffect, useMemo, useState } from "react";
 import { useAuditEvents, useVerifyAuditChain, type AuditEventItem } from "@/lib/client/audit-hooks";
 import { isoMinute } from "@/lib/client/format";
 import { useOrgs } from "@/lib/client/hooks";
@@ -13,7 +14,8 @@ import { Card } from "../ui/card";
 import { EmptyState } from "../ui/empty-state";
 import { LoadingRows } from "../ui/skeleton";
 import { AuditCheckpointPanel } from "./audit-checkpoint-panel";
-import { AuditFilters, NO_FILTER, type AuditFilter } from "./audit-filters";
+import { AUDIT_FILTER_KEYS, AuditFilters, NO_FILTER, type AuditFilter } from "./audit-filters";
+import { useListState } from "@/lib/client/url-filters";
 
 const PAGE_SIZE = 25;
 const OUTCOME_TONE = { success: "green", failure: "red", denied: "amber" } as const;
@@ -47,17 +49,28 @@ function VerifyChain() {
   );
 }
 
+const LINK = "font-medium text-brand-700 hover:underline dark:text-brand-300";
+
+/** What the event is about, as a link to its page when there is one. */
+function Subject({ event }: { event: AuditEventItem }) {
+  if (event.subject) return event.subject.href ? <Link className={`${LINK} wrap-anywhere`} href={event.subject.href}>{event.subject.label}</Link> : <span className="wrap-anywhere">{event.subject.label}</span>;
+  return <span className="wrap-anywhere">{event.subjectType}{event.subjectId ? ` ${event.subjectId.slice(0, 40)}` : ""}</span>;
+}
+
 export function AuditBrowser() {
-  const [filter, setFilter] = useState<AuditFilter>(NO_FILTER);
+  const [state, update] = useListState(AUDIT_FILTER_KEYS, { syncUrl: true });
+  const filter = useMemo<AuditFilter>(() => ({ ...NO_FILTER, ...state }), [state]);
+  const exportQuery = new URLSearchParams(Object.entries(filter).filter(([, v]) => v)).toString();
   // Cursors of the pages already seen, so "Newer" goes back exactly one page.
   const [cursors, setCursors] = useState<string[]>([]);
   const before = cursors.at(-1) ?? "";
+  // Other filters (Back/Forward included) start again at the newest page.
+  useEffect(() => setCursors([]), [filter]);
   const { data, isLoading, isFetching, error } = useAuditEvents({ ...filter, before, limit: String(PAGE_SIZE) });
   const orgs = useOrgs();
-  const slugOf = new Map((orgs.data ?? []).map((o) => [o.id, o.slug]));
 
   const apply = (next: AuditFilter) => {
-    setFilter(next);
+    update({ ...next });
     setCursors([]);
   };
 
@@ -69,7 +82,12 @@ export function AuditBrowser() {
       </Card>
       <AuditCheckpointPanel />
       <Card>
-        <AuditFilters orgs={orgs.data ?? []} onApply={apply} />
+        <AuditFilters orgs={orgs.data ?? []} value={filter} onApply={apply} />
+        <div className="mt-3 flex flex-wrap gap-x-3 gap-y-1 text-sm whitespace-nowrap">
+          <a className={LINK} href={`/api/v1/audit/export?format=csv${exportQuery ? `&${exportQuery}` : ""}`} download data-testid="audit-export-csv">Export CSV</a>
+          <a className={LINK} href={`/api/v1/audit/export?format=json${exportQuery ? `&${exportQuery}` : ""}`} download data-testid="audit-export-json">Export JSON</a>
+          <span className="text-slate-500">the events the filters select, newest first</span>
+        </div>
         <div className="mt-5" aria-busy={isFetching}>
           {isLoading ? <LoadingRows rows={8} label="Loading events…" /> : null}
           {error ? <Alert>{error.message}</Alert> : null}
@@ -96,10 +114,10 @@ export function AuditBrowser() {
                       <td className="py-2 pr-3 break-all">{e.actor}</td>
                       <td className="py-2 pr-3">
                         <span className="font-mono text-xs">{e.action}</span>
-                        <span className="block text-xs text-slate-500">{e.subjectType}{e.subjectId ? ` ${e.subjectId.slice(0, 12)}` : ""}</span>
+                        <span className="block text-xs text-slate-600 dark:text-slate-400"><Subject event={e} /></span>
                         <Details event={e} />
                       </td>
-                      <td className="py-2 pr-3">{e.orgId ? (slugOf.get(e.orgId) ?? e.orgId.slice(0, 8)) : "—"}</td>
+                      <td className="py-2 pr-3">{e.org ? <Link className={LINK} href={`/orgs/${e.org.slug}`}>{e.org.name}</Link> : e.orgId ? e.orgId.slice(0, 8) : "—"}</td>
                       <td className="py-2"><Badge tone={OUTCOME_TONE[e.outcome as keyof typeof OUTCOME_TONE] ?? "slate"}>{e.outcome}</Badge></td>
                     </tr>
                   ))}
@@ -112,7 +130,8 @@ export function AuditBrowser() {
                       <span className="font-mono text-xs">{e.action}</span>
                       <Badge tone={OUTCOME_TONE[e.outcome as keyof typeof OUTCOME_TONE] ?? "slate"}>{e.outcome}</Badge>
                     </span>
-                    <span className="mt-0.5 block text-xs text-slate-500">#{e.seq} · {isoMinute(e.at)} · {e.actor}{e.orgId ? ` · ${slugOf.get(e.orgId) ?? ""}` : ""}</span>
+                    <span className="mt-0.5 block text-xs text-slate-500">#{e.seq} · {isoMinute(e.at)} · {e.actor}{e.org ? ` · ${e.org.name}` : ""}</span>
+                    <span className="mt-0.5 block text-xs"><Subject event={e} /></span>
                     <Details event={e} />
                   </li>
                 ))}

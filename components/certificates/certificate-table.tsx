@@ -1,74 +1,74 @@
 "use client";
 
 // The certificate inventory: filters and sorting run on the server (the same query the CSV/JSON
-// export sends, so a download holds exactly what the table shows), paging in the browser.
+// export sends, so a download holds exactly what the table shows), paged by cursor on the server too.
 import Link from "next/link";
 import { useEffect, useMemo, useState } from "react";
 import { useCertificates, useOrgs } from "@/lib/client/hooks";
+import { useListState } from "@/lib/client/url-filters";
 import { isoDay } from "@/lib/client/format";
 import type { CertificateItem } from "@/lib/client/types";
 import { Alert } from "../ui/alert";
 import { Badge, statusTone } from "../ui/badge";
-import { Button } from "../ui/button";
 import { Card } from "../ui/card";
 import { EmptyState } from "../ui/empty-state";
 import { Select, TextInput } from "../ui/field";
 import { LoadingRows } from "../ui/skeleton";
+import { Pager } from "../ui/pager";
 
 export type InventoryFilter = { q?: string; kind?: string; status?: string; org?: string; expiresWithinDays?: string; sort?: string; order?: string };
-type SortKey = "subject" | "kind" | "status" | "org" | "notAfter";
+type SortKey = "subject" | "notAfter";
 
 const PAGE = 25;
 const KIND_LABEL: Record<string, string> = { "root-ca": "Root CA", "org-ca": "Org CA", plugin: "Plugin", "ocsp-responder": "OCSP responder" };
 const LINK = "font-medium text-brand-700 hover:underline dark:text-brand-300";
 const LABEL = "block text-xs font-medium text-slate-600 dark:text-slate-300";
+const KEYS = ["q", "kind", "status", "org", "expiresWithinDays", "sort", "order", "cursor"] as const;
+const DEFAULTS = { sort: "notAfter", order: "asc" };
 
 function daysLeft(c: CertificateItem): number {
   return Math.max(0, Math.ceil((Date.parse(c.notAfter) - Date.now()) / 86_400_000));
 }
 
-/** `filter` pins filters the user cannot change (e.g. the org on its own page). */
-export function CertificateTable({ filter: fixed = {}, initial = {}, syncUrl = false, showOrgFilter = false }: { filter?: Record<string, string>; initial?: InventoryFilter; syncUrl?: boolean; showOrgFilter?: boolean }) {
-  const [text, setText] = useState(initial.q ?? "");
-  const [q, setQ] = useState(initial.q ?? "");
-  const [kind, setKind] = useState(initial.kind ?? "");
-  const [status, setStatus] = useState(initial.status ?? "");
-  const [org, setOrg] = useState(initial.org ?? "");
-  const [within, setWithin] = useState(initial.expiresWithinDays ?? "");
-  const [sort, setSort] = useState<{ key: SortKey; order: "asc" | "desc" }>({ key: (initial.sort as SortKey) ?? "notAfter", order: initial.order === "desc" ? "desc" : "asc" });
-  const [page, setPage] = useState(0);
+/**
+ * `filter` pins filters the user cannot change (e.g. the org on its own page). With `syncUrl` the
+ * filters, the sort and the page cursor live in the URL (shareable; Back returns to the previous view).
+ */
+export function CertificateTable({ filter: fixed = {}, syncUrl = false, showOrgFilter = false }: { filter?: Record<string, string>; syncUrl?: boolean; showOrgFilter?: boolean }) {
+  const [state, update] = useListState(KEYS, { syncUrl, defaults: DEFAULTS });
+  const [text, setText] = useState(state.q ?? "");
   const orgs = useOrgs();
+  const sort = { key: state.sort as SortKey, order: state.order === "desc" ? "desc" : "asc" } as const;
 
-  // Typing waits for a pause before asking the server.
+  // Back/Forward (or a shared link) changes the search in the URL: show it in the box.
+  useEffect(() => setText(state.q ?? ""), [state.q]);
+  // Typing waits for a pause before asking the server (and replaces the URL rather than adding to history).
   useEffect(() => {
-    const t = setTimeout(() => setQ(text.trim()), 300);
+    const t = setTimeout(() => {
+      if (text.trim() !== (state.q ?? "")) update({ q: text.trim() }, { replace: true });
+    }, 300);
     return () => clearTimeout(t);
-  }, [text]);
+  }, [text, state.q, update]);
 
   const filter = useMemo(() => {
-    const f: Record<string, string> = { ...fixed, q, kind, status, org, expiresWithinDays: within, sort: sort.key, order: sort.order };
+    const f: Record<string, string> = { ...state, ...fixed };
     return Object.fromEntries(Object.entries(f).filter(([, v]) => v));
-  }, [fixed, q, kind, status, org, within, sort]);
-  const query = new URLSearchParams(filter).toString();
+  }, [fixed, state]);
+  const exportQuery = new URLSearchParams(Object.entries(filter).filter(([k]) => k !== "cursor")).toString();
 
-  useEffect(() => {
-    setPage(0);
-    if (syncUrl) window.history.replaceState(null, "", `${window.location.pathname}?${query}`);
-  }, [query, syncUrl]);
-
-  const { data, isLoading, isFetching, error } = useCertificates(filter);
-  const rows = data ?? [];
-  const shown = rows.slice(page * PAGE, (page + 1) * PAGE);
-  const pages = Math.max(1, Math.ceil(rows.length / PAGE));
+  const { data, isLoading, isFetching, error } = useCertificates({ ...filter, limit: String(PAGE) });
+  const shown = data?.items ?? [];
 
   const header = (key: SortKey, label: string) => (
     <th scope="col" className="py-2 pr-4 font-medium" aria-sort={sort.key === key ? (sort.order === "asc" ? "ascending" : "descending") : "none"}>
-      <button type="button" className="inline-flex items-center gap-1 uppercase hover:text-slate-800 dark:hover:text-slate-200" onClick={() => setSort((s) => ({ key, order: s.key === key && s.order === "asc" ? "desc" : "asc" }))}>
+      <button type="button" className="inline-flex items-center gap-1 uppercase hover:text-slate-800 dark:hover:text-slate-200" onClick={() => update({ sort: key, order: sort.key === key && sort.order === "asc" ? "desc" : "asc" })}>
         {label}
         <span aria-hidden>{sort.key === key ? (sort.order === "asc" ? "↑" : "↓") : "↕"}</span>
       </button>
     </th>
   );
+
+  const plain = (label: string) => <th scope="col" className="py-2 pr-4 font-medium uppercase">{label}</th>;
 
   return (
     <Card>
@@ -79,7 +79,7 @@ export function CertificateTable({ filter: fixed = {}, initial = {}, syncUrl = f
         </div>
         <div>
           <label htmlFor="cert-kind" className={LABEL}>Kind</label>
-          <Select id="cert-kind" value={kind} onChange={(e) => setKind(e.target.value)} className="mt-1">
+          <Select id="cert-kind" value={state.kind ?? ""} onChange={(e) => update({ kind: e.target.value })} className="mt-1">
             <option value="">All kinds</option>
             <option value="plugin">Plugin</option>
             <option value="org-ca">Organization CA</option>
@@ -88,7 +88,7 @@ export function CertificateTable({ filter: fixed = {}, initial = {}, syncUrl = f
         </div>
         <div>
           <label htmlFor="cert-status" className={LABEL}>Status</label>
-          <Select id="cert-status" value={status} onChange={(e) => setStatus(e.target.value)} className="mt-1">
+          <Select id="cert-status" value={state.status ?? ""} onChange={(e) => update({ status: e.target.value })} className="mt-1">
             <option value="">Any status</option>
             <option value="issued">Valid</option>
             <option value="revoked">Revoked</option>
@@ -97,7 +97,7 @@ export function CertificateTable({ filter: fixed = {}, initial = {}, syncUrl = f
         </div>
         <div>
           <label htmlFor="cert-expiry" className={LABEL}>Expires</label>
-          <Select id="cert-expiry" value={within} onChange={(e) => setWithin(e.target.value)} className="mt-1">
+          <Select id="cert-expiry" value={state.expiresWithinDays ?? ""} onChange={(e) => update({ expiresWithinDays: e.target.value })} className="mt-1">
             <option value="">Any time</option>
             <option value="30">Within 30 days</option>
             <option value="90">Within 90 days</option>
@@ -106,29 +106,29 @@ export function CertificateTable({ filter: fixed = {}, initial = {}, syncUrl = f
         {showOrgFilter && !fixed.org ? (
           <div>
             <label htmlFor="cert-org" className={LABEL}>Organization</label>
-            <Select id="cert-org" value={org} onChange={(e) => setOrg(e.target.value)} className="mt-1">
+            <Select id="cert-org" value={state.org ?? ""} onChange={(e) => update({ org: e.target.value })} className="mt-1">
               <option value="">All organizations</option>
               {orgs.data?.map((o) => <option key={o.slug} value={o.slug}>{o.name}</option>)}
             </Select>
           </div>
         ) : null}
         <div className="col-span-2 flex gap-3 text-sm lg:ml-auto lg:self-center">
-          <a className={LINK} href={`/api/v1/certificates/export?format=csv&${query}`} download data-testid="export-csv">Export CSV</a>
-          <a className={LINK} href={`/api/v1/certificates/export?format=json&${query}`} download data-testid="export-json">Export JSON</a>
+          <a className={LINK} href={`/api/v1/certificates/export?format=csv&${exportQuery}`} download data-testid="export-csv">Export CSV</a>
+          <a className={LINK} href={`/api/v1/certificates/export?format=json&${exportQuery}`} download data-testid="export-json">Export JSON</a>
         </div>
       </form>
       <p className="mb-2 text-xs text-slate-500" aria-live="polite">
-        {isLoading ? "" : `${rows.length} certificate${rows.length === 1 ? "" : "s"}${rows.length > PAGE ? ` · showing ${page * PAGE + 1}–${page * PAGE + shown.length}` : ""}${isFetching ? " · updating…" : ""}`}
+        {isLoading ? "" : `${shown.length} certificate${shown.length === 1 ? "" : "s"} on this page${data?.next ? " · more on the next" : ""}${isFetching ? " · updating…" : ""}`}
       </p>
       {isLoading ? <LoadingRows rows={5} label="Loading certificates…" /> : null}
       {error ? <Alert>{error.message}</Alert> : null}
-      {data && rows.length === 0 ? <EmptyState title="No certificates match">Change the filters, or request a certificate from your organization&apos;s page.</EmptyState> : null}
+      {data && shown.length === 0 ? <EmptyState title="No certificates match">Change the filters, or request a certificate from your organization&apos;s page.</EmptyState> : null}
       {shown.length ? (
         <>
           <table className="hidden w-full text-left text-sm md:table">
             <caption className="sr-only">Certificates, sorted by {sort.key} {sort.order === "asc" ? "ascending" : "descending"}</caption>
             <thead className="text-xs text-slate-500">
-              <tr>{header("subject", "Subject")}{header("kind", "Kind")}{header("org", "Org")}{header("status", "Status")}{header("notAfter", "Expires")}<th scope="col" className="py-2 font-medium uppercase">Serial</th></tr>
+              <tr>{header("subject", "Subject")}{plain("Kind")}{plain("Org")}{plain("Status")}{header("notAfter", "Expires")}<th scope="col" className="py-2 font-medium uppercase">Serial</th></tr>
             </thead>
             <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
               {shown.map((c) => (
@@ -159,13 +159,7 @@ export function CertificateTable({ filter: fixed = {}, initial = {}, syncUrl = f
           </ul>
         </>
       ) : null}
-      {pages > 1 ? (
-        <nav aria-label="Pages" className="mt-4 flex items-center justify-between gap-2">
-          <Button variant="secondary" disabled={page === 0} onClick={() => setPage(page - 1)}>Previous</Button>
-          <span className="text-sm text-slate-500">Page {page + 1} of {pages}</span>
-          <Button variant="secondary" disabled={page + 1 >= pages} onClick={() => setPage(page + 1)}>Next</Button>
-        </nav>
-      ) : null}
+      <Pager label="Pages" atStart={!state.cursor} next={data?.next} onFirst={() => update({ cursor: "" })} onNext={(cursor) => update({ cursor })} />
     </Card>
   );
 }

@@ -12,7 +12,21 @@ export class ApiError extends Error {
   }
 }
 
-export async function apiFetch<T>(path: string, init?: { method?: string; json?: unknown; body?: BodyInit; headers?: Record<string, string> }): Promise<T> {
+type FetchInit = { method?: string; json?: unknown; body?: BodyInit; headers?: Record<string, string> };
+
+export async function apiFetch<T>(path: string, init?: FetchInit): Promise<T> {
+  return (await apiFetchWithHeaders<T>(path, init)).data;
+}
+
+/** One page of a list route: its rows, and the cursor of the next page (`X-Next-Cursor`, null on the last). */
+export type ListPage<T> = { items: T[]; next: string | null };
+
+export async function apiFetchPage<T>(path: string): Promise<ListPage<T>> {
+  const { data, headers } = await apiFetchWithHeaders<T[]>(path);
+  return { items: data, next: headers.get("x-next-cursor") };
+}
+
+async function apiFetchWithHeaders<T>(path: string, init?: FetchInit): Promise<{ data: T; headers: Headers }> {
   const headers: Record<string, string> = { accept: "application/json", ...(init?.headers ?? {}) };
   let body = init?.body;
   if (init?.json !== undefined) {
@@ -31,7 +45,7 @@ export async function apiFetch<T>(path: string, init?: { method?: string; json?:
     }
     throw new ApiError(res.status, detail, parsed);
   }
-  return parsed as T;
+  return { data: parsed as T, headers: res.headers };
 }
 
 function safeJson(text: string): unknown {

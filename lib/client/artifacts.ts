@@ -3,8 +3,8 @@
 // Artifacts in the console: the JSON shapes (mirrors of lib/server/artifacts), the TanStack Query
 // hooks keyed by queryKeys.artifacts, and uploads through XMLHttpRequest — fetch() cannot report
 // upload progress, XHR's upload.onprogress can.
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { ApiError, apiFetch } from "./api";
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { ApiError, apiFetch, apiFetchPage } from "./api";
 import { queryKeys } from "./query-keys";
 
 export type ArtifactItem = {
@@ -40,10 +40,11 @@ import type { VerificationReport as JplReport } from "@/lib/pki/jpl/verify-plugi
 /** A .jpl report, or a Mattermost/Grafana one (which adds `target` and the store signature's verdict). */
 export type VerificationReport = JplReport & { target?: string; store?: { valid: boolean; keyIds: string[]; detail?: string } };
 
-export const useArtifacts = (slug: string, pluginId?: string) =>
+export const useArtifacts = (slug: string, filter: Record<string, string> = {}) =>
   useQuery({
-    queryKey: queryKeys.artifacts.list({ org: slug, ...(pluginId ? { pluginId } : {}) }),
-    queryFn: () => apiFetch<ArtifactItem[]>(`/api/v1/orgs/${encodeURIComponent(slug)}/artifacts${pluginId ? `?pluginId=${encodeURIComponent(pluginId)}` : ""}`),
+    queryKey: queryKeys.artifacts.list({ ...filter, org: slug }),
+    queryFn: () => apiFetchPage<ArtifactItem>(`/api/v1/orgs/${encodeURIComponent(slug)}/artifacts?${new URLSearchParams(Object.entries(filter).filter(([, v]) => v))}`),
+    placeholderData: keepPreviousData,
   });
 
 export function useRevokeArtifact() {

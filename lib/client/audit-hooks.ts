@@ -6,7 +6,7 @@ import type { Checkpoint } from "@/lib/pki/audit/checkpoint";
 import { apiFetch } from "./api";
 import { queryKeys } from "./query-keys";
 
-export type AuditEventItem = { seq: string; at: string; actor: string; action: string; subjectType: string; subjectId: string | null; orgId: string | null; outcome: string; details: Record<string, unknown>; hash: string };
+export type AuditEventItem = { seq: string; at: string; actor: string; action: string; subjectType: string; subjectId: string | null; orgId: string | null; outcome: string; details: Record<string, unknown>; hash: string; subject: { label: string; href: string | null } | null; org: { slug: string; name: string } | null };
 export type AuditPage = { events: AuditEventItem[]; nextBefore: string | null };
 export type { AuditChainReport, Checkpoint };
 export type CheckpointKey = { keyId: string; algorithm: "Ed25519"; publicKeyPem: string };

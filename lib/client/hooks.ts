@@ -1,8 +1,8 @@
 "use client";
 
 // TanStack Query hooks over the JSON API, keyed by the one factory in query-keys.ts.
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { apiFetch } from "./api";
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { apiFetch, apiFetchPage } from "./api";
 import { queryKeys } from "./query-keys";
 import type { Approvals, CaItem, CertificateDetail, CertificateItem, OrgItem, PendingRevocation, RequestDetail, RequestItem } from "./types";
 
@@ -15,16 +15,20 @@ export const useCas = () => useQuery({ queryKey: queryKeys.cas.all, queryFn: () 
 
 export const useOrgs = () => useQuery({ queryKey: queryKeys.orgs.all, queryFn: () => apiFetch<OrgItem[]>("/api/v1/orgs") });
 
+/** One page of organizations, filtered and searched on the server. */
+export const useOrgPage = (filter: Record<string, string>) =>
+  useQuery({ queryKey: queryKeys.orgs.list(filter), queryFn: () => apiFetchPage<OrgItem>(`/api/v1/orgs${qs(filter)}`), placeholderData: keepPreviousData });
+
 export const useOrg = (slug: string) => useQuery({ queryKey: queryKeys.orgs.detail(slug), queryFn: () => apiFetch<OrgItem>(`/api/v1/orgs/${encodeURIComponent(slug)}`) });
 
 export const useRequests = (filter: Record<string, string>) =>
-  useQuery({ queryKey: queryKeys.requests.list(filter), queryFn: () => apiFetch<RequestItem[]>(`/api/v1/requests${qs(filter)}`) });
+  useQuery({ queryKey: queryKeys.requests.list(filter), queryFn: () => apiFetchPage<RequestItem>(`/api/v1/requests${qs(filter)}`), placeholderData: keepPreviousData });
 
 export const useRequest = (id: string | undefined) =>
   useQuery({ queryKey: [...queryKeys.requests.all, "detail", id], queryFn: () => apiFetch<RequestDetail>(`/api/v1/requests/${id}`), enabled: Boolean(id) });
 
 export const useCertificates = (filter: Record<string, string>) =>
-  useQuery({ queryKey: queryKeys.certificates.list(filter), queryFn: () => apiFetch<CertificateItem[]>(`/api/v1/certificates${qs(filter)}`) });
+  useQuery({ queryKey: queryKeys.certificates.list(filter), queryFn: () => apiFetchPage<CertificateItem>(`/api/v1/certificates${qs(filter)}`), placeholderData: keepPreviousData });
 
 export const useCertificate = (serial: string) =>
   useQuery({ queryKey: queryKeys.certificates.detail(serial), queryFn: () => apiFetch<CertificateDetail>(`/api/v1/certificates/${serial}`) });
@@ -41,6 +45,18 @@ export function useDecideRequest() {
   return useMutation({
     mutationFn: ({ id, decision, reason }: { id: string; decision: "approve" | "reject"; reason?: string }) =>
       apiFetch<{ request: RequestItem; certificate?: { serial: string }; approvals?: Approvals }>(`/api/v1/requests/${id}/${decision}`, { method: "POST", json: decision === "reject" ? { reason } : {} }),
+    onSuccess: invalidate,
+  });
+}
+
+export type BulkResult = { id: string; ok: true; status: string; certificateSerial?: string; approvals?: { have: number; need: number } } | { id: string; ok: false; problem: { status: number; title: string; detail: string } };
+
+/** Several requests decided at once; the server answers per request (one refusal does not stop the rest). */
+export function useDecideRequests() {
+  const invalidate = useInvalidatePki();
+  return useMutation({
+    mutationFn: ({ ids, decision, reason }: { ids: string[]; decision: "approve" | "reject"; reason?: string }) =>
+      apiFetch<{ results: BulkResult[] }>("/api/v1/requests/decisions", { method: "POST", json: { ids, decision, ...(decision === "reject" ? { reason } : {}) } }),
     onSuccess: invalidate,
   });
 }

@@ -2,7 +2,7 @@
 // queries ever share a key by accident.
 export const queryKeys = {
   cas: { all: ["cas"] as const, crl: (caId: string) => ["cas", caId, "crl"] as const, responder: (caId: string) => ["cas", caId, "ocsp-responder"] as const },
-  orgs: { all: ["orgs"] as const, detail: (slug: string) => ["orgs", slug] as const, suspensionImpact: (slug: string) => ["orgs", slug, "suspension-impact"] as const },
+  orgs: { all: ["orgs"] as const, detail: (slug: string) => ["orgs", slug] as const, list: (filter: Record<string, string>) => ["orgs", "list", filter] as const, suspensionImpact: (slug: string) => ["orgs", slug, "suspension-impact"] as const },
   plugins: { all: ["plugins"] as const, list: (slug: string) => ["plugins", slug] as const, detail: (slug: string, pluginId: string) => ["plugins", slug, pluginId] as const },
   requests: { all: ["requests"] as const, list: (filter: Record<string, string>) => ["requests", "list", filter] as const },
   certificates: {

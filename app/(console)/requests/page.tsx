@@ -13,7 +13,7 @@ export default async function RequestsPage() {
         <p className="text-sm text-slate-600 dark:text-slate-400">Each request shows what was asked beside the certificate it will become. The profile decides every field.</p>
       </div>
       {user.isOperator ? <PendingRevocations /> : null}
-      <RequestQueue />
+      <RequestQueue syncUrl showOrgFilter={user.isOperator || user.memberships.length > 1} />
     </div>
   );
 }

@@ -6,20 +6,13 @@ import type { Principal } from "../auth/principal";
 import { certificateOrder, certificateWhere, listCertificatesQuery } from "./list-certificates";
 import { requireUser } from "../auth/principal";
 import { certificateStatus } from "./serialize-certificate";
+import { csvCell } from "../http/csv";
 
 export const exportQuery = listCertificatesQuery.extend({ format: z.enum(["csv", "json"]).default("csv") });
 
 const MAX_ROWS = 20_000;
 const COLUMNS = ["serial", "kind", "status", "subject", "org", "pluginId", "notBefore", "notAfter", "daysLeft", "keyMode", "fingerprintSha256", "revokedAt", "revocationReason"] as const;
 type ExportRow = Record<(typeof COLUMNS)[number], string | number | null>;
-
-/** RFC 4180 quoting, plus a leading apostrophe on text a spreadsheet would run as a formula. */
-function csvCell(value: string | number | null): string {
-  if (value === null) return "";
-  let text = String(value);
-  if (typeof value === "string" && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
 
 export async function exportCertificates(actor: Principal, raw: Record<string, string>, now = new Date()) {
   const user = requireUser(actor);

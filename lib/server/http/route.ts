@@ -67,17 +67,22 @@ export function apiRoute<P = Record<string, never>>(handler: Handler<P>) {
  * invitation links carry their token in the path, so that segment is dropped.
  */
 async function auditRefusal(req: Request, principal: Principal, err: unknown): Promise<void> {
+  const path = new URL(req.url).pathname.replace(/\/invitations\/[^/]+/g, "/invitations/{token}").replace(/\/password-resets\/[^/]+/g, "/password-resets/{token}").slice(0, 200);
+  await recordRefusal(principal, req.method, path, err);
+}
+
+/** The same record for one item of a bulk call, named by the single-item route it stands for. */
+export async function recordRefusal(principal: Principal, method: string, path: string, err: unknown): Promise<void> {
   if (!(err instanceof AppError) || wasAudited(err)) return;
   const denied = err.code === "forbidden";
   if (!denied && err.code !== "conflict" && err.code !== "already_initialized") return;
-  const path = new URL(req.url).pathname.replace(/\/invitations\/[^/]+/g, "/invitations/{token}").replace(/\/password-resets\/[^/]+/g, "/password-resets/{token}").slice(0, 200);
   await recordDenial({
     actor: principal,
     action: denied ? "http.forbidden" : "http.conflict",
     subjectType: "request",
-    subjectId: `${req.method} ${path}`,
+    subjectId: `${method} ${path}`,
     outcome: denied ? "denied" : "failure",
-    details: { method: req.method, path, status: denied ? 403 : 409, code: err.code, detail: err.message.slice(0, 300) },
+    details: { method, path, status: denied ? 403 : 409, code: err.code, detail: err.message.slice(0, 300) },
   });
 }
 

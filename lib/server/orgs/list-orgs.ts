@@ -1,5 +1,7 @@
+import { z } from "zod";
 import { db } from "../../db";
-import type { Organization } from "../../generated/prisma/client";
+import type { Organization, Prisma } from "../../generated/prisma/client";
+import { decodeCursor, keyset, pageParams, toPage } from "../http/keyset-page";
 import { isOperator, membershipIn, type Principal } from "../auth/principal";
 import { AppError } from "../errors";
 import { requireUser } from "../auth/principal";
@@ -35,14 +37,44 @@ const include = {
   },
 };
 
-export async function listOrgs(actor: Principal) {
+export const listOrgsQuery = z.object({
+  status: z.enum(["pending", "approved", "rejected", "suspended"]).optional(),
+  /** Free text: part of the name, slug, plugin id prefix or contact address. */
+  q: z.string().trim().max(128).optional(),
+  sort: z.enum(["createdAt", "name"]).default("createdAt"),
+  order: z.enum(["asc", "desc"]).optional(),
+  ...pageParams(1000),
+});
+
+/** Operators see every organization, members their own; newest first (or by name), paged by cursor. */
+export async function listOrgs(actor: Principal, raw: z.input<typeof listOrgsQuery> = {}) {
   const user = requireUser(actor);
+  const q = listOrgsQuery.parse(raw);
+  const order = q.order ?? (q.sort === "name" ? "asc" : "desc");
+  const page = keyset({ name: q.sort, type: q.sort === "name" ? "text" : "date" }, order, decodeCursor(q.cursor, q.sort, order));
+  const text = q.q;
+  const conditions: Prisma.OrganizationWhereInput[] = [
+    isOperator(user) ? {} : { id: { in: user.memberships.map((m) => m.orgId) } },
+    q.status ? { status: q.status } : {},
+    text
+      ? {
+          OR: [
+            { name: { contains: text, mode: "insensitive" } },
+            { slug: { contains: text, mode: "insensitive" } },
+            { pluginIdPrefix: { contains: text, mode: "insensitive" } },
+            { contactEmail: { contains: text, mode: "insensitive" } },
+          ],
+        }
+      : {},
+    page.where,
+  ];
   const rows = await (await db()).organization.findMany({
-    where: isOperator(user) ? {} : { id: { in: user.memberships.map((m) => m.orgId) } },
-    orderBy: { createdAt: "desc" },
+    where: { AND: conditions.filter((c) => Object.keys(c).length > 0) },
+    orderBy: page.orderBy,
+    take: q.limit + 1,
     include,
   });
-  return rows.map(serializeOrg);
+  return toPage(rows, q.limit, q.sort, order, (o) => (q.sort === "name" ? o.name : o.createdAt), serializeOrg);
 }
 
 export async function getOrg(actor: Principal, slug: string) {
