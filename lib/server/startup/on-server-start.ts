@@ -19,7 +19,7 @@ export type NodeHandlers = {
 
 export async function onServerStart(): Promise<void> {
   const e = env();
-  // With a PostgreSQL server the data dir still holds archives and possibly the master key file.
+  // With a PostgreSQL server the data dir still holds uploads in flight and possibly the master key file.
   secureDataDir(e.dataDir);
   await db();
   // A supervised worker's lock is held by the supervisor, whose pid outlives worker restarts.
@@ -31,6 +31,10 @@ export async function onServerStart(): Promise<void> {
       `\n${line}\n  Signet is not set up yet. Open ${e.publicUrl}/setup and enter this one-time setup token:\n\n      ${token}\n\n  (or run: npx signet init --admin-email you@example.com --admin-password-stdin)\n${line}\n`,
     );
   }
+  const { moveArtifactFilesIntoDatabase } = await import("../artifacts/move-artifact-files");
+  const moved = await moveArtifactFilesIntoDatabase();
+  if (moved.moved.length > 0) console.log(`[signet] moved ${moved.moved.length} signed archive${moved.moved.length > 1 ? "s" : ""} from ${e.dataDir} into the database`);
+  for (const f of moved.failed) console.error(`[signet] signed archive ${f.id} stays a file in ${e.dataDir}: ${f.reason}`);
   const { registerRevocationWork } = await import("../revocation/register-revocation-work");
   const { startBackgroundJobs } = await import("./background-jobs");
   const { registerConsoleWork } = await import("../notifications/register-console-work");
