@@ -1,5 +1,6 @@
 // Revocation with an RFC 5280 reason: operators revoke anything below the root; org admins revoke
 // their own plugin certificates. The answer says what the revocation affects.
+import { announceIn } from "../db/notify";
 import { z } from "zod";
 import { db } from "../../db";
 import { encodeCrlEntry } from "../../pki/crl/encode-crl";
@@ -56,7 +57,10 @@ export async function revokeCertificate(actor: Principal, serialHex: string, raw
       },
     });
     await tx.certificate.update({ where: { id: cert.id }, data: { status: "revoked" } });
-    if (cert.kind === "org_ca") await tx.certificateAuthority.update({ where: { certificateId: cert.id }, data: { status: "revoked" } });
+    if (cert.kind === "org_ca") {
+      const ca = await tx.certificateAuthority.update({ where: { certificateId: cert.id }, data: { status: "revoked" }, select: { id: true } });
+      await announceIn(tx, { kind: "ca", caId: ca.id });
+    }
     const summary = await countRevocationImpact(tx, cert);
     await appendAuditEvent(tx, {
       actor,

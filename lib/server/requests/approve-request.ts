@@ -1,5 +1,6 @@
 // Approving a request issues its certificate. The request row is locked, so of any number of
 // concurrent approvals exactly one issues and the rest get 409.
+import { announceIn } from "../db/notify";
 import type { Tx } from "../../db";
 import { env } from "../../env";
 import { db } from "../../db";
@@ -155,6 +156,7 @@ async function approveOrgCa(tx: Tx, actor: Principal, request: RequestRow, now: 
     data: { subject: issued.info.subject, subjectKey: caSubjectKey(issued.info.subject), subjectDer: toBytes(issued.info.subjectDer), spkiSha1: toBytes(issued.info.subjectKeyIdentifier), certificateId: issued.certificate.id },
   });
   await tx.organization.update({ where: { id: org.id }, data: { status: "approved", rejectionReason: null } });
+  await announceIn(tx, { kind: "ca", caId: ca.id });
   const decided = await markDecided(tx, actor, request, "approved");
   await appendAuditEvent(tx, { actor, action: "request.approved", subjectType: "request", subjectId: request.id, orgId: org.id, details: { kind: "org_ca", caId: ca.id, serial: issued.certificate.serialHex } });
   return { request: decided, certificate: { serial: issued.certificate.serialHex, pem: toPem(issued.der, "CERTIFICATE") }, caId: ca.id };

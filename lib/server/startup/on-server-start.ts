@@ -47,6 +47,12 @@ export async function onServerStart(): Promise<void> {
   startBackgroundJobs();
   const { listenForOtherWorkersRevocations } = await import("../revocation/ocsp-cache");
   listenForOtherWorkersRevocations();
+  const { followChanges } = await import("../revocation/follow-changes");
+  await followChanges();
   const { handleOcspNodeRequest } = await import("../revocation/ocsp-node");
-  (globalThis as { __signetNodeHandlers?: NodeHandlers }).__signetNodeHandlers = { ocsp: handleOcspNodeRequest, shutdown: closeDb };
+  (globalThis as { __signetNodeHandlers?: NodeHandlers }).__signetNodeHandlers = { ocsp: handleOcspNodeRequest, shutdown: async () => {
+    const { stopListening } = await import("../db/notify");
+    await stopListening();
+    await closeDb();
+  } };
 }
