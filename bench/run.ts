@@ -4,6 +4,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { benchArtifactStore } from "./artifact-store";
 import { benchCrl } from "./crl";
 import { benchOcsp } from "./ocsp";
 import { benchDataDir } from "./seed-pki";
@@ -19,7 +20,8 @@ const emit = (title: string, markdown: string) => {
   sections.push(section);
 };
 
-if (want("ocsp")) emit("OCSP responder (Signet vs openssl ocsp -index)", (await benchOcsp()).markdown);
+if (want("ocsp")) emit("OCSP responder (Signet vs openssl ocsp -index, one process and one per core)", (await benchOcsp()).markdown);
+if (want("store")) emit("Signed archives in PostgreSQL vs on local disk (upload, download, server RSS)", (await benchArtifactStore()).markdown);
 if (want("crl")) emit("CRL build (Signet vs openssl ca -gencrl)", (await benchCrl()).markdown);
 if (want("sign")) emit("Archive signing (2,000 entries, ~100 MB)", (await benchSignArchive()).markdown);
 
