@@ -100,7 +100,7 @@ http {
 }
 `,
   );
-  return spawn("nginx", ["-p", dir, "-c", conf], { stdio: ["ignore", "pipe", "pipe"] });
+  return spawn(fs.existsSync("/usr/sbin/nginx") ? "/usr/sbin/nginx" : "nginx", ["-p", dir, "-c", conf], { stdio: ["ignore", "pipe", "pipe"] });
 }
 
 async function expectStatus<T>(res: Response, status: number): Promise<T> {
@@ -224,10 +224,17 @@ describe.runIf(onServer)("two instances on one PostgreSQL behind nginx", () => {
       const parsed = parseOcspResponse(Buffer.from(await res.arrayBuffer()));
       return parsed.basic ? parsed.basic.responses[0].status.kind : parsed.status;
     };
+    // openssl reads a CRL only when its bytes change: the loop below then polls at the speed of HTTP.
+    let lastDer = Buffer.alloc(0);
+    let lastListed = false;
     const crlLists = async (base: string) => {
       const der = Buffer.from(await (await fetch(`${base}/crl/${orgCaId}.crl`)).arrayBuffer());
-      const text = execFileSync("openssl", ["crl", "-inform", "DER", "-noout", "-text"], { input: der }).toString();
-      return text.includes(`Serial Number: ${pluginSerial.toUpperCase()}`);
+      if (!der.equals(lastDer)) {
+        const text = execFileSync("openssl", ["crl", "-inform", "DER", "-noout", "-text"], { input: der }).toString();
+        lastDer = der;
+        lastListed = text.includes(`Serial Number: ${pluginSerial.toUpperCase()}`);
+      }
+      return lastListed;
     };
     // B holds a pre-signed "good" in memory, and its CRL does not list the certificate.
     expect(await ask(b.url)).toBe("good");
@@ -236,17 +243,15 @@ describe.runIf(onServer)("two instances on one PostgreSQL behind nginx", () => {
 
     await expectStatus(await post(`${a.url}/api/v1/certificates/${pluginSerial}/revoke`, orgAdmin, { reason: "keyCompromise" }), 200);
     const revokedAt = Date.now();
-    let ocsp = "";
-    let listed = false;
-    while (Date.now() - revokedAt < 1_000 && !(ocsp === "revoked" && listed)) {
-      if (ocsp !== "revoked") ocsp = await ask(b.url);
-      if (!listed) listed = await crlLists(b.url);
+    let ocspAfter: number | undefined;
+    let crlAfter: number | undefined;
+    while (Date.now() - revokedAt < 1_000 && (ocspAfter === undefined || crlAfter === undefined)) {
+      if (ocspAfter === undefined && (await ask(b.url)) === "revoked") ocspAfter = Date.now() - revokedAt;
+      if (crlAfter === undefined && (await crlLists(b.url))) crlAfter = Date.now() - revokedAt;
     }
-    const elapsed = Date.now() - revokedAt;
-    console.log(`[test] instance B: OCSP ${ocsp}, CRL ${listed ? "lists" : "does not list"} the revoked certificate ${elapsed} ms after the revocation through A returned`);
-    expect(ocsp).toBe("revoked");
-    expect(listed).toBe(true);
-    expect(elapsed).toBeLessThan(1_000);
+    console.log(`[test] instance B after a revocation through A: OCSP revoked after ${ocspAfter ?? "—"} ms, CRL lists it after ${crlAfter ?? "—"} ms`);
+    expect(ocspAfter, "B's OCSP still answers good 1 s after the revocation").toBeDefined();
+    expect(crlAfter, "B's CRL does not list the certificate 1 s after the revocation").toBeDefined();
   });
 
   it("counts a rate limit across both instances", { timeout: 120_000 }, async () => {
