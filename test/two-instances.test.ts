@@ -1,8 +1,8 @@
 // Two `npm start` instances on one PostgreSQL database, each with its own data dir (as two hosts
 // would have), behind Debian's nginx (round robin, configuration written here): an org registered,
 // approved and signing through one, its archive downloaded from the other and through nginx; a
-// revocation through one seen revoked by the other's OCSP and CRL within 1 s; a rate limit counted
-// across both; one CRL catch-up run per interval in total, which moves to the survivor when the
+// revocation through one seen revoked by the other's OCSP and CRL within 1 s; rate limits (archive
+// verification, sign-in) counted across both, and a session opened on one good on the other; one CRL catch-up run per interval in total, which moves to the survivor when the
 // instance running it stops. The first run builds the console (minutes); later runs reuse it.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
@@ -22,6 +22,7 @@ import { alive, freePort } from "./processes";
 const onServer = Boolean(process.env.DATABASE_URL);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const CATCH_UP_MS = 2_000;
+const SIGN_INS_PER_MINUTE = 6;
 
 type Instance = { name: string; port: number; dataDir: string; child: ChildProcess; output: () => string; url: string };
 
@@ -50,6 +51,7 @@ async function startInstance(name: string, root: string): Promise<Instance> {
       // One store: the same master key on every instance (and in this test process, which seeds).
       SIGNET_MASTER_KEY: masterKey().toString("base64"),
       SIGNET_CRL_CATCH_UP_MS: String(CATCH_UP_MS),
+      SIGNET_SIGN_IN_PER_MINUTE: String(SIGN_INS_PER_MINUTE),
       NODE_ENV: "production",
     },
     stdio: ["ignore", "pipe", "pipe"],
@@ -254,7 +256,7 @@ describe.runIf(onServer)("two instances on one PostgreSQL behind nginx", () => {
     expect(crlAfter, "B's CRL does not list the certificate 1 s after the revocation").toBeDefined();
   });
 
-  it("counts a rate limit across both instances", { timeout: 120_000 }, async () => {
+  it("counts rate limits across both instances, and a session opened on one works on the other", { timeout: 120_000 }, async () => {
     // /api/v1/verify: 60 a minute per client address. Alternating instances, each sees half.
     const from = { "x-forwarded-for": `10.3.${crypto.randomInt(255)}.${crypto.randomInt(255)}` };
     const verify = (base: string) => fetch(`${base}/api/v1/verify`, { method: "POST", headers: { "content-type": "application/zip", ...from }, body: new Uint8Array([1, 2, 3]) });
@@ -268,6 +270,22 @@ describe.runIf(onServer)("two instances on one PostgreSQL behind nginx", () => {
     const refused = await verify(b.url);
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+
+    // Sign-in (better-auth's limiter, on the same shared counters): SIGN_INS_PER_MINUTE per address.
+    const guesser = { "x-forwarded-for": `10.4.${crypto.randomInt(255)}.${crypto.randomInt(255)}` };
+    const signIn = (inst: Instance, password: string, headers: Record<string, string>) =>
+      fetch(`${inst.url}/api/auth/sign-in/email`, { method: "POST", headers: { origin: inst.url, "content-type": "application/json", ...headers }, body: JSON.stringify({ email: "admin@twin.test", password }) });
+    const guesses: number[] = [];
+    for (let i = 0; i < SIGN_INS_PER_MINUTE; i++) guesses.push((await signIn(i % 2 === 0 ? a : b, "wrong-password-1", guesser)).status);
+    expect(guesses.every((s) => s === 401), guesses.join(",")).toBe(true);
+    expect((await signIn(a, "wrong-password-1", guesser)).status).toBe(429);
+    expect((await signIn(b, "twin-password-1", guesser)).status).toBe(429);
+    // From another address the right password works, and the session it opens on A is good on B.
+    const session = await signIn(a, "twin-password-1", { "x-forwarded-for": `10.5.${crypto.randomInt(255)}.${crypto.randomInt(255)}` });
+    expect(session.status, await session.clone().text()).toBe(200);
+    const cookie = session.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    const onB = await expectStatus<{ user?: { email: string } } | null>(await fetch(`${b.url}/api/auth/get-session`, { headers: { cookie } }), 200);
+    expect(onB?.user?.email).toBe("admin@twin.test");
   });
 
   it("runs the CRL catch-up once per interval in total, and on the survivor when the other stops", { timeout: 120_000 }, async () => {

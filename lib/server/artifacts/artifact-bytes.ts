@@ -1,11 +1,14 @@
 // A signed archive's bytes in PostgreSQL, the one state every instance shares: 1 MiB pieces in
-// artifact_chunk, written from the signed file and read back one piece per query through the driver
-// (lib/server/db/driver.ts), so neither direction ever holds the archive whole in memory and no
-// value larger than a piece passes through a query. Embedded PGlite takes the same statements.
+// artifact_chunk, written from the signed file (binary parameters) and read back one piece per
+// query through the driver (lib/server/db/driver.ts), so neither direction ever holds the archive
+// whole in memory and no value larger than a piece passes through a query. On a PostgreSQL server a
+// piece is read with a binary COPY: a bytea column as a query result would come as hex text (twice
+// the bytes, encoded by the server and decoded here). Embedded PGlite hands bytea over as bytes.
 import crypto from "node:crypto";
 import fs from "node:fs";
 import { Readable } from "node:stream";
-import { driverQuery, inDriverTransaction, type Sql } from "../db/driver";
+import type { Pool } from "pg";
+import { driver, driverQuery, inDriverTransaction, type Sql } from "../db/driver";
 
 export const CHUNK_BYTES = 1024 * 1024;
 
@@ -35,20 +38,108 @@ export async function deleteArtifactBytes(artifactId: string): Promise<void> {
   await driverQuery(`DELETE FROM artifact_chunk WHERE "artifactId" = $1`, [artifactId]);
 }
 
+// Binary COPY (PostgreSQL docs, "COPY", Binary Format): signature, flags, header extension, then per
+// row a field count and each field's length and bytes; -1 as the field count ends the data.
+const COPY_SIGNATURE = Buffer.from("PGCOPY\n\xff\r\n\0", "latin1");
+
+function firstFieldOfBinaryCopy(data: Buffer): Buffer | undefined {
+  if (data.length < 19 || !data.subarray(0, 11).equals(COPY_SIGNATURE)) throw new Error("not a binary COPY stream");
+  let at = 15 + 4 + data.readUInt32BE(15);
+  const fields = data.readInt16BE(at);
+  if (fields === -1) return undefined;
+  at += 2;
+  const length = data.readInt32BE(at);
+  if (length < 0) return undefined;
+  return data.subarray(at + 4, at + 4 + length);
+}
+
+type CopyConnection = { query(text: string): void };
+
+/** Runs `COPY (…) TO STDOUT` on a pooled connection and collects what it sends (node-postgres "submittable"). */
+async function copyOut(pool: Pool, sql: string): Promise<Buffer> {
+  const conn = await pool.connect();
+  let broken = false;
+  try {
+    const parts = await new Promise<Buffer[]>((resolve, reject) => {
+      const parts: Buffer[] = [];
+      let failed: Error | undefined;
+      const submittable = {
+        submit: (connection: CopyConnection) => connection.query(sql),
+        handleCopyData: (msg: { chunk: Buffer }) => parts.push(msg.chunk),
+        handleError: (err: Error) => {
+          failed = err;
+          // A lost connection sends no ReadyForQuery.
+          if (!(err as { code?: string }).code) {
+            broken = true;
+            reject(err);
+          }
+        },
+        handleReadyForQuery: () => (failed ? reject(failed) : resolve(parts)),
+        handleCommandComplete: () => {},
+        handleEmptyQuery: () => {},
+        handleRowDescription: () => {},
+        handleDataRow: () => {},
+        handlePortalSuspended: () => {},
+        handleCopyInResponse: () => {},
+      };
+      conn.query(submittable as never);
+    });
+    return Buffer.concat(parts);
+  } finally {
+    conn.release(broken || undefined);
+  }
+}
+
+/** One piece of an artifact, or undefined when there is none. */
+export async function readPiece(artifactId: string, seq: number): Promise<Buffer | undefined> {
+  const d = await driver();
+  if (d.kind === "pg") {
+    // COPY takes no parameters: both values are checked to be what they must be before they are spliced in.
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(artifactId) || !Number.isSafeInteger(seq) || seq < 0) throw new Error("invalid artifact piece");
+    return firstFieldOfBinaryCopy(await copyOut(d.pool, `COPY (SELECT data FROM artifact_chunk WHERE "artifactId" = '${artifactId}' AND seq = ${seq}) TO STDOUT WITH (FORMAT binary)`));
+  }
+  const [row] = await driverQuery<{ data: unknown }>(`SELECT data FROM artifact_chunk WHERE "artifactId" = $1 AND seq = $2`, [artifactId, seq]);
+  return row ? asBuffer(row.data) : undefined;
+}
+
+const missing = (artifactId: string, seq: number, count: number) => new Error(`artifact ${artifactId}: piece ${seq} of ${count} is missing`);
+
 /**
- * The stored bytes as a stream that fetches the next piece only when the consumer wants it. A piece
- * that is missing (never for a committed row) ends the stream with an error, not with short data.
+ * The stored bytes as a Node stream that fetches the next piece only when the consumer wants it.
+ * A piece that is missing (never for a committed row) ends the stream with an error, not short data.
  */
 export function readArtifactBytes(artifactId: string, size: number): Readable {
   const count = Math.ceil(size / CHUNK_BYTES);
   async function* pieces() {
     for (let seq = 0; seq < count; seq++) {
-      const [row] = await driverQuery<{ data: unknown }>(`SELECT data FROM artifact_chunk WHERE "artifactId" = $1 AND seq = $2`, [artifactId, seq]);
-      if (!row) throw new Error(`artifact ${artifactId}: piece ${seq} of ${count} is missing`);
-      yield asBuffer(row.data);
+      const piece = await readPiece(artifactId, seq);
+      if (!piece) throw missing(artifactId, seq, count);
+      yield piece;
     }
   }
   return Readable.from(pieces(), { objectMode: false, highWaterMark: CHUNK_BYTES });
+}
+
+/**
+ * The same as a web stream for a download: pulled piece by piece, one piece read ahead while the
+ * previous one is sent, so at most about two pieces are in memory whatever the client's speed.
+ */
+export function artifactByteStream(artifactId: string, size: number): ReadableStream<Uint8Array> {
+  const count = Math.ceil(size / CHUNK_BYTES);
+  let seq = 0;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        if (seq >= count) return controller.close();
+        const piece = await readPiece(artifactId, seq);
+        if (!piece) return controller.error(missing(artifactId, seq, count));
+        seq += 1;
+        controller.enqueue(piece);
+        if (seq >= count) controller.close();
+      },
+    },
+    { highWaterMark: 1 },
+  );
 }
 
 /**

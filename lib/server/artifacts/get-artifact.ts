@@ -6,7 +6,7 @@ import { AppError } from "../errors";
 import { findVisibleArtifact } from "./artifact-access";
 import { serializeArtifact } from "./serialize-artifact";
 import { ARTIFACT_EXTENSIONS, resolveStoragePath } from "./storage";
-import { readArtifactBytes } from "./artifact-bytes";
+import { artifactByteStream } from "./artifact-bytes";
 import { DETACHED_STORE_SIGNATURE_TARGETS } from "./serialize-artifact";
 
 export async function getArtifact(actor: Principal, id: string) {
@@ -29,13 +29,14 @@ export async function openArtifactDownload(actor: Principal, id: string) {
   const meta = { filename: downloadName(row.pluginId, row.version, row.target), contentType: CONTENT_TYPES[row.target] ?? "application/octet-stream", sha256: row.sha256 };
   if (row.storage === "database") {
     const size = Number(row.size);
-    return { body: Readable.toWeb(readArtifactBytes(row.id, size)) as ReadableStream<Uint8Array>, size, ...meta };
+    return { body: artifactByteStream(row.id, size), size, ...meta };
   }
   const file = resolveStoragePath(row.storagePath);
   const stat = await fs.promises.stat(file).catch(() => {
     throw new AppError("not_found", "The artifact's file is missing from storage");
   });
-  return { body: Readable.toWeb(fs.createReadStream(file)) as ReadableStream<Uint8Array>, size: stat.size, ...meta };
+  // One read ahead at most (toWeb's default queues up to highWaterMark chunks, not bytes: the whole file).
+  return { body: Readable.toWeb(fs.createReadStream(file), { strategy: { highWaterMark: 1 } }) as ReadableStream<Uint8Array>, size: stat.size, ...meta };
 }
 
 /** The detached CMS signature: public to anyone holding the artifact id (API.md), like a CA certificate. */
