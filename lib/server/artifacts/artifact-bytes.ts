@@ -14,14 +14,33 @@ export const CHUNK_BYTES = 1024 * 1024;
 
 const asBuffer = (data: unknown): Buffer => (Buffer.isBuffer(data) ? data : Buffer.from(data as Uint8Array));
 
-/** Writes the file's bytes as `artifactId`'s pieces (replacing any); returns their count, size and SHA-256. */
+/** The file's bytes from `start`, in pieces of exactly CHUNK_BYTES (the last one shorter), at most `count` of them. */
+async function* piecesOf(file: string, start = 0, count = Infinity): AsyncGenerator<Buffer> {
+  if (count <= 0) return;
+  const end = count === Infinity ? undefined : start + count * CHUNK_BYTES - 1;
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  for await (const read of fs.createReadStream(file, { start, end, highWaterMark: CHUNK_BYTES })) {
+    pending.push(read as Buffer);
+    pendingBytes += (read as Buffer).length;
+    while (pendingBytes >= CHUNK_BYTES) {
+      const joined = pending.length === 1 ? pending[0] : Buffer.concat(pending);
+      yield joined.subarray(0, CHUNK_BYTES);
+      const rest = joined.subarray(CHUNK_BYTES);
+      pending = rest.length ? [rest] : [];
+      pendingBytes = rest.length;
+    }
+  }
+  if (pendingBytes > 0) yield Buffer.concat(pending);
+}
+
+/** Writes the file's bytes as `artifactId`'s pieces (replacing any) in one transaction; returns their count, size and SHA-256. */
 export async function writeChunks(sql: Sql, artifactId: string, file: string): Promise<{ chunks: number; size: number; sha256: string }> {
   await sql(`DELETE FROM artifact_chunk WHERE "artifactId" = $1`, [artifactId]);
   const hash = crypto.createHash("sha256");
   let seq = 0;
   let size = 0;
-  for await (const piece of fs.createReadStream(file, { highWaterMark: CHUNK_BYTES })) {
-    const bytes = piece as Buffer;
+  for await (const bytes of piecesOf(file)) {
     hash.update(bytes);
     size += bytes.length;
     await sql(`INSERT INTO artifact_chunk ("artifactId", seq, data) VALUES ($1, $2, $3)`, [artifactId, seq++, bytes]);
@@ -29,9 +48,49 @@ export async function writeChunks(sql: Sql, artifactId: string, file: string): P
   return { chunks: seq, size, sha256: hash.digest("hex") };
 }
 
-/** Stores a signed archive's bytes, committed before its row is (the sweep removes pieces no row names). */
+/** Connections that write one archive's pieces at once (each its own range, in its own transaction). */
+const WRITERS = 3;
+
+/**
+ * Stores a signed archive's bytes, committed before its row is (the sweep removes pieces no row
+ * names; the caller deletes them if the row does not commit). On a PostgreSQL server WRITERS
+ * connections each write a contiguous range of the pieces in a transaction of their own, so the
+ * database's write and WAL flush overlap with reading the next range; the embedded database has one
+ * connection and takes them in order.
+ */
 export async function storeArtifactBytes(artifactId: string, file: string): Promise<void> {
-  await inDriverTransaction((sql) => writeChunks(sql, artifactId, file));
+  const d = await driver();
+  if (d.kind === "pglite") {
+    await inDriverTransaction((sql) => writeChunks(sql, artifactId, file));
+    return;
+  }
+  await deleteArtifactBytes(artifactId);
+  const count = Math.ceil((await fs.promises.stat(file)).size / CHUNK_BYTES);
+  const per = Math.max(1, Math.ceil(count / WRITERS));
+  const ranges = Array.from({ length: Math.ceil(count / per) }, (_, w) => ({ first: w * per, pieces: Math.min(per, count - w * per) }));
+  const results = await Promise.allSettled(
+    ranges.map(async ({ first, pieces }) => {
+      const conn = await d.pool.connect();
+      try {
+        await conn.query("BEGIN");
+        let seq = first;
+        for await (const bytes of piecesOf(file, first * CHUNK_BYTES, pieces)) {
+          await conn.query(`INSERT INTO artifact_chunk ("artifactId", seq, data) VALUES ($1, $2, $3)`, [artifactId, seq++, bytes]);
+        }
+        await conn.query("COMMIT");
+      } catch (err) {
+        await conn.query("ROLLBACK").catch(() => {});
+        throw err;
+      } finally {
+        conn.release();
+      }
+    }),
+  );
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed) {
+    await deleteArtifactBytes(artifactId).catch(() => {});
+    throw failed.reason;
+  }
 }
 
 export async function deleteArtifactBytes(artifactId: string): Promise<void> {
@@ -120,22 +179,41 @@ export function readArtifactBytes(artifactId: string, size: number): Readable {
   return Readable.from(pieces(), { objectMode: false, highWaterMark: CHUNK_BYTES });
 }
 
+/** Pieces a download reads ahead of the one being sent, on as many connections at once. */
+const READ_AHEAD = 2;
+
 /**
- * The same as a web stream for a download: pulled piece by piece, one piece read ahead while the
- * previous one is sent, so at most about two pieces are in memory whatever the client's speed.
+ * The same as a web stream for a download: pulled piece by piece, with up to READ_AHEAD further
+ * pieces being read meanwhile, so about READ_AHEAD + 2 pieces are in memory whatever the client's
+ * speed. A client that goes away cancels the stream; reads in flight finish and are dropped.
  */
 export function artifactByteStream(artifactId: string, size: number): ReadableStream<Uint8Array> {
   const count = Math.ceil(size / CHUNK_BYTES);
-  let seq = 0;
+  const ahead: Promise<Buffer | undefined>[] = [];
+  let next = 0;
+  let sent = 0;
+  const fill = () => {
+    while (next < count && ahead.length <= READ_AHEAD) {
+      const p = readPiece(artifactId, next++);
+      p.catch(() => {});
+      ahead.push(p);
+    }
+  };
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
-        if (seq >= count) return controller.close();
-        const piece = await readPiece(artifactId, seq);
-        if (!piece) return controller.error(missing(artifactId, seq, count));
-        seq += 1;
+        if (sent >= count) return controller.close();
+        fill();
+        const piece = await ahead.shift()!;
+        if (!piece) return controller.error(missing(artifactId, sent, count));
+        sent += 1;
+        fill();
         controller.enqueue(piece);
-        if (seq >= count) controller.close();
+        if (sent >= count) controller.close();
+      },
+      cancel() {
+        next = count;
+        ahead.length = 0;
       },
     },
     { highWaterMark: 1 },
