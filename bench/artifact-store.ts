@@ -16,6 +16,7 @@ import { Readable } from "node:stream";
 import yazl from "yazl";
 import { RSS_BUDGET_MB } from "./sign-archive";
 import { table } from "./measure";
+import { waitFor } from "./ocsp";
 import { benchDataDir, freshBenchDatabase, seedStore } from "./seed-pki";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -38,19 +39,6 @@ function writeArchive(file: string, pluginId: string): Promise<void> {
 }
 
 const peakRssMb = (pid: number) => Number(/VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))![1]) / 1024;
-
-async function waitFor(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      /* not up yet */
-    }
-    if (Date.now() > deadline) throw new Error(`${url} did not come up`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
 
 async function timedDownload(url: string, token: string, sha256: string): Promise<number> {
   const start = performance.now();

@@ -82,7 +82,8 @@ function ocspRequest(dir: string, issuer: string, serialHex: string): Buffer {
   return fs.readFileSync(out);
 }
 
-async function waitFor(url: string, timeoutMs: number): Promise<void> {
+/** Polls `url` until it answers 2xx (a server starting up). */
+export async function waitFor(url: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
