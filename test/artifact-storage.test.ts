@@ -1,5 +1,5 @@
 // Signed archives in the database (on the PostgreSQL server and on the embedded PGlite): stored in
-// pieces and nowhere on disk, downloaded byte for byte; an archive from before (a file under the data
+// rows and nowhere on disk, downloaded byte for byte; an archive from before (a file under the data
 // dir) moves in at start, checked against its recorded SHA-256, idempotently and crash-safely; pieces
 // no row names are swept.
 import crypto from "node:crypto";
@@ -10,7 +10,7 @@ import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { GET as download } from "@/app/api/v1/artifacts/[id]/download/route";
 import { pluginEntries, zipTo } from "@/lib/pki/jpl/test-fixtures";
-import { CHUNK_BYTES, readArtifactBytes, storeArtifactBytes, sweepOrphanChunks } from "@/lib/server/artifacts/artifact-bytes";
+import { CHUNK_BYTES, ROW_BYTES, readArtifactBytes, storeArtifactBytes, sweepOrphanChunks } from "@/lib/server/artifacts/artifact-bytes";
 import { moveArtifactFilesIntoDatabase } from "@/lib/server/artifacts/move-artifact-files";
 import { resolveStoragePath } from "@/lib/server/artifacts/storage";
 import { call } from "./helpers";
@@ -63,9 +63,9 @@ describe("signed archives in the database", () => {
     const client = await db();
     const row = await client.artifact.findUniqueOrThrow({ where: { id: artifact.id }, select: { storage: true, size: true } });
     expect(row.storage).toBe("database");
-    const pieces = await client.artifactChunk.count({ where: { artifactId: artifact.id } });
-    expect(pieces).toBe(Math.ceil(Number(row.size) / CHUNK_BYTES));
-    expect(pieces).toBeGreaterThanOrEqual(3);
+    const rows = await client.artifactChunk.count({ where: { artifactId: artifact.id } });
+    expect(rows).toBe(Math.ceil(Number(row.size) / ROW_BYTES));
+    expect(Number(row.size)).toBeGreaterThan(2 * CHUNK_BYTES);
     const artifactsDir = path.join(env().dataDir, "artifacts");
     expect(fs.existsSync(artifactsDir) ? fs.readdirSync(artifactsDir) : []).toEqual([]);
     const bytes = await downloaded(artifact.id);
@@ -119,7 +119,7 @@ describe("signed archives in the database", () => {
     const client = await db();
     // Younger than the age given: kept (its row may still be committing).
     expect(await sweepOrphanChunks(3_600_000)).toBe(0);
-    expect(await client.artifactChunk.count({ where: { artifactId: orphan } })).toBe(2);
+    expect(await client.artifactChunk.count({ where: { artifactId: orphan } })).toBe(Math.ceil((CHUNK_BYTES + 1) / ROW_BYTES));
     await new Promise((r) => setTimeout(r, 50));
     expect(await sweepOrphanChunks(1)).toBe(1);
     expect(await client.artifactChunk.count({ where: { artifactId: orphan } })).toBe(0);
