@@ -12,7 +12,8 @@ import { benchDataDir, freshBenchDatabase, seedStore } from "./seed-pki";
 
 const CERTS = 200;
 const DURATION = "10s";
-const AB_REQUESTS = 60_000;
+// BENCH_OCSP_REQUESTS: fewer for a quick look on a busy machine.
+const AB_REQUESTS = Number(process.env.BENCH_OCSP_REQUESTS ?? 60_000);
 const ROOT = path.resolve(import.meta.dirname, "..");
 // BENCH_PORT and the next one: Signet and the OpenSSL peer.
 const PORT = Number(process.env.BENCH_PORT ?? 3710);
