@@ -1,6 +1,7 @@
-// OCSP throughput and latency: Signet's production server (next start) against `openssl ocsp
+// OCSP throughput and latency: Signet's production server (`npm start`) against `openssl ocsp
 // -index` as a responder, on the same number of certificates, the same key type (P-256 delegated
-// responder), driven by the same load generator (wrk, POST, keep-alive where the server allows).
+// responder), driven by the same load generator (wrk, POST, keep-alive where the server allows);
+// each with one process and with one per core (SIGNET_WORKERS, `openssl ocsp -multi`).
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -11,8 +12,12 @@ import { benchDataDir, freshBenchDatabase, seedStore } from "./seed-pki";
 
 const CERTS = 200;
 const DURATION = "10s";
-const AB_REQUESTS = 60_000;
+// BENCH_OCSP_REQUESTS: fewer for a quick look on a busy machine.
+const AB_REQUESTS = Number(process.env.BENCH_OCSP_REQUESTS ?? 60_000);
 const ROOT = path.resolve(import.meta.dirname, "..");
+// BENCH_PORT and the next one: Signet and the OpenSSL peer.
+const PORT = Number(process.env.BENCH_PORT ?? 3710);
+const CORES = os.availableParallelism();
 
 export type WrkResult = { rps: number; p50ms: number; p99ms: number; non2xx: number; errors: number };
 export type OcspRow = { responder: string; generator: "ab" | "wrk"; connections: number } & WrkResult;
@@ -78,6 +83,7 @@ function ocspRequest(dir: string, issuer: string, serialHex: string): Buffer {
   return fs.readFileSync(out);
 }
 
+/** Polls `url` until it answers 2xx (a server starting up). */
 export async function waitFor(url: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -92,7 +98,7 @@ export async function waitFor(url: string, timeoutMs: number): Promise<void> {
 }
 
 /** The peer: an OpenSSL CA with a P-256 delegated responder and an index of CERTS certificates. */
-function opensslResponder(dir: string, port: number): { child: ChildProcess; bodies: Buffer[] } {
+function opensslResponder(dir: string, port: number, processes: number): { child: ChildProcess; bodies: Buffer[] } {
   const p = (f: string) => path.join(dir, f);
   execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", p("peer-ca.key"), "-out", p("peer-ca.pem"), "-subj", "/O=Peer/CN=Peer CA", "-days", "30"]);
   execFileSync("openssl", ["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", p("peer-ocsp.key"), "-out", p("peer-ocsp.csr"), "-subj", "/CN=Peer OCSP"]);
@@ -110,14 +116,15 @@ function opensslResponder(dir: string, port: number): { child: ChildProcess; bod
     if (i < 20) bodies.push(ocspRequest(dir, p("peer-ca.pem"), hex));
   }
   fs.writeFileSync(p("index.txt"), lines.join(""));
-  const child = spawn("openssl", ["ocsp", "-index", p("index.txt"), "-port", String(port), "-rsigner", p("peer-ocsp.pem"), "-rkey", p("peer-ocsp.key"), "-CA", p("peer-ca.pem"), "-nmin", "60"], { stdio: "ignore" });
+  const multi = processes > 1 ? ["-multi", String(processes)] : [];
+  const child = spawn("openssl", ["ocsp", "-index", p("index.txt"), "-port", String(port), "-rsigner", p("peer-ocsp.pem"), "-rkey", p("peer-ocsp.key"), "-CA", p("peer-ca.pem"), "-nmin", "60", ...multi], { stdio: "ignore", detached: true });
   return { child, bodies };
 }
 
 export async function benchOcsp(): Promise<{ rows: OcspRow[]; markdown: string }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "signet-bench-ocsp-"));
   benchDataDir();
-  const env = { ...process.env, PORT: "3710", NODE_ENV: "production" as const };
+  const env = { ...process.env, PORT: String(PORT), NODE_ENV: "production" as const };
   await freshBenchDatabase();
   const store = await seedStore();
   fs.writeFileSync(path.join(dir, "org.pem"), store.orgCaPem);
@@ -146,35 +153,63 @@ export async function benchOcsp(): Promise<{ rows: OcspRow[]; markdown: string }
   const rows: OcspRow[] = [];
   const signetDir = fs.mkdtempSync(path.join(dir, "signet-"));
   writeWrkScript(signetDir, bodies);
-  const server = spawn(process.execPath, [path.join(ROOT, "scripts", "start.mjs")], { cwd: ROOT, env, stdio: ["ignore", "ignore", "inherit"] });
-  try {
-    await waitFor("http://127.0.0.1:3710/api/v1/health", 600_000);
-    // One pass to have every answer pre-signed, then check one with OpenSSL.
-    wrk("http://127.0.0.1:3710/ocsp", signetDir, 2);
-    const sample = execFileSync("openssl", ["ocsp", "-issuer", path.join(dir, "org.pem"), "-serial", `0x${serials[1]}`, "-no_nonce", "-url", "http://127.0.0.1:3710/ocsp", "-CAfile", path.join(dir, "root.pem")], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-    if (!/: good/.test(sample)) throw new Error(`Signet's OCSP answer did not verify: ${sample}`);
-    for (const c of [16, 4]) rows.push({ responder: "Signet (1 process)", generator: "ab", connections: c, ...ab("http://127.0.0.1:3710/ocsp", path.join(signetDir, "req-1.der"), c, AB_REQUESTS) });
-    for (const c of [16, 4]) rows.push({ responder: "Signet (1 process)", generator: "wrk", connections: c, ...wrk("http://127.0.0.1:3710/ocsp", signetDir, c) });
-  } finally {
-    server.kill("SIGTERM");
+  const url = `http://127.0.0.1:${PORT}/ocsp`;
+  for (const workers of [...new Set([1, CORES])]) {
+    const label = workers === 1 ? "Signet (1 worker)" : `Signet (${workers} workers, one per core)`;
+    const server = spawn(process.execPath, [path.join(ROOT, "scripts", "start.mjs")], { cwd: ROOT, env: { ...env, SIGNET_WORKERS: String(workers) }, stdio: ["ignore", "ignore", "inherit"] });
+    try {
+      await waitFor(`http://127.0.0.1:${PORT}/api/v1/health`, 600_000);
+      // Every worker answers (each pre-signs on its first requests), then one answer checked by OpenSSL.
+      wrk(url, signetDir, 4 * workers);
+      const sample = execFileSync("openssl", ["ocsp", "-issuer", path.join(dir, "org.pem"), "-serial", `0x${serials[1]}`, "-no_nonce", "-url", url, "-CAfile", path.join(dir, "root.pem")], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+      if (!/: good/.test(sample)) throw new Error(`Signet's OCSP answer did not verify: ${sample}`);
+      for (const c of [16, 4]) rows.push({ responder: label, generator: "ab", connections: c, ...ab(url, path.join(signetDir, "req-1.der"), c, AB_REQUESTS) });
+      for (const c of [16, 4]) rows.push({ responder: label, generator: "wrk", connections: c, ...wrk(url, signetDir, c) });
+    } finally {
+      server.kill("SIGTERM");
+      await new Promise((r) => (server.exitCode !== null ? r(null) : server.once("exit", r)));
+    }
   }
 
-  const peerDir = fs.mkdtempSync(path.join(dir, "peer-"));
-  const peer = opensslResponder(peerDir, 3711);
-  writeWrkScript(peerDir, peer.bodies);
-  try {
-    await new Promise((r) => setTimeout(r, 1000));
-    for (const c of [16, 4]) rows.push({ responder: "openssl ocsp -index (1 process)", generator: "ab", connections: c, ...ab("http://127.0.0.1:3711/", path.join(peerDir, "req-1.der"), c, AB_REQUESTS) });
-  } finally {
-    peer.child.kill("SIGTERM");
+  for (const processes of [...new Set([1, CORES])]) {
+    const peerDir = fs.mkdtempSync(path.join(dir, "peer-"));
+    const peer = opensslResponder(peerDir, PORT + 1, processes);
+    writeWrkScript(peerDir, peer.bodies);
+    const label = processes === 1 ? "openssl ocsp -index (1 process)" : `openssl ocsp -index -multi ${processes}`;
+    try {
+      await new Promise((r) => setTimeout(r, 1000));
+      for (const c of [16, 4]) {
+        // ab gives up (apr_pollset_poll timeout) when a responder stalls: a row saying so, not a lost run.
+        try {
+          rows.push({ responder: label, generator: "ab", connections: c, ...ab(`http://127.0.0.1:${PORT + 1}/`, path.join(peerDir, "req-1.der"), c, AB_REQUESTS) });
+        } catch (err) {
+          console.error(`[bench] ${label}, ${c} connections: ${(err as Error).message.split("\n")[0]}`);
+          rows.push({ responder: label, generator: "ab", connections: c, rps: Number.NaN, p50ms: Number.NaN, p99ms: Number.NaN, non2xx: 0, errors: 1 });
+        }
+      }
+    } finally {
+      // `openssl ocsp -multi` leaves its children behind on SIGTERM to the parent alone: the whole group goes.
+      try {
+        process.kill(-peer.child.pid!, "SIGKILL");
+      } catch {
+        peer.child.kill("SIGKILL");
+      }
+      await new Promise((r) => (peer.child.exitCode !== null || peer.child.signalCode !== null ? r(null) : peer.child.once("exit", r)));
+    }
   }
   fs.rmSync(dir, { recursive: true, force: true });
 
-  // The ratio compares like with like: both responders under the same generator (ab).
-  const best = (name: string) => Math.max(...rows.filter((r) => r.generator === "ab" && r.responder.startsWith(name)).map((r) => r.rps));
+  // The ratios compare like with like: both responders under the same generator (ab), same process count.
+  const best = (label: string) => Math.max(...rows.filter((r) => r.generator === "ab" && r.responder === label && Number.isFinite(r.rps)).map((r) => r.rps));
+  const ratio = (signet: string, peer: string) => (best(signet) / best(peer)).toFixed(2);
+  const ratios = [`one process each: ${ratio("Signet (1 worker)", "openssl ocsp -index (1 process)")}×`];
+  if (CORES > 1) {
+    ratios.push(`one per core each (${CORES}): ${ratio(`Signet (${CORES} workers, one per core)`, `openssl ocsp -index -multi ${CORES}`)}×`);
+    ratios.push(`Signet ${CORES} workers / 1 worker: ${ratio(`Signet (${CORES} workers, one per core)`, "Signet (1 worker)")}×`);
+  }
   const markdown = `${table(
     ["responder", "load generator", "connections", "requests/s", "p50 (ms)", "p99 (ms)", "non-2xx", "errors"],
     rows.map((r) => [r.responder, r.generator, r.connections, r.rps, r.p50ms, r.p99ms, r.non2xx, r.errors]),
-  )}\n\nThroughput ratio under ab (best Signet / best OpenSSL): ${(best("Signet") / best("openssl")).toFixed(2)}×`;
+  )}\n\nThroughput ratios under ab (best Signet / best OpenSSL): ${ratios.join("; ")}`;
   return { rows, markdown };
 }

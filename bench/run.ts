@@ -4,6 +4,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { benchArtifactStore } from "./artifact-store";
 import { benchCrl } from "./crl";
 import { benchLists } from "./lists";
 import { benchOcsp } from "./ocsp";
@@ -20,7 +21,8 @@ const emit = (title: string, markdown: string) => {
   sections.push(section);
 };
 
-if (want("ocsp")) emit("OCSP responder (Signet vs openssl ocsp -index)", (await benchOcsp()).markdown);
+if (want("ocsp")) emit("OCSP responder (Signet vs openssl ocsp -index, one process and one per core)", (await benchOcsp()).markdown);
+if (want("store")) emit("Signed archives in PostgreSQL vs on local disk (upload, download, server RSS)", (await benchArtifactStore()).markdown);
 if (want("crl")) emit("CRL build (Signet vs openssl ca -gencrl)", (await benchCrl()).markdown);
 if (want("sign")) emit("Archive signing (2,000 entries, ~100 MB)", (await benchSignArchive()).markdown);
 if (want("sign") || want("targets")) emit("Store-format signing per target (~100 MB upload each, against its limit)", (await benchSignTargets()).markdown);

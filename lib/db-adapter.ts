@@ -36,11 +36,12 @@ function patchQuery(target: Queryable): void {
   };
 }
 
-export async function createServerAdapter(url: string, max = 10): Promise<SqlMigrationAwareDriverAdapterFactory> {
+export async function createServerAdapter(url: string, max = 10, onPool?: (pool: import("pg").Pool) => void): Promise<SqlMigrationAwareDriverAdapterFactory> {
   const [{ default: pg }, { PrismaPg }] = await Promise.all([import("pg"), import("@prisma/adapter-pg")]);
   // A database host that stops answering (rather than refusing) must not hold requests forever: after
   // 10 s without a connection they fail, and are answered 503 (lib/server/db/unavailable.ts).
   const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 10_000 });
+  onPool?.(pool);
   patchQuery(pool as unknown as Queryable);
   pool.on("connect", (client) => patchQuery(client as unknown as Queryable));
   // $disconnect ends the pool too: otherwise its idle clients hold a CLI process open for seconds.
@@ -80,7 +81,7 @@ function withBytesArgs<T extends Queryable2>(q: T): T {
   return q;
 }
 
-export async function createEmbeddedAdapter(dataDir: string): Promise<SqlMigrationAwareDriverAdapterFactory> {
+export async function createEmbeddedAdapter(dataDir: string, onClient?: (client: import("@electric-sql/pglite").PGlite) => void): Promise<SqlMigrationAwareDriverAdapterFactory> {
   const [{ PGlite }, { PrismaPGlite }] = await Promise.all([
     import("@electric-sql/pglite"),
     import("pglite-prisma-adapter"),
@@ -88,6 +89,7 @@ export async function createEmbeddedAdapter(dataDir: string): Promise<SqlMigrati
   secureDataDir(dataDir);
   const client = new PGlite(embeddedDatabaseDir(dataDir));
   await client.waitReady;
+  onClient?.(client);
   // After waitReady: a new database has just been unpacked, world-writable (lib/server/startup/data-dir.ts).
   secureDataDir(dataDir);
   const factory = new PrismaPGlite(client) as unknown as SqlMigrationAwareDriverAdapterFactory;
@@ -109,9 +111,17 @@ export async function createEmbeddedAdapter(dataDir: string): Promise<SqlMigrati
   return factory;
 }
 
+/**
+ * The app's adapter. The driver underneath (the pg pool or the PGlite instance) is also handed to
+ * lib/server/db/driver.ts, for the few jobs that must stream through it rather than through the ORM
+ * (artifact chunks) or hold a session of their own (LISTEN).
+ */
 export async function createAdapter(): Promise<SqlMigrationAwareDriverAdapterFactory> {
   const e = env();
-  return e.databaseUrl ? createServerAdapter(e.databaseUrl) : createEmbeddedAdapter(e.dataDir);
+  const { setDriver } = await import("./server/db/driver");
+  return e.databaseUrl
+    ? createServerAdapter(e.databaseUrl, 10, (pool) => setDriver({ kind: "pg", pool, url: e.databaseUrl! }))
+    : createEmbeddedAdapter(e.dataDir, (client) => setDriver({ kind: "pglite", client }));
 }
 
 export async function createMigrationAdapter(): Promise<SqlMigrationAwareDriverAdapterFactory> {

@@ -13,6 +13,7 @@ import { approveRequest } from "@/lib/server/requests/approve-request";
 import { principalForUser } from "@/lib/server/auth/resolve-principal";
 import { registerOrg } from "@/lib/server/orgs/register-org";
 import { initializeSignet } from "@/lib/server/setup/initialize-signet";
+import { readArtifactBytes } from "@/lib/server/artifacts/artifact-bytes";
 import { sweepAbandonedFiles } from "@/lib/server/artifacts/sweep-abandoned-files";
 import { requestPluginCert } from "@/lib/server/requests/request-plugin-cert";
 import { currentCrl } from "@/lib/server/revocation/current-crl";
@@ -100,18 +101,22 @@ describe.runIf(onServer)("crash safety: kill -9 during issuance, revocation, CRL
     for (const ca of await client.certificateAuthority.findMany({ select: { id: true, lastCrlNumber: true, crls: { select: { crlNumber: true } } } })) {
       for (const crl of ca.crls) expect(crl.crlNumber <= ca.lastCrlNumber).toBe(true);
     }
-    // 6. Every artifact row has its file, byte for byte, and its audit event; after the start-up
-    //    sweep no file is left that no row names (uploads in flight, half-written or uncommitted).
+    // 6. Every artifact row has its bytes in the database, byte for byte, and its audit event; after
+    //    the start-up sweep no file is left (uploads in flight, half-written) and no piece that no row names.
     const artifactEvents = new Set((await client.auditEvent.findMany({ where: { action: "artifact.signed" }, select: { subjectId: true } })).map((e) => e.subjectId));
-    const artifacts = await client.artifact.findMany({ select: { id: true, sha256: true, storagePath: true } });
+    const artifacts = await client.artifact.findMany({ select: { id: true, sha256: true, size: true, storage: true } });
     for (const a of artifacts) {
-      const bytes = fs.readFileSync(path.join(env().dataDir, a.storagePath));
-      expect(crypto.createHash("sha256").update(bytes).digest("hex"), `artifact ${a.id}`).toBe(a.sha256);
+      expect(a.storage, `artifact ${a.id}`).toBe("database");
+      const hash = crypto.createHash("sha256");
+      for await (const piece of readArtifactBytes(a.id, Number(a.size))) hash.update(piece as Buffer);
+      expect(hash.digest("hex"), `artifact ${a.id}`).toBe(a.sha256);
       expect(artifactEvents.has(a.id), `artifact ${a.id} has no artifact.signed event`).toBe(true);
     }
     await sweepAbandonedFiles(client, Date.now(), 0);
     const left = [...listFiles(path.join(env().dataDir, "artifacts")), ...listFiles(path.join(env().dataDir, "tmp"))];
-    expect(left.sort()).toEqual(artifacts.map((a) => path.basename(a.storagePath)).sort());
+    expect(left).toEqual([]);
+    const named = await client.artifactChunk.findMany({ distinct: ["artifactId"], select: { artifactId: true } });
+    expect(named.map((c) => c.artifactId).sort()).toEqual(artifacts.map((a) => a.id).sort());
     // 7. The audit chain is intact.
     expect(await verifyAuditChain(client)).toMatchObject({ valid: true });
   });

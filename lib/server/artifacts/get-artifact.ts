@@ -6,6 +6,7 @@ import { AppError } from "../errors";
 import { findVisibleArtifact } from "./artifact-access";
 import { serializeArtifact } from "./serialize-artifact";
 import { ARTIFACT_EXTENSIONS, resolveStoragePath } from "./storage";
+import { artifactByteStream } from "./artifact-bytes";
 import { DETACHED_STORE_SIGNATURE_TARGETS } from "./serialize-artifact";
 
 export async function getArtifact(actor: Principal, id: string) {
@@ -19,14 +20,23 @@ function downloadName(pluginId: string, version: string, target = "jami"): strin
   return `${pluginId}${version ? `-${version}` : ""}${ARTIFACT_EXTENSIONS[target] ?? ".jpl"}`.replace(/[^A-Za-z0-9._-]/g, "_");
 }
 
-/** The signed archive as a stream (members of the owning org and operators). */
+/**
+ * The signed archive as a stream (members of the owning org and operators): from the database, or
+ * for a row from before that this instance's data dir still holds (not moved yet), from the file.
+ */
 export async function openArtifactDownload(actor: Principal, id: string) {
   const { row } = await findVisibleArtifact(actor, id);
+  const meta = { filename: downloadName(row.pluginId, row.version, row.target), contentType: CONTENT_TYPES[row.target] ?? "application/octet-stream", sha256: row.sha256 };
+  if (row.storage === "database") {
+    const size = Number(row.size);
+    return { body: artifactByteStream(row.id, size), size, ...meta };
+  }
   const file = resolveStoragePath(row.storagePath);
   const stat = await fs.promises.stat(file).catch(() => {
     throw new AppError("not_found", "The artifact's file is missing from storage");
   });
-  return { body: Readable.toWeb(fs.createReadStream(file)) as ReadableStream<Uint8Array>, size: stat.size, filename: downloadName(row.pluginId, row.version, row.target), contentType: CONTENT_TYPES[row.target] ?? "application/octet-stream", sha256: row.sha256 };
+  // One read ahead at most (toWeb's default queues up to highWaterMark chunks, not bytes: the whole file).
+  return { body: Readable.toWeb(fs.createReadStream(file), { strategy: { highWaterMark: 1 } }) as ReadableStream<Uint8Array>, size: stat.size, ...meta };
 }
 
 /** The detached CMS signature: public to anyone holding the artifact id (API.md), like a CA certificate. */

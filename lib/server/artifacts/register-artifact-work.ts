@@ -5,5 +5,6 @@ import { registerJob } from "../startup/background-jobs";
 import { SWEEP_EVERY_MS, sweepAbandonedFiles } from "./sweep-abandoned-files";
 
 export function registerArtifactWork(): void {
-  registerJob({ name: "abandoned-files", everyMs: SWEEP_EVERY_MS, run: async () => void (await sweepAbandonedFiles(await db())) });
+  // Each instance sweeps its own data dir (the database part of the sweep is idempotent).
+  registerJob({ name: "abandoned-files", everyMs: SWEEP_EVERY_MS, scope: "instance", run: async () => void (await sweepAbandonedFiles(await db())) });
 }

@@ -61,6 +61,7 @@ export const artifactSelect = {
   files: true,
   certificateId: true,
   storagePath: true,
+  storage: true,
   uploadedById: true,
   revokedAt: true,
   revocationReason: true,

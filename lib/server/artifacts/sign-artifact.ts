@@ -1,8 +1,8 @@
 // An org member uploads a plugin archive; Signet signs it with the plugin's hosted key (Jami
-// signatures inside, detached CMS beside), stores it, and records who, when and what. Either all
-// of it lands — file renamed into place, row and audit event committed — or none of it does.
+// signatures inside, detached CMS beside), stores it, and records who, when and what. The signed
+// bytes go into PostgreSQL (lib/server/artifacts/artifact-bytes.ts), committed just before the row
+// and audit event; if the row does not commit, the pieces are deleted here or by the sweep.
 import crypto from "node:crypto";
-import fs from "node:fs";
 import { db } from "../../db";
 import { createDetachedSignature } from "../../pki/cms/signed-data";
 import { appendAuditEvent } from "../audit/append-audit-event";
@@ -19,7 +19,8 @@ import { receiveUpload } from "./receive-upload";
 import { assertTargetCanSign, signForTarget } from "./sign-for-target";
 import { targetSchema } from "../targets/store-targets";
 import { artifactSelect, serializeArtifact } from "./serialize-artifact";
-import { artifactStoragePath, ensureDir, partialArtifactPath, removeQuietly, resolveStoragePath, ARTIFACTS_DIR } from "./storage";
+import { artifactStoragePath, ensureDir, partialArtifactPath, removeQuietly, ARTIFACTS_DIR } from "./storage";
+import { deleteArtifactBytes, storeArtifactBytes } from "./artifact-bytes";
 import { requireSecondFactor } from "../auth/require-second-factor";
 
 /** The certificate uploads for `pluginId` are signed with: the newest issued, unexpired, hosted one. */
@@ -62,13 +63,15 @@ export async function signArtifactUpload(actor: Principal, slug: string, rawPlug
   const id = crypto.randomUUID();
   const partial = partialArtifactPath(id);
   const storagePath = artifactStoragePath(id, target);
-  const finalPath = resolveStoragePath(storagePath);
-  let renamed = false;
+  let stored = false;
+  let committed = false;
   try {
     const orgSettings = await client.organization.findUniqueOrThrow({ where: { id: org.id }, select: { grafanaRootUrls: true } });
     const signed = await signForTarget({ client, target, inputPath: upload.archivePath, outputPath: partial, pluginId, org: { slug: org.slug, name: org.name, grafanaRootUrls: orgSettings.grafanaRootUrls }, certificate, now });
     const signature = await createDetachedSignature({ contentSha256: signed.sha256, certificatesDer: certificate.chainDer, signer: await signerForKey(client, certificate.keyId), signingTime: now });
     const sha256 = Buffer.from(signed.sha256).toString("hex");
+    stored = true;
+    await storeArtifactBytes(id, partial);
     const row = await client.$transaction(
       async (tx) => {
         const created = await tx.artifact.create({
@@ -83,6 +86,7 @@ export async function signArtifactUpload(actor: Principal, slug: string, rawPlug
             files: signed.files,
             certificateId: certificate.id,
             storagePath,
+            storage: "database",
             signature: toBytes(signature),
             storeSignature: signed.storeSignature ? toBytes(signed.storeSignature) : null,
             storeKeyIds: signed.storeKeyIds,
@@ -100,19 +104,18 @@ export async function signArtifactUpload(actor: Principal, slug: string, rawPlug
           details: { target, pluginId, version: signed.version, sha256, size: signed.size, files: signed.files.length, certificateSerial: certificate.serialHex, keyId: certificate.keyId, ...(signed.storeKeyIds.length ? { storeKeyIds: signed.storeKeyIds } : {}), uploadedBytes: upload.archiveBytes },
         });
         await enqueueWebhookEvent(tx, "artifact.signed", org.id, async () => ({ ...(await artifactEventData(tx, { id, orgId: org.id, pluginId, version: signed.version, sha256, target })), certificateSerial: certificate.serialHex }));
-        // Last step inside the transaction: if the rename fails, the row is rolled back with it.
-        await fs.promises.rename(partial, finalPath);
-        renamed = true;
         return created;
       },
       { timeout: 60_000, maxWait: 60_000 },
     );
+    committed = true;
     kickWebhookDeliveries();
     return serializeArtifact(row, { withFiles: true });
   } catch (err) {
-    await removeQuietly(partial, renamed ? finalPath : undefined);
+    if (stored && !committed) await deleteArtifactBytes(id).catch(() => {});
     throw err;
   } finally {
+    await removeQuietly(partial);
     await upload.cleanup();
   }
 }

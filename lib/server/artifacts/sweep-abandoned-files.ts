@@ -1,5 +1,6 @@
 // Files a crash left behind: uploads in flight (tmp/), half-written signed archives (.partial) and a
-// signed archive renamed into place by a transaction that never committed (no row names it).
+// signed archive renamed into place by a transaction that never committed (no row names it), and
+// the database pieces of a signed archive whose row never committed.
 // Run at start (the first run, a second after start, is the recovery after a crash) and every few
 // minutes. A file in flight names its owner (lib/server/artifacts/storage.ts): one owned by a process
 // of this host that is gone is removed at once; one whose owner may be alive (this process, another
@@ -9,6 +10,7 @@ import path from "node:path";
 import type { Db } from "../../db";
 import { env } from "../../env";
 import { ARTIFACTS_DIR, ownerOf } from "./storage";
+import { sweepOrphanChunks } from "./artifact-bytes";
 
 /** Longer than any request may take (scripts/server.mjs: requestTimeout) plus signing. */
 export const ABANDONED_AFTER_MS = 60 * 60_000;
@@ -51,7 +53,7 @@ function abandoned(entry: Entry, olderThan: number): boolean {
   return entry.changedMs <= olderThan;
 }
 
-export async function sweepAbandonedFiles(client: Db, now = Date.now(), ageMs = ABANDONED_AFTER_MS): Promise<{ removed: string[] }> {
+export async function sweepAbandonedFiles(client: Db, now = Date.now(), ageMs = ABANDONED_AFTER_MS): Promise<{ removed: string[]; orphanArtifacts: number }> {
   const { dataDir } = env();
   const removed: string[] = [];
   const remove = async (file: string) => {
@@ -70,5 +72,7 @@ export async function sweepAbandonedFiles(client: Db, now = Date.now(), ageMs = 
     .filter((m): m is RegExpExecArray => Boolean(m));
   const known = new Set((await client.artifact.findMany({ where: { id: { in: stored.map((m) => m[1]) } }, select: { id: true } })).map((a) => a.id));
   for (const m of stored) if (!known.has(m[1])) await remove(path.join(artifacts, m[0]));
-  return { removed };
+  // Pieces in the database whose row never committed (written just before it, lib/server/artifacts/sign-artifact.ts).
+  const orphans = await sweepOrphanChunks(Math.min(ageMs, UNCOMMITTED_AFTER_MS));
+  return { removed, orphanArtifacts: orphans };
 }

@@ -1,5 +1,6 @@
 // Identity is better-auth's: email + password, sessions, organizations and roles, two-factor,
 // passkeys and API tokens (hashed at rest). Signet never hashes a password or mints a session itself.
+import { sharedAuthRateLimitStorage } from "../http/rate-limit";
 import crypto from "node:crypto";
 import { betterAuth } from "better-auth";
 import { createAuthMiddleware, isAPIError } from "better-auth/api";
@@ -96,6 +97,8 @@ function createAuth(client: Db) {
       enabled: env().nodeEnv === "production",
       window: 60,
       max: 100,
+      // Counted in PostgreSQL, so every instance behind the load balancer shares one budget per address.
+      customStorage: sharedAuthRateLimitStorage,
       // Second-factor codes: 10 a minute per address (the library's 3 per 10 s is 18 a minute, yet
       // refuses a person who mistypes twice and then enters the right code).
       customRules: {

@@ -1,5 +1,6 @@
 // Creates the store's Root CA: a hosted key, a serial recorded before signing, the self-signed
 // certificate checked against the root profile, and the audit events, all in the caller's transaction.
+import { announceIn } from "../db/notify";
 import type { Tx } from "../../db";
 import { certificateInfo, issueRootCa } from "../../pki/certificate/issue";
 import { randomSerial, serialToHex } from "../../pki/certificate/serial";
@@ -72,5 +73,6 @@ export async function createRootCa(
     subjectId: reserved.id,
     details: { kind: "root_ca", caId: ca.id, serial: serialHex, subject: info.subject, notAfter: notAfter.toISOString() },
   });
+  await announceIn(tx, { kind: "ca", caId: ca.id });
   return { caId: ca.id, certificateId: reserved.id, serialHex };
 }

@@ -1,6 +1,7 @@
 // Revocation with an RFC 5280 reason: operators revoke anything below the root; org admins revoke
 // their own plugin certificates. The answer says what the revocation affects. An org CA under a
 // policy of N > 1 revocation approvals is revoked by the N-th distinct operator (pending-revocations.ts).
+import { announceIn } from "../db/notify";
 import { z } from "zod";
 import { db } from "../../db";
 import { encodeCrlEntry } from "../../pki/crl/encode-crl";
@@ -63,7 +64,11 @@ export async function revokeCertificate(actor: Principal, serialHex: string, raw
     });
     await tx.certificate.update({ where: { id: cert.id }, data: { status: "revoked" } });
     // Only the CA's current certificate revokes the CA: an older one of the same key (a renewal) goes alone.
-    if (cert.kind === "org_ca") await tx.certificateAuthority.updateMany({ where: { certificateId: cert.id }, data: { status: "revoked" } });
+    if (cert.kind === "org_ca") {
+      const cas = await tx.certificateAuthority.findMany({ where: { certificateId: cert.id }, select: { id: true } });
+      await tx.certificateAuthority.updateMany({ where: { certificateId: cert.id }, data: { status: "revoked" } });
+      for (const ca of cas) await announceIn(tx, { kind: "ca", caId: ca.id });
+    }
     const summary = await countRevocationImpact(tx, cert);
     await appendAuditEvent(tx, {
       actor,

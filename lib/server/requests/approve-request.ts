@@ -1,5 +1,6 @@
 // Approving a request issues its certificate. The request row is locked, so of any number of
 // concurrent approvals exactly one issues and the rest get 409.
+import { announceIn } from "../db/notify";
 import type { Tx } from "../../db";
 import { db } from "../../db";
 import { ProfileViolation } from "../../pki/certificate/check-profile";
@@ -129,6 +130,7 @@ async function approveOrgCa(tx: Tx, actor: Principal, request: RequestRow, now: 
     });
   const issued = await issueOrgCaCertificate(tx, { actor, root, org, caId: ca.id, keyId: key?.id, publicKeySpki, request, notBefore, notAfter, auditDetails: { caId: ca.id, keyMode: request.keyMode } });
   await tx.organization.update({ where: { id: org.id }, data: { status: "approved", rejectionReason: null } });
+  await announceIn(tx, { kind: "ca", caId: ca.id });
   const decided = await markDecided(tx, actor, request, "approved");
   await appendAuditEvent(tx, { actor, action: "request.approved", subjectType: "request", subjectId: request.id, orgId: org.id, details: { kind: "org_ca", caId: ca.id, serial: issued.certificate.serialHex } });
   return { request: decided, certificate: { serial: issued.certificate.serialHex, pem: toPem(issued.der, "CERTIFICATE") }, caId: ca.id };

@@ -3,6 +3,7 @@
 // and keeps the responder key (custody as for every hosted key), hands out a CSR for it, and the
 // organization signs it offline (`signet issue --responder`) and uploads it. Signet then answers
 // OCSP for that CA with it until it expires; renewal is the same two steps again.
+import { announceIn } from "../db/notify";
 import { z } from "zod";
 import { db } from "../../db";
 import { certificateInfo, ocspResponderSubject } from "../../pki/certificate/issue";
@@ -80,6 +81,7 @@ export async function installResponderCertificate(principal: Principal, caId: st
     });
     const record = { caId: ca.id, keyId: key.id, certificateId: certificate.id, notAfter: info.notAfter };
     await tx.ocspResponder.upsert({ where: { caId: ca.id }, create: record, update: record });
+    await announceIn(tx, { kind: "responder", caId: ca.id });
     await tx.certificateAuthority.update({ where: { id: ca.id }, data: { pendingResponderKeyId: null } });
     await appendAuditEvent(tx, {
       actor,

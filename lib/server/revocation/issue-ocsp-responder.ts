@@ -1,6 +1,7 @@
 // Issues a CA's delegated OCSP responder certificate (RFC 6960 §4.2.2.2): a fresh P-256 key in
 // custody, a certificate from the ocspResponder profile signed by the CA's own key through the
 // common issuance path (serial recorded first, audit event), and the CA's responder row updated.
+import { announceIn } from "../db/notify";
 import { db, type Tx } from "../../db";
 import { issueOcspResponderCertificate } from "../../pki/certificate/issue";
 import { PROFILES } from "../../pki/certificate/profiles";
@@ -71,5 +72,6 @@ async function issueInTx(tx: Tx, caId: string, now: Date): Promise<ResponderReco
   });
   const record = { caId, keyId: key.id, certificateId: issued.certificate.id, notAfter: issued.info.notAfter };
   await tx.ocspResponder.upsert({ where: { caId }, create: record, update: record });
+  await announceIn(tx, { kind: "responder", caId });
   return { caId, keyId: key.id, certificateDer: issued.der, notBefore: issued.info.notBefore, notAfter: issued.info.notAfter };
 }

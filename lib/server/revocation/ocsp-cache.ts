@@ -1,8 +1,10 @@
 // Pre-signed OCSP answers held in memory, keyed by the exact CertID form asked for (the responder
-// must echo the requester's hash algorithm). Entries are dropped on revocation here, and a short
-// poll drops them on every other instance too. A hit touches no database.
+// must echo the requester's hash algorithm). Entries are dropped on revocation here, on every other
+// worker and instance at the revocation's NOTIFY (lib/server/db/notify.ts), and by a poll as the
+// backstop. A hit touches no database.
 import cluster from "node:cluster";
 import { db } from "../../db";
+import { announceIn } from "../db/notify";
 import type { CertStatus } from "../../pki/ocsp/basic-ocsp-response";
 import type { CertIdHash } from "../../pki/ocsp/cert-id";
 
@@ -59,9 +61,16 @@ export function putCachedOcsp(key: string, value: CachedOcsp): void {
   entries.set(key, value);
 }
 
-function forgetInMemory(caId: string, serialHex: string): void {
+/** Drops this process's answers for one certificate (a revocation announced by another instance). */
+export function forgetInMemory(caId: string, serialHex: string): void {
   for (const form of CERT_ID_FORMS) entries.delete(cacheKey(caId, serialHex, form));
   // Revocations are rare: dropping every whole answer is simpler than indexing them by serial.
+  byRequest.clear();
+}
+
+/** Drops this process's answers for every certificate of one CA (a CRL upload revoking many). */
+export function forgetCaInMemory(caId: string): void {
+  for (const key of entries.keys()) if (key.startsWith(`${caId}:`)) entries.delete(key);
   byRequest.clear();
 }
 
@@ -112,6 +121,8 @@ export async function forgetOcspResponse(caId: string, serialHex: string): Promi
   if (cluster.isWorker) process.send?.({ signet: "ocsp-forget", caId, serialHex } satisfies RevocationMessage);
   const client = await db();
   await client.ocspResponse.deleteMany({ where: { caId, serialHex } });
+  // Every worker of every instance (their own poll is the backstop should this be lost).
+  await announceIn(client, { kind: "revocation", caId, serialHex });
   // An answer signed concurrently, before the revocation committed, may land after the delete.
   forgetInMemory(caId, serialHex);
 }
@@ -121,6 +132,7 @@ export async function forgetOcspResponses(caId: string, serials: string[]): Prom
   for (const serialHex of serials) forgetInMemory(caId, serialHex);
   const client = await db();
   for (let i = 0; i < serials.length; i += 1000) await client.ocspResponse.deleteMany({ where: { caId, serialHex: { in: serials.slice(i, i + 1000) } } });
+  await announceIn(client, { kind: "ca-revocations", caId });
   for (const serialHex of serials) forgetInMemory(caId, serialHex);
 }
 

@@ -17,9 +17,16 @@ export type OcspIssuer = {
 
 const REBUILD_AFTER_MISS_MS = 2_000;
 
-let index: Map<string, OcspIssuer> | undefined;
-let builtAt = 0;
-let building: Promise<Map<string, OcspIssuer>> | undefined;
+// On globalThis: Next bundles the OCSP handler and the routes apart, and a change notification
+// (lib/server/db/notify.ts) must reach the one index every bundle reads.
+type IndexState = { index?: Map<string, OcspIssuer>; builtAt: number; building?: Promise<Map<string, OcspIssuer>>; generation: number };
+const st: IndexState = ((globalThis as { __signetOcspIssuers?: IndexState }).__signetOcspIssuers ??= { builtAt: 0, generation: 0 });
+
+/** A CA was created or changed (here or on another instance): the next lookup re-reads them all. */
+export function forgetOcspIssuers(): void {
+  st.index = undefined;
+  st.generation += 1;
+}
 
 const indexKey = (hash: CertIdHash, nameHash: Uint8Array, keyHash: Uint8Array) => `${hash}:${Buffer.from(nameHash).toString("hex")}:${Buffer.from(keyHash).toString("hex")}`;
 
@@ -45,22 +52,26 @@ async function build(): Promise<Map<string, OcspIssuer>> {
 }
 
 function rebuild(): Promise<Map<string, OcspIssuer>> {
-  building ??= build()
+  const generation = st.generation;
+  st.building ??= build()
     .then((next) => {
-      index = next;
-      builtAt = Date.now();
+      // A change announced while this build read the table: keep the answer, not the index.
+      if (generation === st.generation) {
+        st.index = next;
+        st.builtAt = Date.now();
+      }
       return next;
     })
     .finally(() => {
-      building = undefined;
+      st.building = undefined;
     });
-  return building;
+  return st.building;
 }
 
 export async function findOcspIssuer(hash: CertIdHash, issuerNameHash: Uint8Array, issuerKeyHash: Uint8Array): Promise<OcspIssuer | undefined> {
   const key = indexKey(hash, issuerNameHash, issuerKeyHash);
-  const current = index ?? (await rebuild());
+  const current = st.index ?? (await rebuild());
   const hit = current.get(key);
-  if (hit || Date.now() - builtAt < REBUILD_AFTER_MISS_MS) return hit;
+  if (hit || Date.now() - st.builtAt < REBUILD_AFTER_MISS_MS) return hit;
   return (await rebuild()).get(key);
 }

@@ -128,6 +128,16 @@ async function externalResponderFor(issuer: OcspIssuer, now: Date): Promise<Ocsp
   }
 }
 
+/**
+ * A responder changed for this CA (here or on another instance, lib/server/db/notify.ts): the next
+ * request reads the stored one afresh, and a remembered failure is forgotten.
+ */
+export function forgetResponder(caId: string): void {
+  responders.delete(caId);
+  failures.delete(caId);
+  forgetExternalResponder(caId);
+}
+
 /** After an install: the next request for this CA reads the new responder. */
 export function forgetExternalResponder(caId: string): void {
   external.signing.delete(caId);

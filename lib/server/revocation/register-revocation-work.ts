@@ -1,9 +1,10 @@
-// Keeps revocation data fresh on whichever instances run it: every CA's CRL well before
-// nextUpdate, this instance's OCSP cache in step with revocations made by any instance, and the
-// shared table of pre-signed OCSP answers free of expired ones.
+// Keeps revocation data fresh: every CA's CRL well before nextUpdate and the shared table of
+// pre-signed OCSP answers free of expired ones (one instance at a time), and each process's OCSP
+// cache in step with revocations made by any instance (every process).
 import { db } from "../../db";
 import { env } from "../../env";
 import { registerJob } from "../startup/background-jobs";
+import { pruneRateWindows } from "../http/rate-limit";
 import { syncRevocationsIntoOcspCache } from "./ocsp-cache";
 import { pruneExpiredOcsp } from "./ocsp-status";
 import { CRL_REFRESH_AFTER_MS, publishCrl } from "./publish-crl";
@@ -36,9 +37,17 @@ export function registerRevocationWork(): void {
   registerJob({
     name: "ocsp-revocation-sync",
     everyMs: 10_000,
+    // This process's cache: every worker keeps its own in step (NOTIFY is the fast path, this the backstop).
+    scope: "instance",
     run: async () => {
       await syncRevocationsIntoOcspCache();
     },
+  });
+  // Shared rate-limit counters of past windows (lib/server/http/rate-limit.ts).
+  registerJob({
+    name: "rate-window-prune",
+    everyMs: 60 * 60_000,
+    run: async () => void (await pruneRateWindows()),
   });
   registerJob({
     name: "ocsp-prune",

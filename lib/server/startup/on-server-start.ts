@@ -19,7 +19,7 @@ export type NodeHandlers = {
 
 export async function onServerStart(): Promise<void> {
   const e = env();
-  // With a PostgreSQL server the data dir still holds archives and possibly the master key file.
+  // With a PostgreSQL server the data dir still holds uploads in flight and possibly the master key file.
   secureDataDir(e.dataDir);
   await db();
   // A supervised worker's lock is held by the supervisor, whose pid outlives worker restarts.
@@ -31,6 +31,10 @@ export async function onServerStart(): Promise<void> {
       `\n${line}\n  Signet is not set up yet. Open ${e.publicUrl}/setup and enter this one-time setup token:\n\n      ${token}\n\n  (or run: npx signet init --admin-email you@example.com --admin-password-stdin)\n${line}\n`,
     );
   }
+  const { moveArtifactFilesIntoDatabase } = await import("../artifacts/move-artifact-files");
+  const moved = await moveArtifactFilesIntoDatabase();
+  if (moved.moved.length > 0) console.log(`[signet] moved ${moved.moved.length} signed archive${moved.moved.length > 1 ? "s" : ""} from ${e.dataDir} into the database`);
+  for (const f of moved.failed) console.error(`[signet] signed archive ${f.id} stays a file in ${e.dataDir}: ${f.reason}`);
   // CA certificates are then served from memory, through a database outage too (docs/operations.md).
   const { rememberCaCertificates } = await import("../cas/list-cas");
   await rememberCaCertificates();
@@ -46,6 +50,12 @@ export async function onServerStart(): Promise<void> {
   startBackgroundJobs();
   const { listenForOtherWorkersRevocations } = await import("../revocation/ocsp-cache");
   listenForOtherWorkersRevocations();
+  const { followChanges } = await import("../revocation/follow-changes");
+  await followChanges();
   const { handleOcspNodeRequest } = await import("../revocation/ocsp-node");
-  (globalThis as { __signetNodeHandlers?: NodeHandlers }).__signetNodeHandlers = { ocsp: handleOcspNodeRequest, shutdown: closeDb };
+  (globalThis as { __signetNodeHandlers?: NodeHandlers }).__signetNodeHandlers = { ocsp: handleOcspNodeRequest, shutdown: async () => {
+    const { stopListening } = await import("../db/notify");
+    await stopListening();
+    await closeDb();
+  } };
 }

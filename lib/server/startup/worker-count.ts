@@ -1,10 +1,10 @@
 // How many server worker processes `npm start` runs. The embedded database admits one process, so
-// exactly one there. On a PostgreSQL server any number may run (SIGNET_WORKERS): each has its own
-// caches and rate-limit counters (docs/operations.md), revocations reach the others at once over the
-// supervisor's IPC and within the 10-second poll in any case. The default stays at one until that
-// has been measured under load; set SIGNET_WORKERS=2 so that OCSP keeps answering while a crashed
-// worker restarts.
-export function workerCount(config: { databaseUrl: string | undefined; workers: number | undefined }): number {
+// exactly one there. On a PostgreSQL server one per core by default (each serves the console, the
+// API and the OCSP fast path; revocations and CA changes reach them all through NOTIFY, limits and
+// background jobs are shared through the database), or SIGNET_WORKERS.
+import os from "node:os";
+
+export function workerCount(config: { databaseUrl: string | undefined; workers: number | undefined }, cores = os.availableParallelism()): number {
   if (!config.databaseUrl) {
     if (config.workers !== undefined && config.workers !== 1) {
       throw new Error(
@@ -13,5 +13,5 @@ export function workerCount(config: { databaseUrl: string | undefined; workers: 
     }
     return 1;
   }
-  return config.workers ?? 1;
+  return config.workers ?? Math.max(1, cores);
 }

@@ -1,6 +1,6 @@
 import { apiRoute, parseJsonBody } from "@/lib/server/http/route";
 import { pageResponse } from "@/lib/server/http/keyset-page";
-import { enforceRateLimit, RATE_RULES } from "@/lib/server/http/rate-limit";
+import { enforceSharedRateLimit, RATE_RULES } from "@/lib/server/http/rate-limit";
 import { listOrgs } from "@/lib/server/orgs/list-orgs";
 import { registerOrg, registerOrgInput } from "@/lib/server/orgs/register-org";
 
@@ -9,7 +9,7 @@ export const dynamic = "force-dynamic";
 export const GET = apiRoute(async ({ req, principal }) => pageResponse(req, await listOrgs(principal, Object.fromEntries(new URL(req.url).searchParams))));
 
 export const POST = apiRoute(async ({ req }) => {
-  enforceRateLimit(RATE_RULES.registration, req.headers);
+  await enforceSharedRateLimit(RATE_RULES.registration, req.headers);
   const input = await parseJsonBody(req, registerOrgInput);
   return Response.json(await registerOrg(input), { status: 201, headers: { "cache-control": "no-store" } });
 });
