@@ -1,7 +1,6 @@
-import { getCaCertificateDer } from "@/lib/server/cas/list-cas";
+import { getCaCertificateDer, getCaCertificatePem } from "@/lib/server/cas/list-cas";
 import { problem } from "@/lib/server/http/problem";
 import { errorResponse } from "@/lib/server/http/problem";
-import { toPem } from "@/lib/pki/certificate/issue";
 
 export const dynamic = "force-dynamic";
 
@@ -11,12 +10,9 @@ export async function GET(_req: Request, ctx: { params: Promise<{ file: string }
   const match = FILE.exec((await ctx.params).file);
   if (!match) return problem(404, "Ask for /ca/{caId}.crt (DER) or /ca/{caId}.pem");
   try {
-    const der = await getCaCertificateDer(match[1]);
     const headers = { "cache-control": "public, max-age=3600" };
-    if (match[2] === "pem") {
-      return new Response(toPem(der, "CERTIFICATE"), { headers: { ...headers, "content-type": "application/x-pem-file" } });
-    }
-    return new Response(Buffer.from(der), { headers: { ...headers, "content-type": "application/pkix-cert" } });
+    if (match[2] === "pem") return new Response(await getCaCertificatePem(match[1]), { headers: { ...headers, "content-type": "application/x-pem-file" } });
+    return new Response(Buffer.from(await getCaCertificateDer(match[1])), { headers: { ...headers, "content-type": "application/pkix-cert" } });
   } catch (err) {
     return errorResponse(err);
   }

@@ -50,8 +50,9 @@ export async function listCas(now = new Date()): Promise<CaSummary[]> {
     });
 }
 
-// A CA's certificate never changes once issued (a renewal is a new CA row): each one read is kept in
-// memory, so /ca/{caId} keeps answering while the database is away. A few KB per CA.
+// Each CA certificate read is kept in memory, so /ca/{caId} keeps answering while the database is away
+// (a few KB per CA). A CA renewed on its key gets a new certificate under the same id: the change is
+// announced (lib/server/db/notify.ts) and forgetCaCertificate drops the old one on every instance.
 const caCertificates = ((globalThis as { __signetCaCertificates?: Map<string, Uint8Array> }).__signetCaCertificates ??= new Map());
 
 export async function getCaCertificateDer(caId: string): Promise<Uint8Array> {
@@ -65,6 +66,16 @@ export async function getCaCertificateDer(caId: string): Promise<Uint8Array> {
   if (!ca?.certificate?.der) throw new AppError("not_found", "No such certificate authority");
   caCertificates.set(caId, ca.certificate.der);
   return ca.certificate.der;
+}
+
+export function forgetCaCertificate(caId?: string): void {
+  if (caId) caCertificates.delete(caId);
+  else caCertificates.clear();
+}
+
+/** The certificate as /ca/{caId}.pem serves it. */
+export async function getCaCertificatePem(caId: string): Promise<string> {
+  return toPem(await getCaCertificateDer(caId), "CERTIFICATE");
 }
 
 /** Reads every CA certificate into memory (at start), so that those never asked for yet are served during an outage too. */

@@ -219,6 +219,8 @@ async function issueOrgCaCertificate(
     where: { id: input.caId },
     data: { subject: issued.info.subject, subjectKey: caSubjectKey(issued.info.subject), subjectDer: toBytes(issued.info.subjectDer), spkiSha1: toBytes(issued.info.subjectKeyIdentifier), certificateId: issued.certificate.id },
   });
+  // A CA renewed on its key keeps its id and gets a new certificate: every instance re-reads it.
+  await announceIn(tx, { kind: "ca", caId: input.caId });
   return issued;
 }
 
