@@ -7,10 +7,9 @@
 import crypto from "node:crypto";
 import { once } from "node:events";
 import fs from "node:fs";
-import yazl from "yazl";
-import { HashTap } from "../archive/hash-tap";
 import { copyZipEntry } from "../archive/copy-zip-entry";
 import { createOutput, discardOutput } from "../archive/output-file";
+import { zipInto } from "../archive/zip-output";
 import { DEFAULT_LIMITS, ArchiveError, signerInputLimits, type ArchiveLimits } from "../jpl/archive-error";
 import type { Signer } from "../signer";
 import type { DifyManifest } from "./manifest";
@@ -58,15 +57,7 @@ export async function signDifyPackage(input: SignDifyPackageInput): Promise<Sign
     out = createOutput(input.outputPath);
     await once(out, "open");
     const toSign = archive.entries.filter((e) => e.name !== VERIFICATION_ENTRY);
-    let abort!: (err: unknown) => void;
-    const failed = new Promise<never>((_, reject) => (abort = reject));
-    failed.catch(() => {});
-    out.on("error", abort);
-    const zip = new yazl.ZipFile();
-    zip.on("error", abort);
-    const outputTap = new HashTap("sha256");
-    zip.outputStream.pipe(outputTap).pipe(out);
-    const written = new Promise<void>((resolve) => out!.on("close", resolve));
+    const { zip, abort, failed, finish } = zipInto(out);
 
     const digests = await Promise.race([Promise.all(toSign.map((entry) => copyZipEntry(zip, archive, entry, "sha256", abort))), failed]);
     // Go's encoding/json spelling of decoder.Verification, which the daemon reads back.
@@ -78,16 +69,14 @@ export async function signDifyPackage(input: SignDifyPackageInput): Promise<Sign
     // A faulty signer (a token error) must not yield a package every Dify host refuses.
     if (!verifyDifySignature(message, signature, input.signer.publicKeySpki)) throw new Error("The signer's package signature does not verify under its own public key");
     // yazl encodes a string comment as CP437, which is ASCII for these characters.
-    zip.end({ comment: JSON.stringify({ signature, time }), forceZip64Format: false });
-    await Promise.race([written, failed]);
-    if (out.errored) throw out.errored;
+    const { sha256, size } = await finish({ comment: JSON.stringify({ signature, time }), forceZip64Format: false });
     return {
       manifest,
       files: [...toSign.map((e) => ({ path: e.name, size: e.uncompressedSize })), { path: VERIFICATION_ENTRY, size: verification.length }],
       time,
       signature,
-      sha256: new Uint8Array(outputTap.hash.digest()),
-      size: outputTap.bytes,
+      sha256,
+      size,
     };
   } catch (err) {
     await discardOutput(out, input.outputPath, err);

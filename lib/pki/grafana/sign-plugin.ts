@@ -4,10 +4,9 @@
 // that was there. The source zip is read with the same strict reader as Jami uploads.
 import { once } from "node:events";
 import fs from "node:fs";
-import yazl from "yazl";
-import { HashTap } from "../archive/hash-tap";
 import { copyZipEntry } from "../archive/copy-zip-entry";
 import { createOutput, discardOutput } from "../archive/output-file";
+import { zipInto } from "../archive/zip-output";
 import { DEFAULT_LIMITS, signerInputLimits, type ArchiveLimits } from "../jpl/archive-error";
 import { ArchiveError } from "../jpl/archive-error";
 import { SafeArchive, type ArchiveEntry } from "../jpl/read-archive";
@@ -55,15 +54,7 @@ export async function signGrafanaPlugin(input: SignGrafanaInput): Promise<Signed
     // lists those digests, is the last entry, signed once the copies are through.
     out = createOutput(input.outputPath);
     await once(out, "open");
-    let abort!: (err: unknown) => void;
-    const failed = new Promise<never>((_, reject) => (abort = reject));
-    failed.catch(() => {});
-    out.on("error", abort);
-    const zip = new yazl.ZipFile();
-    zip.on("error", abort);
-    const outputTap = new HashTap("sha256");
-    zip.outputStream.pipe(outputTap).pipe(out);
-    const written = new Promise<void>((resolve) => out!.on("close", resolve));
+    const { zip, abort, failed, finish } = zipInto(out);
     const copies = new Map<ArchiveEntry, Promise<Buffer>>();
     for (const entry of archive.entries) if (entry !== layout.manifest) copies.set(entry, copyZipEntry(zip, archive, entry, "sha256", abort));
     const files = new Map<string, string>();
@@ -84,12 +75,10 @@ export async function signGrafanaPlugin(input: SignGrafanaInput): Promise<Signed
     const manifestText = await cleartextSign({ text: manifestJson(manifest), signer: input.signer, key: input.key, createdAt: signedAt });
     const manifestBytes = Buffer.from(manifestText, "utf8");
     zip.addBuffer(manifestBytes, `${layout.root}${GRAFANA_MANIFEST}`, { mtime: input.now, mode: 0o100644 });
-    zip.end();
-    await Promise.race([written, failed]);
-    if (out.errored) throw out.errored;
+    const { sha256, size } = await finish();
     const signedFiles = archive.entries.filter((e) => e !== layout.manifest && !e.isDirectory).map((e) => ({ path: e.name, size: e.uncompressedSize }));
     signedFiles.push({ path: `${layout.root}${GRAFANA_MANIFEST}`, size: manifestBytes.length });
-    return { pluginId: layout.pluginId, version: layout.version, manifest, manifestText, files: signedFiles, sha256: new Uint8Array(outputTap.hash.digest()), size: outputTap.bytes };
+    return { pluginId: layout.pluginId, version: layout.version, manifest, manifestText, files: signedFiles, sha256, size };
   } catch (err) {
     await discardOutput(out, input.outputPath, err);
     throw err;

@@ -5,10 +5,9 @@
 import crypto, { type KeyObject } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
-import yazl from "yazl";
-import { HashTap } from "../archive/hash-tap";
 import { copyZipEntry } from "../archive/copy-zip-entry";
 import { createOutput, discardOutput } from "../archive/output-file";
+import { zipInto } from "../archive/zip-output";
 import { toPem } from "../certificate/pem";
 import { spkiOf } from "../signer";
 import { ArchiveError, DEFAULT_LIMITS, signerInputLimits, type ArchiveLimits } from "./archive-error";
@@ -69,16 +68,8 @@ export async function signArchive(input: SignArchiveInput): Promise<SignedArchiv
     signer.current = createDigestSigner(input.privateKey, threads);
     const digestSigner = signer.current;
 
-    let abort!: (err: unknown) => void;
-    const failed = new Promise<never>((_, reject) => (abort = reject));
-    failed.catch(() => {});
     out = createOutput(input.outputPath);
-    out.on("error", abort);
-    const zip = new yazl.ZipFile();
-    zip.on("error", abort);
-    const outputTap = new HashTap("sha256");
-    zip.outputStream.pipe(outputTap).pipe(out);
-    const written = new Promise<void>((resolve) => out!.on("close", resolve));
+    const { zip, abort, failed, finish } = zipInto(out);
 
     // Directory entries are signed over empty content (FORMATS.md §1): copyZipEntry's digest of nothing.
     const signatures = toSign.map((entry) => copyZipEntry(zip, archive, entry, "sha512", abort).then((digest) => digestSigner.sign(digest)));
@@ -91,10 +82,8 @@ export async function signArchive(input: SignArchiveInput): Promise<SignedArchiv
     zip.addBuffer(Buffer.from(chainPem, "ascii"), certificateEntryName(manifest.id), { mtime, mode: 0o100644 });
     zip.addBuffer(Buffer.from(signaturesBytes), SIGNATURES_ENTRY, { mtime, mode: 0o100644 });
     zip.addBuffer(Buffer.from(signaturesSig), SIGNATURES_SIG_ENTRY, { mtime, mode: 0o100644 });
-    zip.end();
-    await Promise.race([written, failed]);
-    if (out.errored) throw out.errored;
-    return { manifest, files: toSign.map((e) => ({ path: e.name, size: e.uncompressedSize })), sha256: new Uint8Array(outputTap.hash.digest()), size: outputTap.bytes };
+    const { sha256, size } = await finish();
+    return { manifest, files: toSign.map((e) => ({ path: e.name, size: e.uncompressedSize })), sha256, size };
   } catch (err) {
     await discardOutput(out, input.outputPath, err);
     throw err;
