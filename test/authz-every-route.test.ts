@@ -20,6 +20,7 @@ const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 /** Routes anyone may call without signing in (docs/api.md), and why. `METHOD path` as on disk. */
 const PUBLIC: Record<string, string> = {
   "GET health": "load balancers and the supervisor probe it",
+  "GET health/ready": "load balancers probe readiness (503 while the database is away)",
   "POST setup": "the one-time setup, guarded by the setup token",
   "POST orgs": "an outside organization registers",
   "POST contact-verifications/[token]": "whoever holds the mailed link",
@@ -105,7 +106,7 @@ describe("every API route × a disabled account and anonymous callers", () => {
   it("a disabled account's API token is 401 on every method of every route (health reads no credentials)", async () => {
     const wrong: string[] = [];
     for (const route of routes) {
-      if (route.rel === "health") continue;
+      if (route.rel === "health" || route.rel === "health/ready") continue;
       const res = await send(route, { authorization: `Bearer ${disabledToken}` });
       if (res.status !== 401 || res.headers.get("content-type") !== "application/problem+json") wrong.push(`${route.method} ${route.rel}: ${res.status}`);
     }
