@@ -108,7 +108,7 @@ export function ArtifactList({ slug, canRevoke, pluginId }: { slug: string; canR
                       <a className="font-medium text-brand-700 hover:underline dark:text-brand-300" href={a.signatureUrl} download aria-label={`Download the signature of ${a.pluginId} ${a.version}`}>.p7s</a>
                       {a.storeSignatureUrl ? <a className="font-medium text-brand-700 hover:underline dark:text-brand-300" href={a.storeSignatureUrl} download aria-label={`Download the Mattermost signature of ${a.pluginId} ${a.version}`}>.sig</a> : null}
                       {canRevoke && !a.revocation && revoking !== a.id ? (
-                        <button className="font-medium text-red-600 hover:underline" onClick={() => setRevoking(a.id)}>Revoke…</button>
+                        <button className="font-medium text-red-700 hover:underline dark:text-red-300" onClick={() => setRevoking(a.id)}>Revoke…</button>
                       ) : null}
                     </div>
                     {revoking === a.id ? <RevokeForm artifact={a} onDone={() => setRevoking(undefined)} /> : null}

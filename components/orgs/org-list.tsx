@@ -49,7 +49,7 @@ export function OrgList() {
         <Button type="submit" variant="secondary">Search</Button>
       </form>
       {isLoading ? <p className="text-sm text-slate-500">Loading…</p> : null}
-      {error ? <p className="text-sm text-red-600">{error.message}</p> : null}
+      {error ? <p className="text-sm text-red-700 dark:text-red-300">{error.message}</p> : null}
       {data?.length === 0 ? (
         <p className="py-6 text-center text-sm text-slate-500">{filtered ? "No organization matches." : <>No organization has registered yet. Share <code>/register</code> with publishers.</>}</p>
       ) : null}

@@ -89,7 +89,7 @@ export function RequestQueue({ org, syncUrl = false, showOrgFilter = false }: { 
         </form>
         {pending ? <BulkDecision selected={checked} names={names.current} onDone={() => setChecked([])} /> : null}
         {isLoading ? <p className="text-sm text-slate-500">Loading…</p> : null}
-        {error ? <p className="text-sm text-red-600">{error.message}</p> : null}
+        {error ? <p className="text-sm text-red-700 dark:text-red-300">{error.message}</p> : null}
         {data && rows.length === 0 ? <p className="py-6 text-center text-sm text-slate-500">No {status} requests{state.q || state.kind || state.org ? " match" : ""}.</p> : null}
         {pending && rows.length > 1 ? (
           <label className="flex items-center gap-2 px-2 py-1 text-xs text-slate-600 dark:text-slate-400">
