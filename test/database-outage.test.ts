@@ -231,9 +231,9 @@ describe.skipIf(!onServer || !PG_VERSION)("database outage (PostgreSQL server)",
     expect(output.match(/\(slot \d+\) ready/g)?.length, "no worker was restarted").toBe(workersBefore);
     expect((await api("/api/v1/requests", operator)).status).toBe(200);
     await issuePluginCert("com.outage.after");
-    // Each worker has its own pool: one whose idle connections died with the server finds out on its
-    // next query and answers that one request tryLater, as during the outage. A client retries after
-    // tryLater (RFC 6960 §2.3); within seconds every worker answers good, and never anything else.
+    // The pool's idle connections died with the server: one not yet noticed fails the next query made
+    // on it, and that request is answered tryLater, as during the outage. A client retries after
+    // tryLater (RFC 6960 §2.3); within seconds the answer is good, and never anything else.
     const goodSoon = async (cert: string) => {
       const until = Date.now() + 15_000;
       for (;;) {
