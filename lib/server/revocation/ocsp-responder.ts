@@ -9,6 +9,7 @@ import { signerForKey } from "../keys/signer-for-key";
 import { obtainOcspResponder, renewAfter } from "./issue-ocsp-responder";
 import type { OcspIssuer } from "./ocsp-issuers";
 import { reportOcspFailure } from "./ocsp-failures";
+import { isDatabaseUnavailable } from "../db/unavailable";
 
 export type OcspResponderSigning = {
   caId: string;
@@ -27,6 +28,7 @@ const renewing = new Map<string, Promise<OcspResponderSigning>>();
 type Failure = { retryAt: number; answer: "unauthorized" | "tryLater" };
 const failures = new Map<string, Failure>();
 const RETRY_AFTER_MS = 60_000;
+const DATABASE_RETRY_MS = 2_000;
 const pendingFailure = (caId: string) => {
   const f = failures.get(caId);
   return f && f.retryAt > Date.now() ? f : undefined;
@@ -34,7 +36,9 @@ const pendingFailure = (caId: string) => {
 const attemptFailed = (caId: string, err: unknown): Failure["answer"] => {
   // not_found: the CA row is gone; conflict: the CA is revoked, expired or not ours to sign for.
   const answer = err instanceof AppError && (err.code === "conflict" || err.code === "not_found") ? "unauthorized" : "tryLater";
-  failures.set(caId, { retryAt: Date.now() + RETRY_AFTER_MS, answer });
+  // An unreachable database is retried within seconds: it must not keep OCSP at tryLater for a
+  // minute after the database is back (test/database-outage.test.ts).
+  failures.set(caId, { retryAt: Date.now() + (isDatabaseUnavailable(err) ? DATABASE_RETRY_MS : RETRY_AFTER_MS), answer });
   if (answer === "tryLater") reportOcspFailure("responder issuance", err);
   return answer;
 };
