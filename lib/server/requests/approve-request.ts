@@ -130,7 +130,6 @@ async function approveOrgCa(tx: Tx, actor: Principal, request: RequestRow, now: 
     });
   const issued = await issueOrgCaCertificate(tx, { actor, root, org, caId: ca.id, keyId: key?.id, publicKeySpki, request, notBefore, notAfter, auditDetails: { caId: ca.id, keyMode: request.keyMode } });
   await tx.organization.update({ where: { id: org.id }, data: { status: "approved", rejectionReason: null } });
-  await announceIn(tx, { kind: "ca", caId: ca.id });
   const decided = await markDecided(tx, actor, request, "approved");
   await appendAuditEvent(tx, { actor, action: "request.approved", subjectType: "request", subjectId: request.id, orgId: org.id, details: { kind: "org_ca", caId: ca.id, serial: issued.certificate.serialHex } });
   return { request: decided, certificate: { serial: issued.certificate.serialHex, pem: toPem(issued.der, "CERTIFICATE") }, caId: ca.id };
@@ -219,7 +218,8 @@ async function issueOrgCaCertificate(
     where: { id: input.caId },
     data: { subject: issued.info.subject, subjectKey: caSubjectKey(issued.info.subject), subjectDer: toBytes(issued.info.subjectDer), spkiSha1: toBytes(issued.info.subjectKeyIdentifier), certificateId: issued.certificate.id },
   });
-  // A CA renewed on its key keeps its id and gets a new certificate: every instance re-reads it.
+  // Every instance re-reads the CA: a new one (approval, rollover) joins the OCSP issuer index, and one
+  // renewed on its key keeps its id but has a new certificate (the in-memory /ca copy is dropped).
   await announceIn(tx, { kind: "ca", caId: input.caId });
   return issued;
 }
